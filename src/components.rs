@@ -1,0 +1,110 @@
+//! The card, one module per part. `Card` is the root: it picks the language and layout and
+//! hands each part only what it draws.
+
+mod byline;
+mod excerpt;
+mod masthead;
+mod photo;
+mod signup;
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::article::Article;
+use crate::i18n;
+use crate::options::{Layout, Options};
+
+pub use byline::format_date;
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct CardProps {
+    pub article: Rc<Article>,
+    pub options: Rc<Options>,
+    /// Told the `status` of every finished signup (SPEC section 2, `article-embed:subscribe`).
+    #[prop_or_default]
+    pub on_subscribe: Callback<&'static str>,
+    /// Called after every render has reached the DOM.
+    #[prop_or_default]
+    pub on_rendered: Callback<()>,
+}
+
+#[component]
+pub fn Card(props: &CardProps) -> Html {
+    let CardProps {
+        article, options, ..
+    } = props;
+    let lang = options.language(article).to_owned();
+    let words = i18n::words(&lang);
+    let dir = if i18n::is_rtl(&lang) { "rtl" } else { "ltr" };
+    let full = options.layout == Layout::Full;
+
+    {
+        let on_rendered = props.on_rendered.clone();
+        use_effect(move || on_rendered.emit(()));
+    }
+
+    let class = classes!(
+        "card",
+        format!("layout-{}", options.layout.as_str()),
+        format!("theme-{}", options.theme.as_str()),
+    );
+    html! {
+        <article part="card" {class} lang={lang.clone()} {dir}>
+            <masthead::Masthead publisher={article.publisher.clone()} />
+            if let Some(image) = &article.image {
+                <photo::Photo image={image.clone()} {words} />
+            }
+            <div class="content">
+                if let Some(dateline) = &article.dateline {
+                    <p class="dateline">{ dateline }</p>
+                }
+                <h2 part="headline" class="headline">{ &article.headline }</h2>
+                if full {
+                    if let Some(standfirst) = &article.standfirst {
+                        <p part="standfirst" class="standfirst">{ standfirst }</p>
+                    }
+                }
+                <byline::Byline
+                    authors={article.authors.clone()}
+                    published={article.published.clone()}
+                    modified={article.modified.clone()}
+                    lang={lang.clone()}
+                    {words}
+                />
+                if full {
+                    <excerpt::Excerpt paragraphs={article.excerpt.clone()} />
+                    if !article.contributors.is_empty() {
+                        <p part="contributors" class="contributors">
+                            { i18n::fill(words.contributed, &names(&article.contributors, words)) }
+                        </p>
+                    }
+                }
+                if let Some(url) = &article.url {
+                    <a part="link" class="more" href={url.clone()}>
+                        { words.read_full_story }
+                        <span class="arrow" aria-hidden="true">{ if dir == "rtl" { "←" } else { "→" } }</span>
+                    </a>
+                }
+            </div>
+            if let Some(endpoint) = &options.signup_endpoint {
+                <signup::Signup
+                    endpoint={endpoint.clone()}
+                    newsletter={options.newsletter_name(article, words)}
+                    privacy_url={options.privacy_url.clone()}
+                    consent_required={options.consent == crate::options::Consent::Required}
+                    article_url={article.url.clone()}
+                    page={options.page.clone()}
+                    lang={lang}
+                    {words}
+                    on_subscribe={props.on_subscribe.clone()}
+                />
+            }
+        </article>
+    }
+}
+
+fn names(parties: &[crate::article::Party], words: &i18n::Words) -> String {
+    let names: Vec<&str> = parties.iter().map(|p| p.name.as_str()).collect();
+    i18n::list(words, &names)
+}

@@ -1,0 +1,101 @@
+//! Who wrote it and when: "By A and B · March 6, 2021 · Updated …".
+
+use yew::prelude::*;
+
+use crate::article::{Date, Party};
+use crate::i18n::Words;
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct BylineProps {
+    pub authors: Vec<Party>,
+    pub published: Option<Date>,
+    pub modified: Option<Date>,
+    pub lang: AttrValue,
+    pub words: &'static Words,
+}
+
+#[component]
+pub fn Byline(props: &BylineProps) -> Html {
+    let BylineProps {
+        authors,
+        published,
+        modified,
+        lang,
+        words,
+    } = props;
+    if authors.is_empty() && published.is_none() {
+        return html! {};
+    }
+    // "By {}" is split around the names so that each name can be a link.
+    let (before, after) = words.by.split_once("{}").unwrap_or(("", ""));
+    let count = authors.len();
+    let people = authors.iter().enumerate().map(|(i, party)| {
+        let separator = match count - i {
+            1 => "",
+            2 => words.and,
+            _ => ", ",
+        };
+        let name = match &party.url {
+            Some(url) => html! { <a rel="author" href={url.clone()}>{ &party.name }</a> },
+            None => html! { <>{ &party.name }</> },
+        };
+        html! { <>{ name }{ separator }</> }
+    });
+    let updated = modified
+        .as_ref()
+        .filter(|m| Some((m.year, m.month, m.day)) != published.as_ref().map(|p| (p.year, p.month, p.day)));
+    html! {
+        <p part="byline" class="byline">
+            if !authors.is_empty() {
+                <span class="authors">{ before }{ for people }{ after }</span>
+            }
+            if let Some(date) = published {
+                <time part="date" datetime={date.iso.clone()}>{ format_date(date, lang) }</time>
+            }
+            if let Some(date) = updated {
+                <span class="updated">
+                    { words.updated }{ " " }
+                    <time datetime={date.iso.clone()}>{ format_date(date, lang) }</time>
+                </span>
+            }
+        </p>
+    }
+}
+
+/// The calendar date in the card's language ("March 6, 2021", "6 mars 2021").
+#[cfg(target_arch = "wasm32")]
+pub fn format_date(date: &Date, lang: &str) -> String {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    extern "C" {
+        // `catch`: an unusable language tag throws a RangeError, which must not unwind
+        // through the renderer.
+        #[wasm_bindgen(method, catch, js_name = toLocaleDateString)]
+        fn locale_date(this: &js_sys::Date, lang: &str, options: &JsValue) -> Result<String, JsValue>;
+    }
+
+    let options = js_sys::Object::new();
+    for (key, value) in [("year", "numeric"), ("month", "long"), ("day", "numeric")] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    // Local midnight of the publisher's calendar date: every reader sees the same day.
+    let d = js_sys::Date::new_with_year_month_day(
+        date.year as u32,
+        i32::from(date.month) - 1,
+        i32::from(date.day),
+    );
+    d.locale_date(lang, &options)
+        .or_else(|_| d.locale_date("en", &options))
+        .unwrap_or_else(|_| fallback_date(date))
+}
+
+/// Outside a browser there is no `Intl`: the ISO calendar date.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn format_date(date: &Date, _lang: &str) -> String {
+    fallback_date(date)
+}
+
+fn fallback_date(date: &Date) -> String {
+    format!("{:04}-{:02}-{:02}", date.year, date.month, date.day)
+}

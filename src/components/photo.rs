@@ -1,0 +1,66 @@
+//! The hero photo with its caption and credit. Its box is sized before the image arrives
+//! (width/height attributes, or a 16:9 frame), so nothing below it moves; a photo that
+//! fails to load leaves a neat placeholder of the same size.
+
+use yew::prelude::*;
+
+use crate::article::Image;
+use crate::i18n::Words;
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct PhotoProps {
+    pub image: Image,
+    pub words: &'static Words,
+}
+
+#[component]
+pub fn Photo(props: &PhotoProps) -> Html {
+    let PhotoProps { image, words } = props;
+    let failed = use_state_eq(|| false);
+    // A new photo gets a new chance to load.
+    {
+        let failed = failed.clone();
+        use_effect_with(image.url.clone(), move |_| failed.set(false));
+    }
+    let onerror = {
+        let failed = failed.clone();
+        Callback::from(move |_: Event| failed.set(true))
+    };
+    let sized = image.width.is_some() && image.height.is_some();
+    let alt = image.caption.clone().unwrap_or_default();
+    html! {
+        <figure part="photo" class="photo">
+            <div class={classes!("frame", (!sized).then_some("unsized"), (*failed).then_some("failed"))}>
+                <img
+                    part="image"
+                    src={image.url.clone()}
+                    {alt}
+                    width={image.width.map(|w| w.to_string())}
+                    height={image.height.map(|h| h.to_string())}
+                    loading="lazy"
+                    decoding="async"
+                    {onerror}
+                />
+                if *failed {
+                    <div class="placeholder" role="img" aria-label={words.image_unavailable}>
+                        <svg viewBox="0 0 24 24" width="40" height="40" aria-hidden="true" focusable="false">
+                            <path fill="currentColor" d="M4 5h16a1 1 0 0 1 1 1v12a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1Zm1 2v8.6l3.3-3.3a1 1 0 0 1 1.4 0l2.8 2.8 1.8-1.8a1 1 0 0 1 1.4 0L19 16.6V7H5Zm10 3.5a1.5 1.5 0 1 1 0-3 1.5 1.5 0 0 1 0 3Z"/>
+                        </svg>
+                        <span>{ words.image_unavailable }</span>
+                    </div>
+                }
+            </div>
+            if image.caption.is_some() || image.credit.is_some() {
+                <figcaption part="caption" class="caption">
+                    if let Some(caption) = &image.caption {
+                        <span class="caption-text">{ caption }</span>{ " " }
+                    }
+                    if let Some(credit) = &image.credit {
+                        <span class="credit-label">{ words.photo_credit }{ " " }</span>
+                        <span part="credit" class="credit">{ credit }</span>
+                    }
+                </figcaption>
+            }
+        </figure>
+    }
+}

@@ -1,0 +1,145 @@
+//! The WebAssembly face of the library: what the `<article-embed>` element (and `mount()`)
+//! call from JavaScript. Kept thin: parse, render, dispatch events; every error comes back
+//! as a JavaScript `Error` whose message names the field, never as a panic.
+
+use std::rc::Rc;
+
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+use web_sys::{CustomEvent, CustomEventInit, Element, EventTarget};
+use yew::{AppHandle, Callback, Renderer};
+
+use crate::article::{self, Article};
+use crate::components::{Card as CardView, CardProps};
+use crate::json::Json;
+use crate::options::RawOptions;
+
+/// Article data read and checked, ready to render on any number of cards.
+#[wasm_bindgen]
+pub struct ArticleData {
+    article: Rc<Article>,
+    warnings: Vec<String>,
+}
+
+#[wasm_bindgen]
+impl ArticleData {
+    /// Values that were dropped (such as a `javascript:` URL), with their field paths.
+    #[wasm_bindgen(getter)]
+    pub fn warnings(&self) -> Vec<String> {
+        self.warnings.clone()
+    }
+
+    /// The story's URL, when it has a usable one.
+    #[wasm_bindgen(getter)]
+    pub fn url(&self) -> Option<String> {
+        self.article.url.clone()
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn headline(&self) -> String {
+        self.article.headline.clone()
+    }
+}
+
+/// Reads JSON-LD (an already parsed JavaScript value). `base` is the URL the data came
+/// from, for relative URLs. Throws an `Error` listing every problem with its field path.
+#[wasm_bindgen(js_name = parseArticle)]
+pub fn parse_article(data: JsValue, base: Option<String>) -> Result<ArticleData, JsError> {
+    let json = Json::deserialize(serde_wasm_bindgen::Deserializer::from(data))
+        .map_err(|e| JsError::new(&format!("(document): {e}")))?;
+    match article::parse(&json, base.as_deref()) {
+        Ok(parsed) => Ok(ArticleData {
+            article: Rc::new(parsed.article),
+            warnings: parsed.warnings.iter().map(ToString::to_string).collect(),
+        }),
+        Err(problems) => {
+            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            Err(JsError::new(&list.join("; ")))
+        }
+    }
+}
+
+/// The card's stylesheet, for one constructable sheet shared by every card on the page.
+#[wasm_bindgen]
+pub fn stylesheet() -> String {
+    crate::STYLESHEET.to_owned()
+}
+
+/// One card, rendered into `root`; its events are dispatched on `host`.
+#[wasm_bindgen]
+pub struct Card {
+    app: Option<AppHandle<CardView>>,
+    root: Element,
+    host: EventTarget,
+    on_rendered: js_sys::Function,
+}
+
+#[wasm_bindgen]
+impl Card {
+    /// `on_rendered` is called each time a render has reached the DOM.
+    #[wasm_bindgen(constructor)]
+    pub fn new(root: Element, host: EventTarget, on_rendered: js_sys::Function) -> Card {
+        Card {
+            app: None,
+            root,
+            host,
+            on_rendered,
+        }
+    }
+
+    /// Renders (or re-renders) the card. `options` holds the attributes in camelCase
+    /// (`signupEndpoint`, `theme`, …). Returns messages about options that were ignored.
+    pub fn render(&mut self, data: &ArticleData, options: JsValue) -> Result<Vec<String>, JsError> {
+        let raw: RawOptions = if options.is_undefined() || options.is_null() {
+            RawOptions::default()
+        } else {
+            serde_wasm_bindgen::from_value(options)
+                .map_err(|e| JsError::new(&format!("options: {e}")))?
+        };
+        let (options, ignored) = raw.resolve();
+        let props = CardProps {
+            article: Rc::clone(&data.article),
+            options: Rc::new(options),
+            on_subscribe: subscribe_dispatcher(self.host.clone()),
+            on_rendered: {
+                let f = self.on_rendered.clone();
+                Callback::from(move |()| {
+                    let _ = f.call0(&JsValue::NULL);
+                })
+            },
+        };
+        match &mut self.app {
+            Some(app) => app.update(props),
+            None => {
+                self.app = Some(Renderer::<CardView>::with_root_and_props(self.root.clone(), props).render());
+            }
+        }
+        Ok(ignored)
+    }
+
+    /// Removes the card and its listeners; `render` may mount it again.
+    pub fn destroy(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+    }
+}
+
+/// Dispatches `article-embed:subscribe` with `detail: { status }`.
+fn subscribe_dispatcher(host: EventTarget) -> Callback<&'static str> {
+    Callback::from(move |status: &'static str| {
+        let detail = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&detail, &"status".into(), &status.into());
+        let _ = dispatch(&host, "article-embed:subscribe", &detail);
+    })
+}
+
+/// Events leave the shadow root and bubble, as SPEC section 2 promises.
+fn dispatch(target: &EventTarget, name: &str, detail: &JsValue) -> Result<bool, JsValue> {
+    let init = CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_detail(detail);
+    let event = CustomEvent::new_with_event_init_dict(name, &init)?;
+    target.dispatch_event(&event)
+}

@@ -1,0 +1,21 @@
+//! article-embed: a news-article card with a newsletter signup, as a Yew component.
+//!
+//! Pure logic (reading article data, URLs, text, email, options, the signup protocol) is
+//! plain Rust, tested natively. `components` draws the card; `element` is the thin
+//! WebAssembly face that the `<article-embed>` custom element and `mount()` call.
+
+pub mod article;
+pub mod components;
+pub mod email;
+pub mod i18n;
+pub mod json;
+pub mod options;
+pub mod signup;
+pub mod text;
+pub mod url;
+
+#[cfg(target_arch = "wasm32")]
+pub mod element;
+
+/// The card's stylesheet: adopted by every shadow root (one shared sheet per page).
+pub const STYLESHEET: &str = include_str!("card.css");
