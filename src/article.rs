@@ -453,7 +453,11 @@ impl<'a> Reader<'a> {
                 Some(Party { name, url })
             }
             other => {
-                self.wrong_type(path.to_owned(), "a Person, an Organization or a name", other);
+                self.wrong_type(
+                    path.to_owned(),
+                    "a Person, an Organization or a name",
+                    other,
+                );
                 None
             }
         }
@@ -521,16 +525,11 @@ impl<'a> Reader<'a> {
         let n = match value {
             Json::Null => return None,
             Json::Number(n) => Some(*n),
-            Json::String(s) => s
-                .trim()
-                .trim_end_matches("px")
-                .trim()
-                .parse::<f64>()
-                .ok(),
+            Json::String(s) => s.trim().trim_end_matches("px").trim().parse::<f64>().ok(),
             _ => None,
         };
         match n {
-            Some(n) if n.is_finite() && n >= 1.0 && n <= 100_000.0 => Some(n.round() as u32),
+            Some(n) if (1.0..=100_000.0).contains(&n) => Some(n.round() as u32),
             _ => {
                 self.problem(path, ProblemKind::NotAPositiveNumber);
                 None
@@ -590,7 +589,8 @@ fn is_language_tag(tag: &str) -> bool {
     let first_ok = parts
         .next()
         .is_some_and(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
-    first_ok && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+    first_ok
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 /// The first paragraphs of the body, enough to read as an excerpt.
@@ -616,8 +616,9 @@ pub fn parse_date(s: &str) -> Option<Date> {
         if part.is_empty() || !part.iter().all(u8::is_ascii_digit) {
             return None;
         }
-        part.iter()
-            .try_fold(0u32, |n, d| n.checked_mul(10)?.checked_add(u32::from(d - b'0')))
+        part.iter().try_fold(0u32, |n, d| {
+            n.checked_mul(10)?.checked_add(u32::from(d - b'0'))
+        })
     };
     let year = digits(0..4)?;
     let month = digits(5..7)?;

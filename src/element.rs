@@ -111,7 +111,9 @@ impl Card {
         match &mut self.app {
             Some(app) => app.update(props),
             None => {
-                self.app = Some(Renderer::<CardView>::with_root_and_props(self.root.clone(), props).render());
+                self.app = Some(
+                    Renderer::<CardView>::with_root_and_props(self.root.clone(), props).render(),
+                );
             }
         }
         Ok(ignored)

@@ -31,9 +31,9 @@ pub fn validate(input: &str) -> Result<&str, EmailProblem> {
                 && !l.ends_with('-')
                 && l.chars().all(|c| c.is_alphanumeric() || c == '-')
         })
-        && labels
-            .last()
-            .is_some_and(|tld| tld.chars().count() >= 2 && !tld.chars().all(|c| c.is_ascii_digit()));
+        && labels.last().is_some_and(|tld| {
+            tld.chars().count() >= 2 && !tld.chars().all(|c| c.is_ascii_digit())
+        });
     if local_ok && domain_ok && email.len() <= 254 {
         Ok(email)
     } else {

@@ -138,9 +138,21 @@ impl RawOptions {
             signup_endpoint,
             newsletter: text(&self.newsletter).map(|n| crate::text::truncate(&n, 120)),
             privacy_url,
-            consent: self.consent.as_deref().and_then(Consent::parse).unwrap_or_default(),
-            theme: self.theme.as_deref().and_then(Theme::parse).unwrap_or_default(),
-            layout: self.layout.as_deref().and_then(Layout::parse).unwrap_or_default(),
+            consent: self
+                .consent
+                .as_deref()
+                .and_then(Consent::parse)
+                .unwrap_or_default(),
+            theme: self
+                .theme
+                .as_deref()
+                .and_then(Theme::parse)
+                .unwrap_or_default(),
+            layout: self
+                .layout
+                .as_deref()
+                .and_then(Layout::parse)
+                .unwrap_or_default(),
             lang: text(&self.lang),
             page: self.page.clone(),
         };
@@ -191,7 +203,10 @@ mod tests {
             Some("https://host.example/api/subscribe")
         );
         assert_eq!(o.privacy_url, None);
-        assert_eq!((o.theme, o.layout, o.consent), (Theme::Dark, Layout::Full, Consent::Required));
+        assert_eq!(
+            (o.theme, o.layout, o.consent),
+            (Theme::Dark, Layout::Full, Consent::Required)
+        );
         assert_eq!(o.lang.as_deref(), Some("he"));
         assert_eq!(
             ignored,

@@ -112,7 +112,10 @@ mod tests {
     fn event_statuses_match_the_spec() {
         assert_eq!(Outcome::Subscribed.event_status(), "subscribed");
         assert_eq!(Outcome::Pending.event_status(), "pending");
-        assert_eq!(Outcome::AlreadySubscribed.event_status(), "already_subscribed");
+        assert_eq!(
+            Outcome::AlreadySubscribed.event_status(),
+            "already_subscribed"
+        );
         assert_eq!(Outcome::RateLimited.event_status(), "failed");
         assert!(!Outcome::Rejected(None).is_success());
     }

@@ -159,7 +159,11 @@ mod tests {
             "ftp://news.example/x",
             "blob:https://news.example/x",
         ] {
-            assert_eq!(resolve(bad, Some(BASE)), Err(UrlProblem::NotHttp), "{bad:?}");
+            assert_eq!(
+                resolve(bad, Some(BASE)),
+                Err(UrlProblem::NotHttp),
+                "{bad:?}"
+            );
         }
     }
 
@@ -168,13 +172,19 @@ mod tests {
         let cases = [
             ("photo.jpg", "https://news.example/embed/world/photo.jpg"),
             ("./photo.jpg", "https://news.example/embed/world/photo.jpg"),
-            ("../img/photo.jpg", "https://news.example/embed/img/photo.jpg"),
+            (
+                "../img/photo.jpg",
+                "https://news.example/embed/img/photo.jpg",
+            ),
             ("../../../../x", "https://news.example/x"),
             ("/abs/path", "https://news.example/abs/path"),
             ("//cdn.example/p.jpg", "https://cdn.example/p.jpg"),
             ("\\\\cdn.example/p.jpg", "https://cdn.example/p.jpg"),
             ("?q=1", "https://news.example/embed/world/story.json?q=1"),
-            ("#frag", "https://news.example/embed/world/story.json?v=2#frag"),
+            (
+                "#frag",
+                "https://news.example/embed/world/story.json?v=2#frag",
+            ),
             ("a/b?x=1#y", "https://news.example/embed/world/a/b?x=1#y"),
             ("..", "https://news.example/embed/"),
             (
@@ -183,7 +193,11 @@ mod tests {
             ),
         ];
         for (reference, want) in cases {
-            assert_eq!(resolve(reference, Some(BASE)).as_deref(), Ok(want), "{reference}");
+            assert_eq!(
+                resolve(reference, Some(BASE)).as_deref(),
+                Ok(want),
+                "{reference}"
+            );
         }
         assert_eq!(
             resolve("p.jpg", Some("https://news.example")).as_deref(),

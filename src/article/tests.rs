@@ -39,7 +39,10 @@ fn reads_the_seed_story() {
     assert_eq!(published, Some((2021, 3, 6)));
     assert_eq!(article.dateline.as_deref(), Some("TEL AVIV"));
     let image = article.image.as_ref().expect("hero image");
-    assert_eq!(image.url, "https://news.example/articles/myanmar-funeral.svg");
+    assert_eq!(
+        image.url,
+        "https://news.example/articles/myanmar-funeral.svg"
+    );
     assert_eq!((image.width, image.height), (Some(1200), Some(675)));
     assert!(image
         .caption
@@ -49,7 +52,11 @@ fn reads_the_seed_story() {
     let names: Vec<_> = article.contributors.iter().map(|p| &p.name[..]).collect();
     assert_eq!(names, ["Idan Zonshine", "Reuters"]);
     assert!(article.excerpt[0].starts_with("Second Secretary at the Myanmar Embassy"));
-    assert!((2..=3).contains(&article.excerpt.len()), "{:?}", article.excerpt);
+    assert!(
+        (2..=3).contains(&article.excerpt.len()),
+        "{:?}",
+        article.excerpt
+    );
     let publisher = article.publisher.as_ref().expect("publisher");
     assert_eq!(publisher.name.as_deref(), Some("The Jerusalem Post"));
     assert_eq!(
@@ -67,12 +74,21 @@ fn accepts_every_listed_shape() {
         "image":"https://img.example/p.jpg",
         "publisher":"Daily"}"#)
     .article;
-    assert_eq!(a.authors, vec![Party { name: "Jane Doe".into(), url: None }]);
+    assert_eq!(
+        a.authors,
+        vec![Party {
+            name: "Jane Doe".into(),
+            url: None
+        }]
+    );
     assert_eq!(
         a.contributors[0].url.as_deref(),
         Some("https://news.example/people/ann")
     );
-    assert_eq!(a.image.map(|i| i.url).as_deref(), Some("https://img.example/p.jpg"));
+    assert_eq!(
+        a.image.map(|i| i.url).as_deref(),
+        Some("https://img.example/p.jpg")
+    );
     assert_eq!(a.publisher.and_then(|p| p.name).as_deref(), Some("Daily"));
 
     let a = ok(r#"{"@type":["ReportageNewsArticle"],"headline":"H",
@@ -82,7 +98,10 @@ fn accepts_every_listed_shape() {
     .article;
     let names: Vec<_> = a.authors.iter().map(|p| &p.name[..]).collect();
     assert_eq!(names, ["A", "B", "C"]);
-    assert_eq!(a.image.map(|i| i.url).as_deref(), Some("https://img.example/1.jpg"));
+    assert_eq!(
+        a.image.map(|i| i.url).as_deref(),
+        Some("https://img.example/1.jpg")
+    );
     assert_eq!(a.standfirst.as_deref(), Some("From description"));
 
     let a = ok(r#"{"@type":"NewsArticle","headline":"H",
@@ -113,8 +132,14 @@ fn finds_the_article_in_a_graph_and_follows_references() {
     .article;
     assert_eq!(a.headline, "In a graph");
     assert_eq!(a.authors[0].name, "Reporter One");
-    assert_eq!(a.image.and_then(|i| i.caption).as_deref(), Some("A caption"));
-    assert_eq!(a.publisher.and_then(|p| p.name).as_deref(), Some("News Org"));
+    assert_eq!(
+        a.image.and_then(|i| i.caption).as_deref(),
+        Some("A caption")
+    );
+    assert_eq!(
+        a.publisher.and_then(|p| p.name).as_deref(),
+        Some("News Org")
+    );
 
     // A top-level array of nodes, with full-IRI types.
     let a = ok(r#"[{"@type":"BreadcrumbList"},
@@ -125,7 +150,10 @@ fn finds_the_article_in_a_graph_and_follows_references() {
 
 #[test]
 fn errors_name_the_field_path() {
-    assert_eq!(errors(r#"{"@type":"NewsArticle"}"#), ["headline: missing (required)"]);
+    assert_eq!(
+        errors(r#"{"@type":"NewsArticle"}"#),
+        ["headline: missing (required)"]
+    );
     assert_eq!(
         errors(r#"{"@type":"NewsArticle","headline":"  \n "}"#),
         ["headline: empty (required)"]
@@ -197,9 +225,18 @@ fn javascript_and_other_schemes_are_dropped_from_every_url_field() {
         let warned: Vec<_> = parsed.warnings.iter().map(|w| &w.path[..]).collect();
         assert_eq!(
             warned,
-            ["url", "author.url", "image[0].url", "contributor[0].url", "publisher.logo"]
+            [
+                "url",
+                "author.url",
+                "image[0].url",
+                "contributor[0].url",
+                "publisher.logo"
+            ]
         );
-        assert!(parsed.warnings.iter().all(|w| w.kind == ProblemKind::NotHttpUrl));
+        assert!(parsed
+            .warnings
+            .iter()
+            .all(|w| w.kind == ProblemKind::NotHttpUrl));
         assert_eq!(
             parsed.warnings[2].to_string(),
             "image[0].url: not an http(s) URL (dropped)"
@@ -212,12 +249,12 @@ fn relative_urls_need_a_base() {
     let doc = json(r#"{"@type":"NewsArticle","headline":"H","url":"/story"}"#);
     let parsed = parse(&doc, None).expect("a relative URL alone is not fatal");
     assert_eq!(parsed.article.url, None);
-    assert_eq!(
-        parsed.warnings[0].kind,
-        ProblemKind::RelativeUrlWithoutBase
-    );
+    assert_eq!(parsed.warnings[0].kind, ProblemKind::RelativeUrlWithoutBase);
     let parsed = parse(&doc, Some("https://news.example/a/b.json")).expect("parses");
-    assert_eq!(parsed.article.url.as_deref(), Some("https://news.example/story"));
+    assert_eq!(
+        parsed.article.url.as_deref(),
+        Some("https://news.example/story")
+    );
 }
 
 #[test]
@@ -267,19 +304,26 @@ fn huge_strings_are_bounded_and_not_split_inside_a_character() {
     let a = parse(&doc, Some(BASE)).expect("parses").article;
     assert!(a.headline.chars().count() <= MAX_HEADLINE);
     assert!(a.headline.ends_with('…'));
-    assert!(a.standfirst.is_some_and(|s| s.chars().count() <= MAX_SHORT_TEXT));
+    assert!(a
+        .standfirst
+        .is_some_and(|s| s.chars().count() <= MAX_SHORT_TEXT));
     assert!(a.excerpt.iter().map(|p| p.chars().count()).sum::<usize>() <= 2 * MAX_SHORT_TEXT);
     assert!(a.authors[0].name.chars().count() <= MAX_NAME);
     let many: Vec<_> = (0..10_000).map(|i| format!("Author {i}")).collect();
-    let doc: Json = serde_json::from_value(serde_json::json!({"headline": "H", "author": many}))
-        .expect("json");
-    assert_eq!(parse(&doc, None).expect("parses").article.authors.len(), MAX_PEOPLE);
+    let doc: Json =
+        serde_json::from_value(serde_json::json!({"headline": "H", "author": many})).expect("json");
+    assert_eq!(
+        parse(&doc, None).expect("parses").article.authors.len(),
+        MAX_PEOPLE
+    );
 }
 
 #[test]
 fn empty_optional_fields_are_absent_not_errors() {
-    let a = ok(r#"{"@type":"NewsArticle","headline":"H","description":"","dateline":" ",
-        "author":[],"image":[],"articleBody":"","datePublished":"","url":""}"#)
+    let a = ok(
+        r#"{"@type":"NewsArticle","headline":"H","description":"","dateline":" ",
+        "author":[],"image":[],"articleBody":"","datePublished":"","url":""}"#,
+    )
     .article;
     assert_eq!(
         a,

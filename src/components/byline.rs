@@ -41,9 +41,9 @@ pub fn Byline(props: &BylineProps) -> Html {
         };
         html! { <>{ name }{ separator }</> }
     });
-    let updated = modified
-        .as_ref()
-        .filter(|m| Some((m.year, m.month, m.day)) != published.as_ref().map(|p| (p.year, p.month, p.day)));
+    let updated = modified.as_ref().filter(|m| {
+        Some((m.year, m.month, m.day)) != published.as_ref().map(|p| (p.year, p.month, p.day))
+    });
     html! {
         <p part="byline" class="byline">
             if !authors.is_empty() {
@@ -66,13 +66,20 @@ pub fn Byline(props: &BylineProps) -> Html {
 #[cfg(target_arch = "wasm32")]
 pub fn format_date(date: &Date, lang: &str) -> String {
     use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
 
     #[wasm_bindgen]
     extern "C" {
+        /// A JavaScript `Date`, seen through a binding that catches exceptions.
+        type CheckedDate;
         // `catch`: an unusable language tag throws a RangeError, which must not unwind
         // through the renderer.
         #[wasm_bindgen(method, catch, js_name = toLocaleDateString)]
-        fn locale_date(this: &js_sys::Date, lang: &str, options: &JsValue) -> Result<String, JsValue>;
+        fn locale_date(
+            this: &CheckedDate,
+            lang: &str,
+            options: &JsValue,
+        ) -> Result<String, JsValue>;
     }
 
     let options = js_sys::Object::new();
@@ -85,6 +92,7 @@ pub fn format_date(date: &Date, lang: &str) -> String {
         i32::from(date.month) - 1,
         i32::from(date.day),
     );
+    let d: &CheckedDate = d.unchecked_ref();
     d.locale_date(lang, &options)
         .or_else(|_| d.locale_date("en", &options))
         .unwrap_or_else(|_| fallback_date(date))

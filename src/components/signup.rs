@@ -61,7 +61,10 @@ pub fn Signup(props: &SignupProps) -> Html {
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
             email.set(input.value());
-            if matches!(*status, Status::Invalid(_) | Status::Done(Outcome::Rejected(_))) {
+            if matches!(
+                *status,
+                Status::Invalid(_) | Status::Done(Outcome::Rejected(_))
+            ) {
                 status.set(Status::Idle);
             }
         })

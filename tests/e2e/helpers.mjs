@@ -1,0 +1,70 @@
+// Shared by the end-to-end tests: Debian's Chromium driven by playwright-core, and the
+// repository served on 127.0.0.1 (tools/serve.mjs) with the built dist/ script.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { startServer } from "../../tools/serve.mjs";
+
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
+  "--no-first-run",
+];
+
+/** Starts the server and a browser; `t.after` closes both. */
+export async function setUp(t) {
+  const server = await startServer({ port: 0, quiet: true });
+  const profile = mkdtempSync(join(tmpdir(), "article-embed-e2e-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ARGS,
+    viewport: { width: 1000, height: 900 },
+  });
+  t.after(async () => {
+    await context.close();
+    await server.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
+  return { server, context };
+}
+
+/** A new page that records console messages and page errors. */
+export async function openPage(context, url) {
+  const page = await context.newPage();
+  const console_ = [];
+  const errors = [];
+  page.on("console", (m) => console_.push({ type: m.type(), text: m.text() }));
+  page.on("pageerror", (e) => errors.push(e));
+  if (url) await page.goto(url);
+  return { page, console: console_, errors };
+}
+
+/** Waits for the element matching `selector` to reach `state` (ready/error). */
+export function waitForState(page, selector, state, timeout = 15000) {
+  return page.waitForFunction(
+    ([sel, st]) => document.querySelector(sel)?.getAttribute("state") === st,
+    [selector, state],
+    { timeout },
+  );
+}
+
+/** Text of each `[part=…]` inside the element's shadow root. */
+export function parts(page, selector = "article-embed") {
+  return page.evaluate((sel) => {
+    const root = document.querySelector(sel)?.shadowRoot;
+    const out = {};
+    for (const el of root?.querySelectorAll("[part]") ?? []) {
+      for (const part of el.getAttribute("part").split(/\s+/)) {
+        out[part] ??= el.textContent.replace(/\s+/g, " ").trim();
+      }
+    }
+    return out;
+  }, selector);
+}

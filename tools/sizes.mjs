@@ -1,0 +1,28 @@
+// Prints what a reader downloads for one card: each file raw, gzip -9 and brotli -q 11.
+//   node tools/sizes.mjs FILE...
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+
+export function sizes(data) {
+  return {
+    raw: data.length,
+    gzip: gzipSync(data, { level: 9 }).length,
+    brotli: brotliCompressSync(data, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: data.length },
+    }).length,
+  };
+}
+
+const files = process.argv.slice(2);
+if (files.length) {
+  const fmt = (n) => n.toLocaleString("en-US").padStart(10);
+  const total = { raw: 0, gzip: 0, brotli: 0 };
+  console.log(`${"file".padEnd(26)}${"raw".padStart(10)}${"gzip".padStart(10)}${"brotli".padStart(10)}`);
+  for (const file of files) {
+    const s = sizes(readFileSync(file));
+    for (const k of Object.keys(total)) total[k] += s[k];
+    console.log(`${basename(file).padEnd(26)}${fmt(s.raw)}${fmt(s.gzip)}${fmt(s.brotli)}`);
+  }
+  console.log(`${"total".padEnd(26)}${fmt(total.raw)}${fmt(total.gzip)}${fmt(total.brotli)}`);
+}

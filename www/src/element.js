@@ -1,0 +1,206 @@
+// The <article-embed> custom element: attributes in, events out, fallback kept until the
+// card is ready. Everything about the article itself (reading, checking, drawing) happens
+// in the WebAssembly module; this file only does what wasm-bindgen cannot: subclass
+// HTMLElement, fetch the data and manage the shadow root.
+
+import init, { Card, parseArticle, stylesheet } from "../pkg/article-embed.js";
+
+export const TAG = "article-embed";
+const PREFIX = "article-embed";
+
+/** attribute name → option name passed to the wasm (SPEC section 2). */
+const OPTIONS = {
+  "signup-endpoint": "signupEndpoint",
+  newsletter: "newsletter",
+  "privacy-url": "privacyUrl",
+  consent: "consent",
+  theme: "theme",
+  layout: "layout",
+  lang: "lang",
+};
+
+let wasmReady;
+/** One WebAssembly instance for every card on the page, started by the first card. */
+export function loadWasm() {
+  wasmReady ??= init().then(() => {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(stylesheet());
+    return sheet;
+  });
+  return wasmReady;
+}
+
+function describe(el) {
+  const src = el.getAttribute("src");
+  return src ? `<${TAG} src="${src}">` : `<${TAG}>`;
+}
+
+export class ArticleEmbedElement extends HTMLElement {
+  static observedAttributes = ["src", ...Object.keys(OPTIONS)];
+
+  #mount; // where the card is rendered, inside the shadow root
+  #fallback; // <slot> showing the element's own children until the card is ready
+  #card = null;
+  #article = null;
+  #load = 0; // generation of the current load; older loads are ignored when they finish
+  #announced = false;
+  #observer = null;
+
+  connectedCallback() {
+    if (!this.#mount) this.#setUp();
+    this.#startLoad();
+  }
+
+  disconnectedCallback() {
+    this.#load++;
+    this.#observer?.disconnect();
+    this.#observer = null;
+    // Moving an element fires disconnect then connect: only tear down if it stays out.
+    queueMicrotask(() => {
+      if (this.isConnected) return;
+      this.#card?.destroy();
+      this.#card?.free();
+      this.#card = null;
+    });
+  }
+
+  attributeChangedCallback(name, oldValue, newValue) {
+    if (!this.#mount || !this.isConnected || oldValue === newValue) return;
+    if (name === "src") this.#startLoad();
+    else this.#render();
+  }
+
+  #setUp() {
+    const root = this.shadowRoot ?? this.attachShadow({ mode: "open" });
+    root.replaceChildren();
+    this.#mount = document.createElement("div");
+    this.#mount.className = "mount";
+    this.#fallback = document.createElement("slot");
+    root.append(this.#mount, this.#fallback);
+  }
+
+  #setState(state) {
+    if (this.getAttribute("state") !== state) this.setAttribute("state", state);
+  }
+
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(`${PREFIX}:${type}`, { detail, bubbles: true, composed: true }));
+  }
+
+  async #startLoad() {
+    const load = ++this.#load;
+    this.#announced = false;
+    this.#setState("loading");
+    try {
+      const [sheet, data] = await Promise.all([loadWasm(), this.#readData(load)]);
+      if (load !== this.#load || data === undefined) return;
+      if (!this.shadowRoot.adoptedStyleSheets.includes(sheet)) {
+        this.shadowRoot.adoptedStyleSheets = [...this.shadowRoot.adoptedStyleSheets, sheet];
+      }
+      const article = parseArticle(data.json, data.base);
+      for (const warning of article.warnings) console.warn(`${describe(this)}: ${warning}`);
+      this.#article?.free();
+      this.#article = article;
+      this.#render();
+    } catch (error) {
+      if (load === this.#load) this.#fail(error);
+    }
+  }
+
+  /** The article's JSON and the URL it came from; `undefined` while waiting for children. */
+  async #readData(load) {
+    const src = this.getAttribute("src");
+    if (src) {
+      const url = new URL(src, document.baseURI);
+      let response;
+      try {
+        response = await fetch(url, { headers: { Accept: "application/ld+json, application/json" } });
+      } catch (error) {
+        throw new Error(`could not load ${url.href}: ${error.message}`);
+      }
+      if (!response.ok) throw new Error(`could not load ${url.href}: HTTP ${response.status}`);
+      try {
+        return { json: await response.json(), base: response.url || url.href };
+      } catch (error) {
+        throw new Error(`${url.href} is not valid JSON: ${error.message}`);
+      }
+    }
+    const script = this.querySelector(':scope > script[type="application/ld+json"]');
+    if (!script) {
+      // Children may still be on their way (the parser, or a framework filling the
+      // element after inserting it): wait for them before calling it an error.
+      this.#watchChildren(load);
+      if (document.readyState === "loading") return undefined;
+      throw new Error(`no article data: set src or add a <script type="application/ld+json"> child`);
+    }
+    this.#watchChildren(load);
+    try {
+      return { json: JSON.parse(script.textContent), base: document.baseURI };
+    } catch (error) {
+      throw new Error(`the inline JSON-LD is not valid JSON: ${error.message}`);
+    }
+  }
+
+  #watchChildren(load) {
+    if (this.#observer) return;
+    this.#observer = new MutationObserver(() => {
+      if (!this.hasAttribute("src")) this.#startLoad();
+    });
+    this.#observer.observe(this, { childList: true, subtree: true, characterData: true });
+    if (document.readyState === "loading") {
+      document.addEventListener(
+        "DOMContentLoaded",
+        () => {
+          if (load === this.#load && !this.#article) this.#startLoad();
+        },
+        { once: true },
+      );
+    }
+  }
+
+  #options() {
+    const options = { page: location.href };
+    for (const [attribute, option] of Object.entries(OPTIONS)) {
+      const value = this.getAttribute(attribute);
+      if (value !== null) options[option] = value;
+    }
+    return options;
+  }
+
+  #render() {
+    if (!this.#article) return;
+    const load = this.#load;
+    try {
+      this.#card ??= new Card(this.#mount, this, () => this.#rendered(load));
+      const ignored = this.#card.render(this.#article, this.#options());
+      for (const message of ignored) console.warn(`${describe(this)}: ${message}`);
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  /** Called by the wasm once a render has reached the DOM. */
+  #rendered(load) {
+    if (load !== this.#load || this.#announced) return;
+    this.#announced = true;
+    this.#fallback.remove();
+    this.#setState("ready");
+    this.#emit("ready", { url: this.#article?.url ?? null });
+  }
+
+  #fail(error) {
+    const message = error instanceof Error ? error.message : String(error);
+    this.#card?.destroy();
+    this.#article?.free();
+    this.#article = null;
+    if (!this.#fallback.isConnected) this.shadowRoot.append(this.#fallback);
+    this.#setState("error");
+    console.error(`${describe(this)}: ${message}`);
+    this.#emit("error", { message });
+  }
+}
+
+/** Registers <article-embed>; safe to call any number of times, from any copy of the script. */
+export function define() {
+  if (!customElements.get(TAG)) customElements.define(TAG, ArticleEmbedElement);
+}
