@@ -161,7 +161,7 @@ pub fn Signup(props: &SignupProps) -> Html {
                 { i18n::fill(words.subscribe_to, &props.newsletter) }
             </h3>
             <p class="signup-hint">{ words.email_hint }</p>
-            <div class="signup-row">
+            <div class="signup-field">
                 <label for={email_id.clone()} class="email-label">{ words.email_label }</label>
                 <input
                     ref={input_ref}
@@ -180,6 +180,26 @@ pub fn Signup(props: &SignupProps) -> Html {
                     aria-describedby={status_id.clone()}
                     {oninput}
                 />
+            </div>
+            <div class="signup-actions">
+                <label class="consent-label">
+                    <input
+                        part="consent"
+                        type="checkbox"
+                        name="consent"
+                        value="true"
+                        checked={*consent}
+                        required={props.consent_required}
+                        onchange={onconsent}
+                    />
+                    <span>
+                        { words.consent }
+                        if let Some(url) = &props.privacy_url {
+                            { " " }
+                            <a href={url.clone()} target="_blank" rel="noopener">{ words.privacy_policy }</a>
+                        }
+                    </span>
+                </label>
                 <button
                     part="submit"
                     class="submit"
@@ -189,24 +209,6 @@ pub fn Signup(props: &SignupProps) -> Html {
                     { if sending { words.sending } else { words.subscribe } }
                 </button>
             </div>
-            <label class="consent-label">
-                <input
-                    part="consent"
-                    type="checkbox"
-                    name="consent"
-                    value="true"
-                    checked={*consent}
-                    required={props.consent_required}
-                    onchange={onconsent}
-                />
-                <span>
-                    { words.consent }
-                    if let Some(url) = &props.privacy_url {
-                        { " " }
-                        <a href={url.clone()} target="_blank" rel="noopener">{ words.privacy_policy }</a>
-                    }
-                </span>
-            </label>
             <p
                 part="status"
                 id={status_id}

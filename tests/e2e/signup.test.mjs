@@ -1,0 +1,151 @@
+// End-to-end: the signup form of the built card against a local endpoint that answers each
+// row of SPEC section 5's table (tools/serve.mjs, /test-api/subscribe/<mode>).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { openPage, setUp, waitForState } from "./helpers.mjs";
+
+const PAGE = "/tests/e2e/pages/plain.html";
+
+test("newsletter signup, end to end", async (t) => {
+  const { server, context } = await setUp(t);
+  await context.addInitScript(() => {
+    window.__subscribe = [];
+    document.addEventListener("article-embed:subscribe", (e) => window.__subscribe.push(e.detail.status));
+  });
+
+  /** The plain page with the form posting to the given test mode. */
+  async function form(mode, attributes = {}) {
+    const { page, errors } = await openPage(context, `${server.url}${PAGE}`);
+    await waitForState(page, "#card", "ready");
+    await page.evaluate(
+      ([endpoint, attrs]) => {
+        const el = document.querySelector("#card");
+        el.setAttribute("signup-endpoint", endpoint);
+        for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+      },
+      [`/test-api/subscribe/${mode}`, attributes],
+    );
+    await page.waitForFunction(
+      (action) => document.querySelector("#card").shadowRoot.querySelector("form")?.getAttribute("action")?.endsWith(action),
+      `/test-api/subscribe/${mode}`,
+    );
+    const part = (name) => page.locator(`#card [part~=${name}]`);
+    return { page, errors, part };
+  }
+  const sent = (mode) => server.requests.filter((r) => r.mode === mode);
+  const events = (page) => page.evaluate(() => window.__subscribe);
+
+  await t.test("success: one click, one request with the protocol's body and headers", async () => {
+    const { page, part, errors } = await form("slow");
+    await part("email").fill("reader@example.org");
+    // Three clicks while the (slow) request is in flight.
+    await part("submit").click();
+    await part("submit").click({ force: true });
+    await part("submit").click({ force: true });
+    await page.waitForFunction(() => window.__subscribe.length > 0);
+    await assert.doesNotReject(part("status").filter({ hasText: "You're subscribed" }).waitFor());
+    assert.equal(sent("slow").length, 1, "one submission, one request");
+    const [request] = sent("slow");
+    assert.equal(request.method, "POST");
+    assert.equal(request.headers["content-type"], "application/json");
+    assert.match(request.headers["idempotency-key"], /^[0-9a-f]{32}$/);
+    assert.deepEqual(JSON.parse(request.body), {
+      email: "reader@example.org",
+      newsletter: "The Jerusalem Post Newsletter",
+      consent: false,
+      article: "https://news.example/international/myanmar-diplomat-tlv-resigns",
+      page: `${server.url}${PAGE}`,
+      locale: "en",
+    });
+    assert.deepEqual(await events(page), ["subscribed"]);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  await t.test("keyboard only: Enter pressed again and again sends one request", async () => {
+    const { page, part } = await form("slow", { consent: "required" });
+    const before = sent("slow").length;
+    await part("email").focus();
+    await page.keyboard.type("keys@example.org");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Space"); // tick consent
+    await part("email").focus();
+    for (let i = 0; i < 5; i++) await page.keyboard.press("Enter");
+    await part("status").filter({ hasText: "You're subscribed" }).waitFor();
+    assert.equal(sent("slow").length - before, 1);
+    assert.equal(JSON.parse(sent("slow").at(-1).body).consent, true);
+    await page.close();
+  });
+
+  await t.test("202 pending asks the reader to confirm", async () => {
+    const { page, part } = await form("pending");
+    await part("email").fill("new@example.org");
+    await part("submit").click();
+    await part("status").filter({ hasText: "check your inbox" }).waitFor();
+    assert.deepEqual(await events(page), ["pending"]);
+    await page.close();
+  });
+
+  await t.test("409 already subscribed is a success, worded as such", async () => {
+    const { page, part } = await form("already");
+    await part("email").fill("again@example.org");
+    await part("submit").click();
+    await part("status").filter({ hasText: "already subscribed" }).waitFor();
+    assert.deepEqual(await events(page), ["already_subscribed"]);
+    await page.close();
+  });
+
+  await t.test("422: the server's message beside the field, the email stays typed", async () => {
+    const { page, part } = await form("invalid");
+    await part("email").fill("bounces@example.org");
+    await part("submit").click();
+    await part("status").filter({ hasText: "This address cannot receive mail." }).waitFor();
+    assert.equal(await part("email").inputValue(), "bounces@example.org");
+    assert.equal(await part("email").getAttribute("aria-invalid"), "true");
+    const describedBy = await part("email").getAttribute("aria-describedby");
+    assert.equal(describedBy, await part("status").getAttribute("id"));
+    assert.deepEqual(await events(page), ["failed"]);
+    await page.close();
+  });
+
+  await t.test("500: an error the reader understands, the email stays typed", async () => {
+    const { page, part } = await form("error");
+    await part("email").fill("reader@example.org");
+    await part("submit").click();
+    await part("status").filter({ hasText: "went wrong on our side" }).waitFor();
+    assert.equal(await part("email").inputValue(), "reader@example.org");
+    assert.deepEqual(await events(page), ["failed"]);
+    // The button works again: a second try is a new request.
+    const before = sent("error").length;
+    await part("submit").click();
+    await page.waitForFunction(() => window.__subscribe.length === 2);
+    assert.equal(sent("error").length, before + 1);
+    await page.close();
+  });
+
+  await t.test("a mistyped address or missing consent is explained and nothing is sent", async () => {
+    const { page, part } = await form("pending", { consent: "required" });
+    const before = server.requests.length;
+    await part("email").fill("reader@example");
+    await part("submit").click();
+    await part("status").filter({ hasText: "name@example.org" }).waitFor();
+    assert.equal(await part("email").getAttribute("aria-invalid"), "true");
+    await part("email").fill("reader@example.org");
+    await part("submit").click();
+    await part("status").filter({ hasText: "tick the box" }).waitFor();
+    assert.equal(server.requests.length, before, "nothing was sent");
+    assert.deepEqual(await events(page), []);
+    await page.close();
+  });
+
+  await t.test("the demo's own endpoint accepts a signup", async () => {
+    const { page, errors } = await openPage(context, `${server.url}/`);
+    await waitForState(page, "article-embed", "ready");
+    await page.locator("article-embed [part=email]").fill("demo@example.org");
+    await page.locator("article-embed [part=submit]").click();
+    await page.locator("article-embed [part=status]").filter({ hasText: "You're subscribed" }).waitFor();
+    assert.ok(server.signups.some((s) => s.email === "demo@example.org"));
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
