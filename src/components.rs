@@ -2,7 +2,9 @@
 //! hands each part only what it draws.
 
 mod byline;
+mod contributors;
 mod excerpt;
+mod headline;
 mod masthead;
 mod photo;
 mod signup;
@@ -56,15 +58,11 @@ pub fn Card(props: &CardProps) -> Html {
                 <photo::Photo image={image.clone()} {words} />
             }
             <div class="content">
-                if let Some(dateline) = &article.dateline {
-                    <p class="dateline">{ dateline }</p>
-                }
-                <h2 part="headline" class="headline">{ &article.headline }</h2>
-                if full {
-                    if let Some(standfirst) = &article.standfirst {
-                        <p part="standfirst" class="standfirst">{ standfirst }</p>
-                    }
-                }
+                <headline::Headline
+                    headline={article.headline.clone()}
+                    dateline={article.dateline.clone()}
+                    standfirst={article.standfirst.clone().filter(|_| full)}
+                />
                 <byline::Byline
                     authors={article.authors.clone()}
                     published={article.published.clone()}
@@ -74,11 +72,7 @@ pub fn Card(props: &CardProps) -> Html {
                 />
                 if full {
                     <excerpt::Excerpt paragraphs={article.excerpt.clone()} />
-                    if !article.contributors.is_empty() {
-                        <p part="contributors" class="contributors">
-                            { i18n::fill(words.contributed, &names(&article.contributors, words)) }
-                        </p>
-                    }
+                    <contributors::Contributors contributors={article.contributors.clone()} {words} />
                 }
                 if let Some(url) = &article.url {
                     <a part="link" class="more" href={url.clone()}>
@@ -102,9 +96,4 @@ pub fn Card(props: &CardProps) -> Html {
             }
         </article>
     }
-}
-
-fn names(parties: &[crate::article::Party], words: &i18n::Words) -> String {
-    let names: Vec<&str> = parties.iter().map(|p| p.name.as_str()).collect();
-    i18n::list(words, &names)
 }

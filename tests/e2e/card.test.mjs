@@ -167,6 +167,55 @@ test("the card, end to end", async (t) => {
     await page.close();
   });
 
+  await t.test("a card moved within the page keeps its content and is not reloaded", async () => {
+    const { page } = await openPage(context, `${server.url}/tests/e2e/pages/plain.html`);
+    await waitForState(page, "#card", "ready");
+    const fetches = () =>
+      page.evaluate(() => performance.getEntriesByType("resource").filter((e) => e.name.endsWith(".json")).length);
+    const before = await fetches();
+    await page.evaluate(() => {
+      const el = document.querySelector("#card");
+      el.shadowRoot.querySelector("[part=headline]").dataset.mark = "kept";
+      document.body.prepend(el);
+    });
+    await page.waitForTimeout(200);
+    const after = await page.evaluate(() => {
+      const el = document.querySelector("#card");
+      return {
+        state: el.getAttribute("state"),
+        mark: el.shadowRoot.querySelector("[part=headline]")?.dataset.mark,
+        ready: window.__events.filter((e) => e.type === "ready").length,
+      };
+    });
+    assert.deepEqual(after, { state: "ready", mark: "kept", ready: 1 });
+    assert.equal(await fetches(), before);
+    await page.close();
+  });
+
+  await t.test('theme="auto" follows the host\'s color-scheme, then the reader\'s preference', async () => {
+    const { page } = await openPage(context, `${server.url}/tests/e2e/pages/plain.html`);
+    await waitForState(page, "#card", "ready");
+    const background = (sel) =>
+      page.evaluate((s) => getComputedStyle(document.querySelector(s).shadowRoot.querySelector("[part=card]")).backgroundColor, sel);
+    assert.equal(await background("#card"), "rgb(255, 255, 255)");
+    await page.evaluate(() => {
+      const box = document.createElement("div");
+      box.style.colorScheme = "dark";
+      box.innerHTML = '<article-embed id="dark-host" src="/articles/myanmar-diplomat.json"></article-embed>';
+      document.body.append(box);
+    });
+    await waitForState(page, "#dark-host", "ready");
+    assert.equal(await background("#dark-host"), "rgb(21, 23, 28)");
+    await page.emulateMedia({ colorScheme: "dark" });
+    assert.equal(await background("#card"), "rgb(21, 23, 28)", "the reader's preference");
+    await page.evaluate(() => document.querySelector("#card").setAttribute("theme", "light"));
+    await page.waitForFunction(() =>
+      document.querySelector("#card").shadowRoot.querySelector("[part=card]").classList.contains("theme-light"),
+    );
+    assert.equal(await background("#card"), "rgb(255, 255, 255)", "an explicit theme wins");
+    await page.close();
+  });
+
   await t.test("changing an attribute re-renders the card", async () => {
     const { page } = await openPage(context, `${server.url}/tests/e2e/pages/plain.html`);
     await waitForState(page, "#card", "ready");

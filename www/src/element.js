@@ -45,22 +45,26 @@ export class ArticleEmbedElement extends HTMLElement {
   #load = 0; // generation of the current load; older loads are ignored when they finish
   #announced = false;
   #observer = null;
+  #active = false; // loading or showing; false once torn down
 
   connectedCallback() {
     if (!this.#mount) this.#setUp();
-    this.#startLoad();
+    // A card moved within the page keeps what it shows.
+    if (!this.#active) this.#startLoad();
   }
 
   disconnectedCallback() {
-    this.#load++;
-    this.#observer?.disconnect();
-    this.#observer = null;
     // Moving an element fires disconnect then connect: only tear down if it stays out.
     queueMicrotask(() => {
       if (this.isConnected) return;
+      this.#active = false;
+      this.#load++; // what is still loading is dropped
+      this.#observer?.disconnect();
+      this.#observer = null;
       this.#card?.destroy();
       this.#card?.free();
       this.#card = null;
+      if (!this.#fallback.isConnected) this.shadowRoot.append(this.#fallback);
     });
   }
 
@@ -88,6 +92,7 @@ export class ArticleEmbedElement extends HTMLElement {
   }
 
   async #startLoad() {
+    this.#active = true;
     const load = ++this.#load;
     this.#announced = false;
     this.#setState("loading");
@@ -163,6 +168,12 @@ export class ArticleEmbedElement extends HTMLElement {
     for (const [attribute, option] of Object.entries(OPTIONS)) {
       const value = this.getAttribute(attribute);
       if (value !== null) options[option] = value;
+    }
+    // theme="auto" follows the host page's color-scheme when it names one scheme; with
+    // none (or both) the card follows the reader's preference (a media query in the CSS).
+    if ((options.theme ?? "auto").trim().toLowerCase() === "auto") {
+      const scheme = getComputedStyle(this).colorScheme.split(/\s+/).filter((s) => s !== "only");
+      if (scheme.length === 1 && (scheme[0] === "dark" || scheme[0] === "light")) options.theme = scheme[0];
     }
     return options;
   }
