@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { test } from "node:test";
+import { startServer } from "../../tools/serve.mjs";
 import { openPage, parts, setUp, waitForState } from "./helpers.mjs";
 
 const SEED_HEADLINE = "Diplomat at Myanmar Embassy in TLV resigns following Junta's crackdown";
@@ -152,6 +153,25 @@ test("the card, end to end", async (t) => {
     await page.close();
   });
 
+  await t.test("the script works from another origin and finds its wasm beside itself", async () => {
+    // The page from one server, the script, wasm and data from another port: two origins.
+    const cdn = await startServer({ port: 0, quiet: true });
+    t.after(() => cdn.close());
+    const other = cdn.url;
+    const { page, errors } = await openPage(context, `${server.url}/tests/e2e/pages/cdn.html?cdn=${other}`);
+    await waitForState(page, "#card", "ready");
+    assert.equal((await parts(page, "#card")).headline, SEED_HEADLINE);
+    const wasm = await page.evaluate(() =>
+      performance.getEntriesByType("resource").find((e) => e.name.endsWith(".wasm"))?.name,
+    );
+    assert.equal(wasm, `${other}/dist/article-embed_bg.wasm`);
+    // The photo's relative URL resolved against the JSON's own URL, not the page's.
+    const img = await page.evaluate(() => document.querySelector("#card").shadowRoot.querySelector("[part=image]").src);
+    assert.equal(img, `${other}/articles/myanmar-funeral.svg`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   await t.test("an element inserted after load upgrades by itself", async () => {
     const { page } = await openPage(context, `${server.url}/tests/e2e/pages/plain.html`);
     await waitForState(page, "#card", "ready");
@@ -243,6 +263,18 @@ test("the card, end to end", async (t) => {
     await page.waitForFunction(
       () => document.querySelector("#card").shadowRoot.querySelector("[part=headline]")?.textContent === "Swapped",
     );
+    await waitForState(page, "#card", "ready");
+    const ready = await page.evaluate(() => window.__events.filter((e) => e.type === "ready").map((e) => e.detail.url));
+    assert.deepEqual(ready, ["https://news.example/international/myanmar-diplomat-tlv-resigns", null]);
+
+    // A src that fails after a good one: back to the fallback, then a good src again.
+    await page.evaluate(() => document.querySelector("#card").setAttribute("src", "/articles/gone.json"));
+    await waitForState(page, "#card", "error");
+    await page.waitForFunction(() => !document.querySelector("#card").shadowRoot.querySelector("[part=card]"));
+    assert.ok(await page.evaluate(() => document.querySelector("#card a").getClientRects().length > 0), "fallback shown");
+    await page.evaluate(() => document.querySelector("#card").setAttribute("src", "/articles/myanmar-diplomat.json"));
+    await waitForState(page, "#card", "ready");
+    assert.equal((await parts(page, "#card")).headline, SEED_HEADLINE);
     await page.close();
   });
 

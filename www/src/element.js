@@ -43,6 +43,7 @@ export class ArticleEmbedElement extends HTMLElement {
   #card = null;
   #article = null;
   #load = 0; // generation of the current load; older loads are ignored when they finish
+  #articleLoad = 0; // the load #article came from
   #announced = false;
   #observer = null;
   #active = false; // loading or showing; false once torn down
@@ -106,6 +107,7 @@ export class ArticleEmbedElement extends HTMLElement {
       for (const warning of article.warnings) console.warn(`${describe(this)}: ${warning}`);
       this.#article?.free();
       this.#article = article;
+      this.#articleLoad = load;
       this.#render();
     } catch (error) {
       if (load === this.#load) this.#fail(error);
@@ -180,9 +182,8 @@ export class ArticleEmbedElement extends HTMLElement {
 
   #render() {
     if (!this.#article) return;
-    const load = this.#load;
     try {
-      this.#card ??= new Card(this.#mount, this, () => this.#rendered(load));
+      this.#card ??= new Card(this.#mount, this, () => this.#rendered());
       const ignored = this.#card.render(this.#article, this.#options());
       for (const message of ignored) console.warn(`${describe(this)}: ${message}`);
     } catch (error) {
@@ -190,9 +191,10 @@ export class ArticleEmbedElement extends HTMLElement {
     }
   }
 
-  /** Called by the wasm once a render has reached the DOM. */
-  #rendered(load) {
-    if (load !== this.#load || this.#announced) return;
+  /** Called by the wasm each time a render has reached the DOM. */
+  #rendered() {
+    // A re-render of the previous story while a new one loads announces nothing.
+    if (this.#announced || this.#articleLoad !== this.#load) return;
     this.#announced = true;
     this.#fallback.remove();
     this.#setState("ready");
