@@ -24,9 +24,9 @@ pub fn truncate(s: &str, max: usize) -> String {
         .char_indices()
         .nth(max.saturating_sub(1))
         .map_or(s.len(), |(i, _)| i);
-    let head = &s[..cut];
+    let head = s.get(..cut).unwrap_or(s);
     let head = match head.rfind(char::is_whitespace) {
-        Some(space) if space >= cut * 4 / 5 => &head[..space],
+        Some(space) if space >= cut * 4 / 5 => head.get(..space).unwrap_or(head),
         _ => head,
     };
     let head = head.trim_end_matches(|c: char| c.is_whitespace() || ",;:".contains(c));

@@ -48,8 +48,7 @@ fn is_http(scheme: &str) -> bool {
 
 /// The scheme, when `s` starts with one (`ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"`).
 fn scheme_of(s: &str) -> Option<&str> {
-    let end = s.find(':')?;
-    let scheme = &s[..end];
+    let scheme = s.split_once(':')?.0;
     let mut chars = scheme.chars();
     let first = chars.next()?;
     (first.is_ascii_alphabetic()
@@ -67,17 +66,18 @@ fn normalise_slashes(url: &str, after_colon: usize) -> String {
 /// Splits an absolute http(s) URL into `scheme://authority` and the rest.
 fn split_origin(base: &str) -> (&str, &str) {
     let after_scheme = base.find("//").map_or(0, |i| i + 2);
-    let path_start = base[after_scheme..]
-        .find(['/', '?', '#'])
+    let path_start = base
+        .get(after_scheme..)
+        .and_then(|rest| rest.find(['/', '?', '#']))
         .map_or(base.len(), |i| i + after_scheme);
-    base.split_at(path_start)
+    base.split_at_checked(path_start).unwrap_or((base, ""))
 }
 
 fn join(base: &str, reference: &str) -> String {
     let base_no_fragment = base.split('#').next().unwrap_or(base);
     if reference.starts_with("//") {
-        let scheme_end = base.find(':').unwrap_or(0);
-        return format!("{}:{}", &base[..scheme_end], reference);
+        let scheme = base.split_once(':').map_or("https", |(scheme, _)| scheme);
+        return format!("{scheme}:{reference}");
     }
     if reference.starts_with('#') {
         return format!("{base_no_fragment}{reference}");
@@ -95,7 +95,10 @@ fn join(base: &str, reference: &str) -> String {
     let merged = if ref_path.starts_with('/') {
         ref_path.to_owned()
     } else {
-        let dir = base_path.rfind('/').map_or("/", |i| &base_path[..=i]);
+        let dir = base_path
+            .rfind('/')
+            .and_then(|i| base_path.get(..=i))
+            .unwrap_or("/");
         format!("{dir}{ref_path}")
     };
     format!("{origin}{}{suffix}", remove_dot_segments(&merged))

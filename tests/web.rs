@@ -47,7 +47,7 @@ async fn sleep(ms: i32) {
 
 /// Polls until `check` holds (Yew renders asynchronously, requests take time).
 async fn until(what: &str, mut check: impl FnMut() -> bool) {
-    for _ in 0..200 {
+    for _ in 0..500 {
         if check() {
             return;
         }
@@ -271,6 +271,10 @@ async fn options_re_render_the_card() {
 async fn a_photo_that_fails_leaves_a_placeholder_of_the_same_size() {
     let doc = r#"{"headline":"H","image":{"url":"/no-such-photo.jpg","width":800,"height":450,"caption":"C"}}"#;
     let m = mount(doc, JsValue::UNDEFINED).await;
+    // Lazy images load only near the viewport; other tests' cards may be on the page too.
+    if let Some(img) = m.part("image") {
+        img.scroll_into_view();
+    }
     until("the placeholder", || {
         m.root
             .query_selector(".placeholder")
