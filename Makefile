@@ -1,8 +1,9 @@
 # article-embed tasks (SPEC section 7). Public tasks:
 #
-#   make dist   build dist/article-embed.js + its wasm, print their sizes
+#   make dist   build dist/article-embed.js + its wasm and the npm package, print sizes
 #   make demo   build what is missing and serve the demo at http://127.0.0.1:8080
-#   make test   every test: native, in-browser (wasm-bindgen-test), end-to-end (Chromium)
+#   make test   every test: native, in-browser (wasm-bindgen-test), end-to-end (Chromium),
+#               and the packed npm package in a fresh Vite app
 #
 # Each installs what a fresh machine lacks and skips what is there.
 
@@ -22,16 +23,18 @@ PKG := www/pkg/article-embed.js
 DIST_JS := dist/article-embed.js
 DIST_WASM := dist/article-embed_bg.wasm
 JS_SOURCES := $(shell find www/src -type f)
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+TARBALL := dist/article-embed-$(VERSION).tgz
 
-.PHONY: dist demo test test-native test-browser test-e2e lint setup setup-rust setup-browser setup-node clean
+.PHONY: dist demo test test-native test-browser test-e2e test-npm lint setup setup-rust setup-browser setup-node clean
 
-dist: $(DIST_JS) $(DIST_WASM)
+dist: $(DIST_JS) $(DIST_WASM) $(TARBALL)
 	@node tools/sizes.mjs $(DIST_JS) $(DIST_WASM)
 
 demo: dist
 	node tools/serve.mjs --port 8080
 
-test: test-native test-browser test-e2e
+test: test-native test-browser test-e2e test-npm
 
 test-native:
 	cargo test --all-targets
@@ -41,6 +44,10 @@ test-browser: setup-rust setup-browser
 
 test-e2e: dist setup-browser
 	node --test --test-concurrency=1 tests/e2e/
+
+# The packed tarball in a fresh Vite app (fetches vite and typescript from npm).
+test-npm: dist setup-browser
+	node --test tests/npm/
 
 lint:
 	cargo fmt --check
@@ -66,6 +73,11 @@ $(DIST_JS): $(PKG) $(JS_SOURCES) | setup-node
 $(DIST_WASM): $(PKG)
 	mkdir -p dist
 	cp www/pkg/article-embed_bg.wasm $@
+
+$(TARBALL): $(PKG) $(JS_SOURCES) www/package.json www/README.md Cargo.toml
+	mkdir -p dist
+	rm -f dist/article-embed-*.tgz
+	node tools/pack.mjs
 
 # --- what a fresh machine lacks ----------------------------------------------------------
 

@@ -10,7 +10,7 @@ import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
+const REPO = resolve(fileURLToPath(new URL("..", import.meta.url)));
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
@@ -49,11 +49,13 @@ async function readBody(req, limit = 16 * 1024) {
 }
 
 /**
- * Starts the server. `port` 0 picks a free port. Returns `{ url, server, signups, requests,
+ * Starts the server, serving the files under `root` (the repository by default). `port` 0
+ * picks a free port. Returns `{ url, server, signups, requests,
  * close() }`: `signups` holds accepted signups, `requests` every request to the signup
  * endpoints (with method, headers and body), for tests to inspect.
  */
-export async function startServer({ port = 8080, host = "127.0.0.1", quiet = false } = {}) {
+export async function startServer({ port = 8080, host = "127.0.0.1", root = REPO, quiet = false } = {}) {
+  const ROOT = resolve(root);
   const signups = [];
   const requests = [];
 

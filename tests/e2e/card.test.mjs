@@ -172,6 +172,19 @@ test("the card, end to end", async (t) => {
     await page.close();
   });
 
+  await t.test("the npm package's module works unbundled, its wasm found beside the glue", async () => {
+    const { page, errors } = await openPage(context, `${server.url}/tests/e2e/pages/module.html`);
+    await page.waitForFunction(() => document.body.dataset.mounted);
+    const headline = await page.evaluate(
+      () => document.querySelector("#target .article-embed").shadowRoot.querySelector("[part=headline]").textContent,
+    );
+    assert.equal(headline, SEED_HEADLINE);
+    const wasm = await page.evaluate(() => performance.getEntriesByType("resource").find((e) => e.name.endsWith(".wasm"))?.name);
+    assert.equal(wasm, `${server.url}/www/pkg/article-embed_bg.wasm`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   await t.test("an element inserted after load upgrades by itself", async () => {
     const { page } = await openPage(context, `${server.url}/tests/e2e/pages/plain.html`);
     await waitForState(page, "#card", "ready");

@@ -3,10 +3,9 @@
 // in the WebAssembly module; this file only does what wasm-bindgen cannot: subclass
 // HTMLElement, fetch the data and manage the shadow root.
 
-import init, { Card, parseArticle, stylesheet } from "../pkg/article-embed.js";
+import { adoptSheet, Card, cardOptions, emit, loadWasm, parseArticle } from "./runtime.js";
 
 export const TAG = "article-embed";
-const PREFIX = "article-embed";
 
 /** attribute name → option name passed to the wasm (SPEC section 2). */
 const OPTIONS = {
@@ -18,17 +17,6 @@ const OPTIONS = {
   layout: "layout",
   lang: "lang",
 };
-
-let wasmReady;
-/** One WebAssembly instance for every card on the page, started by the first card. */
-export function loadWasm() {
-  wasmReady ??= init().then(() => {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(stylesheet());
-    return sheet;
-  });
-  return wasmReady;
-}
 
 function describe(el) {
   const src = el.getAttribute("src");
@@ -88,10 +76,6 @@ export class ArticleEmbedElement extends HTMLElement {
     if (this.getAttribute("state") !== state) this.setAttribute("state", state);
   }
 
-  #emit(type, detail) {
-    this.dispatchEvent(new CustomEvent(`${PREFIX}:${type}`, { detail, bubbles: true, composed: true }));
-  }
-
   async #startLoad() {
     this.#active = true;
     const load = ++this.#load;
@@ -100,9 +84,7 @@ export class ArticleEmbedElement extends HTMLElement {
     try {
       const [sheet, data] = await Promise.all([loadWasm(), this.#readData(load)]);
       if (load !== this.#load || data === undefined) return;
-      if (!this.shadowRoot.adoptedStyleSheets.includes(sheet)) {
-        this.shadowRoot.adoptedStyleSheets = [...this.shadowRoot.adoptedStyleSheets, sheet];
-      }
+      adoptSheet(this.shadowRoot, sheet);
       const article = parseArticle(data.json, data.base);
       for (const warning of article.warnings) console.warn(`${describe(this)}: ${warning}`);
       this.#article?.free();
@@ -166,18 +148,12 @@ export class ArticleEmbedElement extends HTMLElement {
   }
 
   #options() {
-    const options = { page: location.href };
+    const options = {};
     for (const [attribute, option] of Object.entries(OPTIONS)) {
       const value = this.getAttribute(attribute);
       if (value !== null) options[option] = value;
     }
-    // theme="auto" follows the host page's color-scheme when it names one scheme; with
-    // none (or both) the card follows the reader's preference (a media query in the CSS).
-    if ((options.theme ?? "auto").trim().toLowerCase() === "auto") {
-      const scheme = getComputedStyle(this).colorScheme.split(/\s+/).filter((s) => s !== "only");
-      if (scheme.length === 1 && (scheme[0] === "dark" || scheme[0] === "light")) options.theme = scheme[0];
-    }
-    return options;
+    return cardOptions(this, options);
   }
 
   #render() {
@@ -198,7 +174,7 @@ export class ArticleEmbedElement extends HTMLElement {
     this.#announced = true;
     this.#fallback.remove();
     this.#setState("ready");
-    this.#emit("ready", { url: this.#article?.url ?? null });
+    emit(this, "ready", { url: this.#article?.url ?? null });
   }
 
   #fail(error) {
@@ -209,7 +185,7 @@ export class ArticleEmbedElement extends HTMLElement {
     if (!this.#fallback.isConnected) this.shadowRoot.append(this.#fallback);
     this.#setState("error");
     console.error(`${describe(this)}: ${message}`);
-    this.#emit("error", { message });
+    emit(this, "error", { message });
   }
 }
 

@@ -1,0 +1,84 @@
+// mount(): the card without the custom element, for developers who render it themselves.
+
+import { adoptSheet, Card, cardOptions, loadWasm, parseArticle } from "./runtime.js";
+
+const OPTION_NAMES = new Set(["signupEndpoint", "newsletter", "privacyUrl", "consent", "theme", "layout", "lang", "baseUrl"]);
+
+function read(article, baseUrl) {
+  let json = article;
+  if (typeof article === "string") {
+    try {
+      json = JSON.parse(article);
+    } catch (error) {
+      throw new Error(`article-embed: the article is not valid JSON: ${error.message}`);
+    }
+  }
+  try {
+    return parseArticle(json, baseUrl ?? document.baseURI);
+  } catch (error) {
+    // The message lists every problem with its field path.
+    throw new Error(`article-embed: ${error.message}`);
+  }
+}
+
+function checkOptions(options) {
+  for (const name of Object.keys(options)) {
+    if (!OPTION_NAMES.has(name)) throw new Error(`article-embed: unknown option "${name}"`);
+  }
+  return options;
+}
+
+/**
+ * Renders a card for `article` (schema.org NewsArticle JSON-LD, as an object or JSON text)
+ * inside `element`, in a shadow root of its own, after whatever `element` already holds.
+ * Rejects with an Error naming the field when the data is bad.
+ */
+export async function mount(element, article, options = {}) {
+  if (!(element instanceof Element)) throw new TypeError("article-embed: mount() needs a DOM element");
+  let current = checkOptions({ ...options });
+  const sheet = await loadWasm();
+  let data = read(article, current.baseUrl);
+
+  const host = document.createElement("div");
+  host.className = "article-embed";
+  const shadow = host.attachShadow({ mode: "open" });
+  adoptSheet(shadow, sheet);
+  const root = document.createElement("div");
+  shadow.append(root);
+  element.append(host);
+
+  let card = new Card(root, host, () => {});
+  const render = () => {
+    const { baseUrl, ...rest } = current;
+    for (const message of card.render(data, cardOptions(host, rest))) console.warn(`article-embed: ${message}`);
+  };
+  try {
+    render();
+  } catch (error) {
+    card.free();
+    host.remove();
+    throw error;
+  }
+
+  return {
+    /** Shows another article (and, optionally, new options); throws on bad data. */
+    update(nextArticle, nextOptions) {
+      if (!card) throw new Error("article-embed: update() after unmount()");
+      const merged = nextOptions ? checkOptions({ ...current, ...nextOptions }) : current;
+      const next = read(nextArticle, merged.baseUrl);
+      data.free();
+      data = next;
+      current = merged;
+      render();
+    },
+    /** Removes the card, its nodes and its listeners. */
+    unmount() {
+      if (!card) return;
+      card.destroy();
+      card.free();
+      data.free();
+      card = null;
+      host.remove();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+// What every card on the page shares, whether it comes from an <article-embed> element or
+// from mount(): one WebAssembly instance, one stylesheet, the events, the options.
+
+import init, { Card, parseArticle, stylesheet } from "../pkg/article-embed.js";
+
+export { Card, parseArticle };
+
+let ready;
+
+/** Starts the wasm (once; the glue finds it beside itself) and resolves to the shared sheet. */
+export function loadWasm() {
+  ready ??= init().then(() => {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(stylesheet());
+    return sheet;
+  });
+  return ready;
+}
+
+/** Adds the card's sheet to a shadow root, once. */
+export function adoptSheet(root, sheet) {
+  if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+}
+
+/** Dispatches `article-embed:<type>` so that it leaves the shadow root and bubbles. */
+export function emit(target, type, detail) {
+  target.dispatchEvent(new CustomEvent(`article-embed:${type}`, { detail, bubbles: true, composed: true }));
+}
+
+/**
+ * The options as the wasm takes them, with the host page's URL. theme="auto" follows the
+ * host's color-scheme when it names one scheme; with none (or both) the card follows the
+ * reader's preference (a media query in the CSS).
+ */
+export function cardOptions(host, options) {
+  const out = { ...options, page: location.href };
+  if (String(out.theme ?? "auto").trim().toLowerCase() === "auto") {
+    const scheme = getComputedStyle(host).colorScheme.split(/\s+/).filter((s) => s !== "only");
+    if (scheme.length === 1 && (scheme[0] === "dark" || scheme[0] === "light")) out.theme = scheme[0];
+  }
+  return out;
+}
