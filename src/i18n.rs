@@ -37,6 +37,12 @@ pub struct Words {
     pub rate_limited: &'static str,
     pub server_error: &'static str,
     pub network_error: &'static str,
+    pub retrying: &'static str,
+    pub queued: &'static str,
+    /// Before the outcome of a queued signup sent on a later visit.
+    pub outbox_sent: &'static str,
+    /// The honeypot's label, which only bots see.
+    pub trap_label: &'static str,
 }
 
 pub const EN: Words = Words {
@@ -66,6 +72,10 @@ pub const EN: Words = Words {
     rate_limited: "Too many attempts. Please try again in a moment.",
     server_error: "Something went wrong on our side. Please try again.",
     network_error: "We couldn't reach the server. Check your connection and try again.",
+    retrying: "Connection trouble. Trying again…",
+    queued: "You seem to be offline. Your subscription is saved on this device and will be sent as soon as you're back online.",
+    outbox_sent: "Your saved subscription has been sent.",
+    trap_label: "Leave this field empty",
 };
 
 /// Translations by primary language subtag.

@@ -5,11 +5,13 @@
 //! WebAssembly face that the `<article-embed>` custom element and `mount()` call.
 
 pub mod article;
+pub mod browser;
 pub mod components;
 pub mod email;
 pub mod i18n;
 pub mod json;
 pub mod options;
+pub mod outbox;
 pub mod signup;
 pub mod text;
 pub mod url;

@@ -1,10 +1,25 @@
-//! The signup protocol of SPEC section 5, as pure data: the request body, and what each
-//! response means for the reader. The component sends and shows; this decides.
+//! The signup protocol of SPEC section 5, as pure logic: the request body, what each
+//! response means, and the state machine of one submission — sending, retrying with
+//! backoff, queueing in the outbox. The component performs what the machine asks for
+//! (send, wait, queue, report) and draws its phase; nothing here touches the DOM.
 
 use serde::{Deserialize, Serialize};
 
+/// Attempts before a submission goes to the outbox: the first and three retries.
+pub const MAX_ATTEMPTS: u32 = 4;
+/// The first retry waits about this long; each next one twice as long.
+pub const BASE_DELAY_MS: u32 = 1_000;
+/// No single wait is longer (a `Retry-After` may ask for more, up to [`MAX_RETRY_AFTER_S`]).
+pub const MAX_DELAY_MS: u32 = 30_000;
+pub const MAX_RETRY_AFTER_S: u32 = 300;
+/// A request that has not answered by then counts as a network failure.
+pub const TIMEOUT_MS: u32 = 10_000;
+/// A form submitted sooner than this after it appeared is held until this much has passed:
+/// scripted floods are slowed, and a fast human (autofill) still loses nothing.
+pub const MIN_FILL_MS: f64 = 1_000.0;
+
 /// The JSON body POSTed to `signup-endpoint`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SignupRequest {
     pub email: String,
     pub newsletter: String,
@@ -32,9 +47,11 @@ pub enum Outcome {
     /// The server refused the address; its message, when it gave a usable one.
     Rejected(Option<String>),
     RateLimited,
-    /// 5xx, or a response the widget cannot read.
+    /// A response that retrying will not change (404, 405, 413 …).
+    Unexpected,
+    /// 5xx.
     ServerError,
-    /// No response at all.
+    /// No response at all, or none in time.
     NetworkError,
 }
 
@@ -55,6 +72,11 @@ impl Outcome {
             Outcome::Subscribed | Outcome::Pending | Outcome::AlreadySubscribed
         )
     }
+
+    /// Worth another try later: the server or the network failed, not the request.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Outcome::ServerError | Outcome::NetworkError)
+    }
 }
 
 /// Reads a response by its status code and (possibly absent or unreadable) JSON body.
@@ -74,7 +96,155 @@ pub fn classify(status: u16, reply: Option<&SignupReply>) -> Outcome {
                 .map(|m| crate::text::truncate(&m, 200)),
         ),
         (429, _) => Outcome::RateLimited,
-        _ => Outcome::ServerError,
+        (500..=599, _) => Outcome::ServerError,
+        _ => Outcome::Unexpected,
+    }
+}
+
+/// How long to wait before retry number `retry` (1 for the first retry): exponential, capped,
+/// with "equal jitter" (half fixed, half random from `jitter` in 0..1) so that many readers
+/// cut off by one outage do not all come back at once. A `Retry-After` is a floor.
+pub fn backoff_ms(retry: u32, jitter: f64, retry_after_s: Option<u32>) -> u32 {
+    let exp = BASE_DELAY_MS.saturating_mul(1 << retry.saturating_sub(1).min(15));
+    let capped = exp.min(MAX_DELAY_MS);
+    let jitter = if jitter.is_finite() {
+        jitter.clamp(0.0, 1.0)
+    } else {
+        0.5
+    };
+    let delay = capped / 2 + (f64::from(capped / 2) * jitter) as u32;
+    let floor = retry_after_s.map_or(0, |s| s.min(MAX_RETRY_AFTER_S) * 1000);
+    delay.max(floor)
+}
+
+/// Reads a `Retry-After` header: delay-seconds only (dates are rare from APIs and need a
+/// clock the widget cannot trust).
+pub fn parse_retry_after(header: Option<&str>) -> Option<u32> {
+    header?.trim().parse().ok()
+}
+
+/// Where one submission is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    Idle,
+    /// Request number `attempt` (from 1) is in flight.
+    Sending {
+        attempt: u32,
+    },
+    /// Attempt `attempt` failed; the next one is due after `delay_ms`.
+    Retrying {
+        attempt: u32,
+        delay_ms: u32,
+    },
+    /// Kept in the reader's browser, to be sent when back online or on the next visit.
+    Queued,
+    Done(Outcome),
+}
+
+/// What happens to a submission.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    Submit,
+    /// The server answered.
+    Answered {
+        status: u16,
+        reply: Option<SignupReply>,
+        retry_after: Option<u32>,
+    },
+    /// No answer. `offline`: the browser knows it has no network, so retrying now is futile.
+    NoAnswer {
+        offline: bool,
+    },
+    /// The wait before a retry is over.
+    RetryDue,
+}
+
+/// What the machine asks the component to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Send,
+    Wait(u32),
+    /// Keep the submission in the outbox.
+    Queue,
+    /// Dispatch `article-embed:subscribe` with this status.
+    Report(&'static str),
+}
+
+/// One form's submissions. `step` is pure: given the same inputs (and jitter) it decides
+/// the same, which is what the native tests check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Machine {
+    pub phase: Phase,
+}
+
+impl Default for Machine {
+    fn default() -> Self {
+        Machine { phase: Phase::Idle }
+    }
+}
+
+impl Machine {
+    /// True while a submission is under way: another one must not start.
+    pub fn busy(&self) -> bool {
+        matches!(self.phase, Phase::Sending { .. } | Phase::Retrying { .. })
+    }
+
+    pub fn step(&mut self, input: Input, jitter: f64) -> Vec<Command> {
+        let attempt = match self.phase {
+            Phase::Sending { attempt } => attempt,
+            _ => 0,
+        };
+        match (input, self.phase.clone()) {
+            (Input::Submit, _) if self.busy() => Vec::new(),
+            (Input::Submit, _) => {
+                self.phase = Phase::Sending { attempt: 1 };
+                vec![Command::Send]
+            }
+            (Input::RetryDue, Phase::Retrying { attempt, .. }) => {
+                self.phase = Phase::Sending {
+                    attempt: attempt + 1,
+                };
+                vec![Command::Send]
+            }
+            (
+                Input::Answered {
+                    status,
+                    reply,
+                    retry_after,
+                },
+                Phase::Sending { .. },
+            ) => {
+                let outcome = classify(status, reply.as_ref());
+                if outcome.is_transient() {
+                    self.failed(attempt, false, retry_after, jitter)
+                } else {
+                    let status = outcome.event_status();
+                    self.phase = Phase::Done(outcome);
+                    vec![Command::Report(status)]
+                }
+            }
+            (Input::NoAnswer { offline }, Phase::Sending { .. }) => {
+                self.failed(attempt, offline, None, jitter)
+            }
+            // Late or stray inputs (a timer after a reset, an answer after a timeout).
+            _ => Vec::new(),
+        }
+    }
+
+    fn failed(
+        &mut self,
+        attempt: u32,
+        offline: bool,
+        retry_after: Option<u32>,
+        jitter: f64,
+    ) -> Vec<Command> {
+        if offline || attempt >= MAX_ATTEMPTS {
+            self.phase = Phase::Queued;
+            return vec![Command::Queue, Command::Report("queued")];
+        }
+        let delay_ms = backoff_ms(attempt, jitter, retry_after);
+        self.phase = Phase::Retrying { attempt, delay_ms };
+        vec![Command::Wait(delay_ms)]
     }
 }
 
@@ -103,8 +273,11 @@ mod tests {
         );
         assert_eq!(classify(400, None), Outcome::Rejected(None));
         assert_eq!(classify(429, None), Outcome::RateLimited);
-        for code in [500, 502, 503, 504, 404, 301] {
+        for code in [500, 502, 503, 504] {
             assert_eq!(classify(code, None), Outcome::ServerError, "{code}");
+        }
+        for code in [301, 404, 405, 413] {
+            assert_eq!(classify(code, None), Outcome::Unexpected, "{code}");
         }
     }
 
@@ -127,5 +300,144 @@ mod tests {
             panic!("not rejected with a message")
         };
         assert!(m.chars().count() <= 200 && m.ends_with('…'));
+    }
+
+    fn answered(status: u16, retry_after: Option<u32>) -> Input {
+        Input::Answered {
+            status,
+            reply: None,
+            retry_after,
+        }
+    }
+
+    #[test]
+    fn backoff_grows_is_capped_jittered_and_honours_retry_after() {
+        // Equal jitter: between half and all of the exponential delay.
+        assert_eq!(backoff_ms(1, 0.0, None), 500);
+        assert_eq!(backoff_ms(1, 1.0, None), 1_000);
+        assert_eq!(backoff_ms(2, 0.0, None), 1_000);
+        assert_eq!(backoff_ms(3, 1.0, None), 4_000);
+        assert_eq!(backoff_ms(20, 1.0, None), MAX_DELAY_MS);
+        assert_eq!(backoff_ms(u32::MAX, 0.5, None), 22_500);
+        for retry in 1..10 {
+            let low = backoff_ms(retry, 0.0, None);
+            let high = backoff_ms(retry, 1.0, None);
+            assert!(
+                low <= high && high <= MAX_DELAY_MS && low * 2 >= high,
+                "{retry}"
+            );
+        }
+        // A Retry-After is a floor, itself capped.
+        assert_eq!(backoff_ms(1, 0.0, Some(7)), 7_000);
+        assert_eq!(backoff_ms(3, 1.0, Some(1)), 4_000);
+        assert_eq!(backoff_ms(1, 0.0, Some(86_400)), MAX_RETRY_AFTER_S * 1000);
+        assert_eq!(backoff_ms(1, f64::NAN, None), 750);
+        assert_eq!(parse_retry_after(Some(" 30 ")), Some(30));
+        assert_eq!(
+            parse_retry_after(Some("Wed, 21 Oct 2015 07:28:00 GMT")),
+            None
+        );
+    }
+
+    #[test]
+    fn success_on_the_first_try() {
+        let mut m = Machine::default();
+        assert_eq!(m.step(Input::Submit, 0.5), [Command::Send]);
+        assert!(m.busy());
+        assert_eq!(
+            m.step(Input::Submit, 0.5),
+            [],
+            "a second submit while sending does nothing"
+        );
+        assert_eq!(
+            m.step(answered(202, None), 0.5),
+            [Command::Report("pending")]
+        );
+        assert_eq!(m.phase, Phase::Done(Outcome::Pending));
+        assert!(!m.busy());
+        // The reader may submit again (another address).
+        assert_eq!(m.step(Input::Submit, 0.5), [Command::Send]);
+    }
+
+    #[test]
+    fn server_errors_are_retried_with_backoff_then_succeed() {
+        let mut m = Machine::default();
+        m.step(Input::Submit, 0.0);
+        assert_eq!(m.step(answered(500, None), 0.0), [Command::Wait(500)]);
+        assert_eq!(
+            m.phase,
+            Phase::Retrying {
+                attempt: 1,
+                delay_ms: 500
+            }
+        );
+        assert_eq!(
+            m.step(Input::Submit, 0.0),
+            [],
+            "no new submission while retrying"
+        );
+        assert_eq!(m.step(Input::RetryDue, 0.0), [Command::Send]);
+        assert_eq!(m.phase, Phase::Sending { attempt: 2 });
+        assert_eq!(m.step(answered(503, Some(3)), 0.0), [Command::Wait(3_000)]);
+        m.step(Input::RetryDue, 0.0);
+        assert_eq!(
+            m.step(answered(201, None), 0.0),
+            [Command::Report("subscribed")]
+        );
+    }
+
+    #[test]
+    fn after_the_last_attempt_the_submission_is_queued() {
+        let mut m = Machine::default();
+        m.step(Input::Submit, 1.0);
+        let mut waits = Vec::new();
+        for _ in 1..MAX_ATTEMPTS {
+            match m.step(Input::NoAnswer { offline: false }, 1.0).as_slice() {
+                [Command::Wait(ms)] => waits.push(*ms),
+                other => panic!("expected a wait, got {other:?}"),
+            }
+            m.step(Input::RetryDue, 1.0);
+        }
+        assert_eq!(waits, [1_000, 2_000, 4_000]);
+        assert_eq!(
+            m.step(Input::NoAnswer { offline: false }, 1.0),
+            [Command::Queue, Command::Report("queued")]
+        );
+        assert_eq!(m.phase, Phase::Queued);
+    }
+
+    #[test]
+    fn offline_goes_straight_to_the_outbox() {
+        let mut m = Machine::default();
+        m.step(Input::Submit, 0.5);
+        assert_eq!(
+            m.step(Input::NoAnswer { offline: true }, 0.5),
+            [Command::Queue, Command::Report("queued")]
+        );
+    }
+
+    #[test]
+    fn refusals_are_final_and_never_retried() {
+        for (status, outcome) in [
+            (422, Outcome::Rejected(None)),
+            (429, Outcome::RateLimited),
+            (404, Outcome::Unexpected),
+        ] {
+            let mut m = Machine::default();
+            m.step(Input::Submit, 0.5);
+            assert_eq!(
+                m.step(answered(status, Some(60)), 0.5),
+                [Command::Report("failed")]
+            );
+            assert_eq!(m.phase, Phase::Done(outcome));
+        }
+    }
+
+    #[test]
+    fn stray_inputs_change_nothing() {
+        let mut m = Machine::default();
+        assert_eq!(m.step(Input::RetryDue, 0.5), []);
+        assert_eq!(m.step(answered(200, None), 0.5), []);
+        assert_eq!(m.phase, Phase::Idle);
     }
 }

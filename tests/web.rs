@@ -46,8 +46,12 @@ async fn sleep(ms: i32) {
 }
 
 /// Polls until `check` holds (Yew renders asynchronously, requests take time).
-async fn until(what: &str, mut check: impl FnMut() -> bool) {
-    for _ in 0..500 {
+async fn until(what: &str, check: impl FnMut() -> bool) {
+    until_within(what, 5_000, check).await
+}
+
+async fn until_within(what: &str, ms: u32, mut check: impl FnMut() -> bool) {
+    for _ in 0..ms / 10 {
         if check() {
             return;
         }
@@ -353,27 +357,30 @@ fn record_events(target: &HtmlElement, name: &str) -> js_sys::Array {
 }
 
 #[wasm_bindgen_test]
-async fn a_failed_request_keeps_the_email_and_dispatches_failed() {
-    // Nothing listens on port 9: the request fails at the network level.
-    let m = mount(
-        FIXTURE,
-        options(&[("signupEndpoint", "http://127.0.0.1:9/")]),
-    )
-    .await;
+async fn no_answer_is_retried_then_queued_with_the_email_kept() {
+    // Nothing listens on port 9: every attempt fails at the network level.
+    let endpoint = "http://127.0.0.1:9/";
+    let m = mount(FIXTURE, options(&[("signupEndpoint", endpoint)])).await;
     let events = record_events(&m.host, "article-embed:subscribe");
     type_and_submit(&m, "reader@example.org");
-    until("the subscribe event", || events.length() == 1).await;
-    assert_eq!(events.get(0).as_string().as_deref(), Some("failed"));
-    until("the message", || {
-        m.text("status").contains("couldn't reach")
-    })
-    .await;
+    until("the retry", || m.text("status").contains("Trying again")).await;
     let input: HtmlInputElement = m.part("email").expect("email").unchecked_into();
     assert_eq!(
         input.value(),
         "reader@example.org",
         "the typed email is kept"
     );
+    // Three retries with backoff (at most 1 + 2 + 4 s), then the outbox.
+    until_within("the queued event", 10_000, || events.length() == 1).await;
+    assert_eq!(events.get(0).as_string().as_deref(), Some("queued"));
+    assert!(m.text("status").contains("saved on this device"));
+    let storage = web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .expect("localStorage");
+    let key = article_embed::outbox::storage_key(endpoint);
+    let saved = storage.get_item(&key).ok().flatten().unwrap_or_default();
+    assert!(saved.contains("reader@example.org"), "{saved}");
+    storage.remove_item(&key).expect("clean up");
 }
 
 #[wasm_bindgen_test]

@@ -1,16 +1,22 @@
-//! The newsletter signup form: a labelled email field, a consent box, one request per
-//! submission, and the outcome in words. What the reader typed is never cleared by a
-//! failure.
+//! The newsletter signup form. It draws the phase of a [`Machine`] and carries out what the
+//! machine asks for: send, wait, keep in the outbox, report. What the reader typed is never
+//! cleared by a failure, and a submission that cannot reach the server is kept until it can.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::browser;
 use crate::email::{self, EmailProblem};
 use crate::i18n::{self, Words};
-use crate::signup::{Outcome, SignupRequest};
+use crate::outbox::{self, Entry};
+use crate::signup::{
+    classify, Command, Input, Machine, Outcome, Phase, SignupRequest, MIN_FILL_MS,
+};
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct SignupProps {
@@ -25,19 +31,99 @@ pub struct SignupProps {
     pub on_subscribe: Callback<&'static str>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-enum Status {
-    Idle,
-    /// A problem the reader can fix before anything is sent.
-    Invalid(&'static str),
-    ConsentMissing,
-    Sending,
-    Done(Outcome),
+/// A problem the reader can fix before anything is sent.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Problem {
+    Email(&'static str),
+    Consent,
 }
 
 /// Ids tie labels and messages to fields; they must be unique on the page, and several
 /// cards may share one document.
 static NEXT_ID: AtomicU32 = AtomicU32::new(0);
+
+/// Runs one submission: the machine, and the world it acts on.
+struct Driver {
+    machine: Rc<RefCell<Machine>>,
+    phase: UseStateSetter<Phase>,
+    endpoint: AttrValue,
+    key: String,
+    request: SignupRequest,
+    on_subscribe: Callback<&'static str>,
+}
+
+impl Driver {
+    fn feed(self: &Rc<Self>, input: Input) {
+        let commands = self.machine.borrow_mut().step(input, browser::random());
+        self.phase.set(self.machine.borrow().phase.clone());
+        for command in commands {
+            match command {
+                Command::Send => {
+                    let driver = Rc::clone(self);
+                    browser::spawn(async move {
+                        let input =
+                            browser::post(&driver.endpoint, &driver.key, &driver.request).await;
+                        driver.feed(input);
+                    });
+                }
+                Command::Wait(ms) => {
+                    let driver = Rc::clone(self);
+                    browser::spawn(async move {
+                        browser::sleep(ms).await;
+                        driver.feed(Input::RetryDue);
+                    });
+                }
+                Command::Queue => {
+                    let mut entries = browser::outbox_load(&self.endpoint);
+                    outbox::add(
+                        &mut entries,
+                        Entry {
+                            key: self.key.clone(),
+                            request: self.request.clone(),
+                            queued_at: browser::now_ms(),
+                        },
+                    );
+                    browser::outbox_save(&self.endpoint, &entries);
+                }
+                Command::Report(status) => self.on_subscribe.emit(status),
+            }
+        }
+    }
+}
+
+thread_local! {
+    /// Endpoints whose outbox is being sent: two cards of one page must not both send it.
+    static FLUSHING: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+}
+
+/// Sends what waits in the endpoint's outbox, each entry with its own idempotency key.
+/// Returns the outcomes of the entries that were settled (sent, or refused for good).
+async fn flush(endpoint: AttrValue) -> Vec<Outcome> {
+    let started = FLUSHING.with(|f| f.borrow_mut().insert(endpoint.to_string()));
+    if !started {
+        return Vec::new();
+    }
+    let mut settled = Vec::new();
+    let mut outcomes = Vec::new();
+    for entry in browser::outbox_load(&endpoint) {
+        if let Input::Answered { status, reply, .. } =
+            browser::post(&endpoint, &entry.key, &entry.request).await
+        {
+            let outcome = classify(status, reply.as_ref());
+            if !outcome.is_transient() {
+                settled.push(entry.key);
+                outcomes.push(outcome);
+            }
+        }
+    }
+    if !settled.is_empty() {
+        // Read again: a submission queued while this one was sending must stay.
+        let left = outbox::without(browser::outbox_load(&endpoint), &settled);
+        browser::outbox_save(&endpoint, &left);
+    }
+    FLUSHING.with(|f| f.borrow_mut().remove(endpoint.as_str()));
+    outcomes
+}
 
 #[component]
 pub fn Signup(props: &SignupProps) -> Html {
@@ -46,37 +132,63 @@ pub fn Signup(props: &SignupProps) -> Html {
     let email_id = format!("article-embed-{id}-email");
     let status_id = format!("article-embed-{id}-status");
     let title_id = format!("article-embed-{id}-title");
+    let trap_id = format!("article-embed-{id}-website");
 
     let email = use_state(String::new);
     let consent = use_state(|| false);
-    let status = use_state(|| Status::Idle);
-    // Set synchronously on submit: a second Enter or click arrives before the re-render
-    // that would show the button as busy.
-    let in_flight = use_mut_ref(|| false);
+    let problem = use_state(|| None::<Problem>);
+    let phase = use_state(|| Phase::Idle);
+    let machine = use_mut_ref(Machine::default);
+    // An earlier, queued submission that has now gone through.
+    let delivered = use_state(|| None::<Outcome>);
+    let shown_at = *use_state(browser::now_ms);
     let input_ref = use_node_ref();
+    let trap_ref = use_node_ref();
+
+    // Send what an earlier visit queued: now, and whenever the browser comes back online.
+    {
+        let delivered = delivered.setter();
+        let on_subscribe = props.on_subscribe.clone();
+        use_effect_with(props.endpoint.clone(), move |endpoint| {
+            let run = {
+                let endpoint = endpoint.clone();
+                move || {
+                    let endpoint = endpoint.clone();
+                    let delivered = delivered.clone();
+                    let on_subscribe = on_subscribe.clone();
+                    browser::spawn(async move {
+                        if let Some(last) = flush(endpoint).await.pop() {
+                            on_subscribe.emit(last.event_status());
+                            delivered.set(Some(last));
+                        }
+                    });
+                }
+            };
+            run();
+            let listener = browser::on_online(run);
+            move || drop(listener)
+        });
+    }
 
     let oninput = {
         let email = email.clone();
-        let status = status.clone();
+        let problem = problem.clone();
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
             email.set(input.value());
-            if matches!(
-                *status,
-                Status::Invalid(_) | Status::Done(Outcome::Rejected(_))
-            ) {
-                status.set(Status::Idle);
+            if matches!(*problem, Some(Problem::Email(_))) {
+                problem.set(None);
             }
         })
     };
     let onconsent = {
         let consent = consent.clone();
-        let status = status.clone();
+        let problem = problem.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             consent.set(input.checked());
-            if *status == Status::ConsentMissing {
-                status.set(Status::Idle);
+            if *problem == Some(Problem::Consent) {
+                problem.set(None);
             }
         })
     };
@@ -85,21 +197,25 @@ pub fn Signup(props: &SignupProps) -> Html {
         let props = props.clone();
         let email = email.clone();
         let consent = consent.clone();
-        let status = status.clone();
-        let in_flight = in_flight.clone();
+        let problem = problem.clone();
+        let phase = phase.clone();
+        let machine = machine.clone();
         let input_ref = input_ref.clone();
+        let trap_ref = trap_ref.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if *in_flight.borrow() {
+            // Checked on the machine itself, not on the rendered phase: a second Enter or
+            // click can arrive before the re-render that shows the button as busy.
+            if machine.borrow().busy() {
                 return;
             }
             let address = match email::validate(&email) {
                 Ok(address) => address.to_owned(),
-                Err(problem) => {
-                    status.set(Status::Invalid(match problem {
+                Err(p) => {
+                    problem.set(Some(Problem::Email(match p {
                         EmailProblem::Missing => words.email_missing,
                         EmailProblem::Invalid => words.email_invalid,
-                    }));
+                    })));
                     if let Some(input) = input_ref.cast::<HtmlInputElement>() {
                         let _ = input.focus();
                     }
@@ -107,45 +223,85 @@ pub fn Signup(props: &SignupProps) -> Html {
                 }
             };
             if props.consent_required && !*consent {
-                status.set(Status::ConsentMissing);
+                problem.set(Some(Problem::Consent));
                 return;
             }
-            *in_flight.borrow_mut() = true;
-            status.set(Status::Sending);
-            let request = SignupRequest {
-                email: address,
-                newsletter: props.newsletter.to_string(),
-                consent: *consent,
-                article: props.article_url.clone(),
-                page: props.page.clone(),
-                locale: props.lang.to_string(),
-            };
-            let endpoint = props.endpoint.clone();
-            let on_subscribe = props.on_subscribe.clone();
-            let status = status.clone();
-            let in_flight = Rc::clone(&in_flight);
-            spawn(async move {
-                let outcome = send(&endpoint, &request).await;
-                *in_flight.borrow_mut() = false;
-                on_subscribe.emit(outcome.event_status());
-                status.set(Status::Done(outcome));
+            problem.set(None);
+            // The honeypot is invisible to people and to assistive technology: whoever
+            // fills it is a bot, and is told it worked.
+            let trapped = trap_ref
+                .cast::<HtmlInputElement>()
+                .is_some_and(|t| !t.value().is_empty());
+            if trapped {
+                *machine.borrow_mut() = Machine {
+                    phase: Phase::Done(Outcome::Subscribed),
+                };
+                phase.set(Phase::Done(Outcome::Subscribed));
+                return;
+            }
+            let driver = Rc::new(Driver {
+                machine: machine.clone(),
+                phase: phase.setter(),
+                endpoint: props.endpoint.clone(),
+                key: browser::idempotency_key(),
+                request: SignupRequest {
+                    email: address,
+                    newsletter: props.newsletter.to_string(),
+                    consent: *consent,
+                    article: props.article_url.clone(),
+                    page: props.page.clone(),
+                    locale: props.lang.to_string(),
+                },
+                on_subscribe: props.on_subscribe.clone(),
             });
+            let early = MIN_FILL_MS - (browser::now_ms() - shown_at);
+            if early > 0.0 {
+                // Too fast for a person: hold it until the minimum fill time has passed.
+                // The machine is already busy, so nothing else starts meanwhile.
+                *machine.borrow_mut() = Machine {
+                    phase: Phase::Sending { attempt: 0 },
+                };
+                phase.set(Phase::Sending { attempt: 0 });
+                browser::spawn(async move {
+                    browser::sleep(early as u32).await;
+                    *driver.machine.borrow_mut() = Machine::default();
+                    driver.feed(Input::Submit);
+                });
+            } else {
+                driver.feed(Input::Submit);
+            }
         })
     };
 
-    let sending = *status == Status::Sending;
-    let (message, is_error) = match &*status {
-        Status::Idle => (None, false),
-        Status::Invalid(m) => (Some((*m).to_owned()), true),
-        Status::ConsentMissing => (Some(words.consent_missing.to_owned()), true),
-        Status::Sending => (Some(words.sending.to_owned()), false),
-        Status::Done(outcome) => (Some(outcome_message(outcome, words)), !outcome.is_success()),
+    let busy = matches!(*phase, Phase::Sending { .. } | Phase::Retrying { .. });
+    let (message, tone) = match (&*problem, &*phase) {
+        (Some(Problem::Email(m)), _) => ((*m).to_owned(), "error"),
+        (Some(Problem::Consent), _) => (words.consent_missing.to_owned(), "error"),
+        (None, Phase::Sending { .. }) => (words.sending.to_owned(), ""),
+        (None, Phase::Retrying { .. }) => (words.retrying.to_owned(), ""),
+        (None, Phase::Queued) => (words.queued.to_owned(), "success"),
+        (None, Phase::Done(outcome)) => (
+            outcome_message(outcome, words),
+            if outcome.is_success() {
+                "success"
+            } else {
+                "error"
+            },
+        ),
+        (None, Phase::Idle) => match &*delivered {
+            Some(outcome) => (
+                format!("{} {}", words.outbox_sent, outcome_message(outcome, words)),
+                if outcome.is_success() {
+                    "success"
+                } else {
+                    "error"
+                },
+            ),
+            None => (String::new(), ""),
+        },
     };
-    let email_invalid = matches!(
-        &*status,
-        Status::Invalid(_) | Status::Done(Outcome::Rejected(_))
-    );
-    let success = matches!(&*status, Status::Done(o) if o.is_success());
+    let email_invalid = matches!(*problem, Some(Problem::Email(_)))
+        || matches!(&*phase, Phase::Done(Outcome::Rejected(_)));
 
     html! {
         <form
@@ -181,6 +337,12 @@ pub fn Signup(props: &SignupProps) -> Html {
                     {oninput}
                 />
             </div>
+            // Hidden from people (off screen) and from assistive technology (aria-hidden,
+            // out of the tab order); bots that fill every field fill this one.
+            <div class="trap" aria-hidden="true">
+                <label for={trap_id.clone()}>{ words.trap_label }</label>
+                <input ref={trap_ref} id={trap_id} type="text" name="website" tabindex="-1" autocomplete="off" />
+            </div>
             <div class="signup-actions">
                 <label class="consent-label">
                     <input
@@ -204,19 +366,24 @@ pub fn Signup(props: &SignupProps) -> Html {
                     part="submit"
                     class="submit"
                     type="submit"
-                    aria-disabled={if sending { "true" } else { "false" }}
+                    aria-disabled={if busy { "true" } else { "false" }}
                 >
-                    { if sending { words.sending } else { words.subscribe } }
+                    { if busy { words.sending } else { words.subscribe } }
                 </button>
             </div>
+            <input type="hidden" name="newsletter" value={props.newsletter.clone()} />
+            <input type="hidden" name="locale" value={props.lang.clone()} />
+            if let Some(article) = &props.article_url {
+                <input type="hidden" name="article" value={article.clone()} />
+            }
             <p
                 part="status"
                 id={status_id}
-                class={classes!("status", is_error.then_some("error"), success.then_some("success"))}
+                class={classes!("status", (!tone.is_empty()).then_some(tone))}
                 role="status"
                 aria-live="polite"
             >
-                { message.unwrap_or_default() }
+                { message }
             </p>
         </form>
     }
@@ -230,72 +397,7 @@ fn outcome_message(outcome: &Outcome, words: &Words) -> String {
         Outcome::Rejected(Some(message)) => message.clone(),
         Outcome::Rejected(None) => words.email_invalid.to_owned(),
         Outcome::RateLimited => words.rate_limited.to_owned(),
-        Outcome::ServerError => words.server_error.to_owned(),
+        Outcome::Unexpected | Outcome::ServerError => words.server_error.to_owned(),
         Outcome::NetworkError => words.network_error.to_owned(),
     }
-}
-
-#[cfg(target_arch = "wasm32")]
-fn spawn(f: impl std::future::Future<Output = ()> + 'static) {
-    wasm_bindgen_futures::spawn_local(f);
-}
-
-/// Outside a browser nothing is sent (server rendering never submits).
-#[cfg(not(target_arch = "wasm32"))]
-fn spawn(_: impl std::future::Future<Output = ()> + 'static) {}
-
-/// POSTs one submission; every failure becomes an [`Outcome`], never a panic.
-#[cfg(target_arch = "wasm32")]
-async fn send(endpoint: &str, request: &SignupRequest) -> Outcome {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
-
-    let Some(body) = serde_wasm_bindgen::to_value(request)
-        .ok()
-        .and_then(|v| js_sys::JSON::stringify(&v).ok())
-    else {
-        return Outcome::NetworkError;
-    };
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&body);
-    let headers = web_sys::Headers::new();
-    if let Ok(headers) = &headers {
-        let _ = headers.set("Content-Type", "application/json");
-        let _ = headers.set("Accept", "application/json");
-        let _ = headers.set("Idempotency-Key", &idempotency_key());
-        init.set_headers(headers);
-    }
-    let Some(window) = web_sys::window() else {
-        return Outcome::NetworkError;
-    };
-    let Ok(request) = web_sys::Request::new_with_str_and_init(endpoint, &init) else {
-        return Outcome::NetworkError;
-    };
-    let Ok(response) = JsFuture::from(window.fetch_with_request(&request)).await else {
-        return Outcome::NetworkError;
-    };
-    let Ok(response) = response.dyn_into::<web_sys::Response>() else {
-        return Outcome::NetworkError;
-    };
-    let reply = match response.json() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .ok()
-            .and_then(|v| serde_wasm_bindgen::from_value(v).ok()),
-        Err(_) => None,
-    };
-    crate::signup::classify(response.status(), reply.as_ref())
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-async fn send(_: &str, _: &SignupRequest) -> Outcome {
-    Outcome::NetworkError
-}
-
-/// Stays the same across retries of one submission (SPEC section 5).
-#[cfg(target_arch = "wasm32")]
-fn idempotency_key() -> String {
-    let part = || (js_sys::Math::random() * 4_294_967_296.0) as u32;
-    format!("{:08x}{:08x}{:08x}{:08x}", part(), part(), part(), part())
 }

@@ -108,18 +108,27 @@ test("newsletter signup, end to end", async (t) => {
     await page.close();
   });
 
-  await t.test("500: an error the reader understands, the email stays typed", async () => {
+  await t.test("500s: retried with backoff under one key, then kept in the outbox", async () => {
     const { page, part } = await form("error");
+    const before = sent("error").length;
     await part("email").fill("reader@example.org");
     await part("submit").click();
-    await part("status").filter({ hasText: "went wrong on our side" }).waitFor();
-    assert.equal(await part("email").inputValue(), "reader@example.org");
-    assert.deepEqual(await events(page), ["failed"]);
-    // The button works again: a second try is a new request.
-    const before = sent("error").length;
-    await part("submit").click();
-    await page.waitForFunction(() => window.__subscribe.length === 2);
-    assert.equal(sent("error").length, before + 1);
+    await part("status").filter({ hasText: "Trying again" }).waitFor();
+    await part("status").filter({ hasText: "saved on this device" }).waitFor({ timeout: 15_000 });
+    const attempts = sent("error").slice(before);
+    assert.equal(attempts.length, 4, "the first try and three retries");
+    assert.equal(new Set(attempts.map((r) => r.headers["idempotency-key"])).size, 1, "one key for every retry");
+    assert.equal(await part("email").inputValue(), "reader@example.org", "the email stays typed");
+    assert.deepEqual(await events(page), ["queued"]);
+    const outbox = await page.evaluate(() =>
+      Object.entries(localStorage).filter(([k]) => k.startsWith("article-embed:outbox:")),
+    );
+    assert.equal(outbox.length, 1);
+    assert.ok(outbox[0][0].endsWith("/test-api/subscribe/error"), "namespaced per endpoint");
+    const [entry] = JSON.parse(outbox[0][1]);
+    assert.equal(entry.request.email, "reader@example.org");
+    assert.equal(entry.key, attempts[0].headers["idempotency-key"]);
+    await page.evaluate(() => localStorage.clear());
     await page.close();
   });
 

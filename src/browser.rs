@@ -1,0 +1,190 @@
+//! What the signup needs from the browser: time, randomness, timers, the network, storage,
+//! the `online` event. Outside a browser (server rendering, native tests) these do nothing:
+//! a server-rendered form never submits from Rust.
+
+use crate::outbox::Entry;
+use crate::signup::{Input, SignupRequest};
+
+#[cfg(target_arch = "wasm32")]
+mod imp {
+    use std::future::Future;
+
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    use super::*;
+    use crate::outbox;
+    use crate::signup::{parse_retry_after, TIMEOUT_MS};
+
+    pub fn spawn(f: impl Future<Output = ()> + 'static) {
+        wasm_bindgen_futures::spawn_local(f);
+    }
+
+    pub async fn sleep(ms: u32) {
+        gloo_timers::future::TimeoutFuture::new(ms).await;
+    }
+
+    pub fn now_ms() -> f64 {
+        js_sys::Date::now()
+    }
+
+    pub fn random() -> f64 {
+        js_sys::Math::random()
+    }
+
+    pub fn is_offline() -> bool {
+        web_sys::window().is_some_and(|w| !w.navigator().on_line())
+    }
+
+    /// Random enough to tell submissions apart; not a secret.
+    pub fn idempotency_key() -> String {
+        let part = || (random() * 4_294_967_296.0) as u32;
+        format!("{:08x}{:08x}{:08x}{:08x}", part(), part(), part(), part())
+    }
+
+    /// POSTs one submission and reports what came back; never panics, never throws.
+    pub async fn post(endpoint: &str, key: &str, request: &SignupRequest) -> Input {
+        let no_answer = || Input::NoAnswer {
+            offline: is_offline(),
+        };
+        let Some(window) = web_sys::window() else {
+            return no_answer();
+        };
+        let Some(body) = serde_wasm_bindgen::to_value(request)
+            .ok()
+            .and_then(|v| js_sys::JSON::stringify(&v).ok())
+        else {
+            return no_answer();
+        };
+        let init = web_sys::RequestInit::new();
+        init.set_method("POST");
+        init.set_body(&body);
+        if let Ok(headers) = web_sys::Headers::new() {
+            let _ = headers.set("Content-Type", "application/json");
+            let _ = headers.set("Accept", "application/json");
+            let _ = headers.set("Idempotency-Key", key);
+            init.set_headers(&headers);
+        }
+        // A request with no answer in time is aborted and counts as no answer.
+        let controller = web_sys::AbortController::new().ok();
+        if let Some(c) = &controller {
+            init.set_signal(Some(&c.signal()));
+        }
+        let _timeout =
+            controller.map(|c| gloo_timers::callback::Timeout::new(TIMEOUT_MS, move || c.abort()));
+        let Ok(request) = web_sys::Request::new_with_str_and_init(endpoint, &init) else {
+            return no_answer();
+        };
+        let Ok(response) = JsFuture::from(window.fetch_with_request(&request)).await else {
+            return no_answer();
+        };
+        let Ok(response) = response.dyn_into::<web_sys::Response>() else {
+            return no_answer();
+        };
+        let retry_after = parse_retry_after(
+            response
+                .headers()
+                .get("Retry-After")
+                .ok()
+                .flatten()
+                .as_deref(),
+        );
+        let reply = match response.json() {
+            Ok(promise) => JsFuture::from(promise)
+                .await
+                .ok()
+                .and_then(|v| serde_wasm_bindgen::from_value(v).ok()),
+            Err(_) => None,
+        };
+        Input::Answered {
+            status: response.status(),
+            reply,
+            retry_after,
+        }
+    }
+
+    fn storage() -> Option<web_sys::Storage> {
+        // Throws in some privacy modes and sandboxed frames: then there is no outbox.
+        web_sys::window()?.local_storage().ok().flatten()
+    }
+
+    pub fn outbox_load(endpoint: &str) -> Vec<Entry> {
+        storage()
+            .and_then(|s| s.get_item(&outbox::storage_key(endpoint)).ok().flatten())
+            .and_then(|text| js_sys::JSON::parse(&text).ok())
+            .and_then(|v| serde_wasm_bindgen::from_value(v).ok())
+            .unwrap_or_default()
+    }
+
+    /// Returns false when the browser would not keep it (no storage, quota).
+    pub fn outbox_save(endpoint: &str, entries: &[Entry]) -> bool {
+        let Some(storage) = storage() else {
+            return false;
+        };
+        let key = outbox::storage_key(endpoint);
+        if entries.is_empty() {
+            return storage.remove_item(&key).is_ok();
+        }
+        let Some(text) = serde_wasm_bindgen::to_value(entries)
+            .ok()
+            .and_then(|v| js_sys::JSON::stringify(&v).ok())
+            .and_then(|s| s.as_string())
+        else {
+            return false;
+        };
+        storage.set_item(&key, &text).is_ok()
+    }
+
+    /// Calls `f` on every `online` event until the returned guard is dropped.
+    pub fn on_online(f: impl Fn() + 'static) -> Option<gloo_events::EventListener> {
+        let window = web_sys::window()?;
+        Some(gloo_events::EventListener::new(
+            &window,
+            "online",
+            move |_| f(),
+        ))
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod imp {
+    use std::future::Future;
+
+    use super::*;
+
+    pub fn spawn(_: impl Future<Output = ()> + 'static) {}
+    pub async fn sleep(_: u32) {}
+    pub fn now_ms() -> f64 {
+        0.0
+    }
+    pub fn random() -> f64 {
+        0.5
+    }
+    pub fn is_offline() -> bool {
+        false
+    }
+    pub fn idempotency_key() -> String {
+        String::new()
+    }
+    pub async fn post(_: &str, _: &str, _: &SignupRequest) -> Input {
+        Input::NoAnswer { offline: false }
+    }
+    pub fn outbox_load(_: &str) -> Vec<Entry> {
+        Vec::new()
+    }
+    pub fn outbox_save(_: &str, _: &[Entry]) -> bool {
+        false
+    }
+    /// Stands for the listener a browser would hold; dropping it removes nothing.
+    pub struct NoListener;
+
+    impl Drop for NoListener {
+        fn drop(&mut self) {}
+    }
+
+    pub fn on_online(_: impl Fn() + 'static) -> Option<NoListener> {
+        None
+    }
+}
+
+pub use imp::*;
