@@ -18,6 +18,8 @@ pub mod url;
 
 #[cfg(target_arch = "wasm32")]
 pub mod element;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod server;
 
 /// The card's stylesheet: adopted by every shadow root (one shared sheet per page).
 pub const STYLESHEET: &str = include_str!("card.css");

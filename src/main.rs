@@ -1,0 +1,201 @@
+//! `article-embed`: the publisher's binary (SPEC section 6), a thin shell over the library.
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use std::net::SocketAddr;
+    use std::path::PathBuf;
+    use std::process::ExitCode;
+
+    use article_embed::server::{self, store};
+    use clap::{Parser, Subcommand};
+
+    #[derive(Parser)]
+    #[command(
+        name = "article-embed",
+        version,
+        about = "News-article cards with a newsletter signup: the publisher's server and tools."
+    )]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
+
+    #[derive(Subcommand)]
+    enum Command {
+        /// Serve the demo, the built assets, the articles and the signup API.
+        Serve(Box<Serve>),
+        /// Check article data (JSON-LD): each problem with its field path; exit 1 if any.
+        Check {
+            /// The article's JSON-LD file.
+            article: PathBuf,
+            /// The URL the file is published at, to resolve relative URLs against.
+            #[arg(long)]
+            base: Option<String>,
+        },
+        /// Manage the stored signups.
+        Signups {
+            #[command(subcommand)]
+            command: Signups,
+        },
+    }
+
+    #[derive(clap::Args)]
+    struct Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Folder of the articles' JSON-LD, served at /articles/.
+        #[arg(long, default_value = "articles")]
+        articles: PathBuf,
+        /// sqlite://PATH or postgres://…
+        #[arg(long, default_value = store::DEFAULT_DB)]
+        db: String,
+        /// Folder of the site: / is its index.html, other files are served as they are.
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// Folder of the built script and wasm, served at /dist/ and /dist/v<version>/.
+        #[arg(long, default_value = "dist")]
+        dist: PathBuf,
+        /// The server's URL as readers reach it, for confirmation links [default: http://ADDR].
+        #[arg(long)]
+        public_url: Option<String>,
+        /// An origin whose pages may call the API from JavaScript (repeatable)
+        /// [default: the public URL's origin].
+        #[arg(long = "allow-origin")]
+        allow_origins: Vec<String>,
+        /// Send confirmation mail through this SMTP server (smtp://user:pass@host:587?tls=required).
+        #[arg(long)]
+        smtp: Option<String>,
+        #[arg(long, default_value = "Newsletter <newsletter@localhost>")]
+        mail_from: String,
+        /// Without --smtp (or when SMTP fails), confirmation mail is written here as .eml files.
+        #[arg(long, default_value = "mail-drop")]
+        mail_dir: PathBuf,
+        /// Signups per minute from one IP address.
+        #[arg(long, default_value_t = 30)]
+        rate_per_ip: u32,
+        /// Signup attempts per hour for one email address.
+        #[arg(long, default_value_t = 5)]
+        rate_per_email: u32,
+        /// Testing aid: the first N signup requests answer 500.
+        #[arg(long, default_value_t = 0, hide = true)]
+        fail_first: u32,
+    }
+
+    #[derive(Subcommand)]
+    enum Signups {
+        /// Write every signup as CSV.
+        Export {
+            #[arg(long, default_value = store::DEFAULT_DB)]
+            db: String,
+            /// Write to this file instead of standard output.
+            #[arg(long)]
+            out: Option<PathBuf>,
+        },
+    }
+
+    pub fn main() -> ExitCode {
+        let cli = Cli::parse();
+        let result = match cli.command {
+            Command::Serve(s) => runtime().and_then(|rt| {
+                let mut config = server::Config::new(s.addr);
+                config.db = s.db;
+                config.site = s.site;
+                config.dist = s.dist;
+                config.articles = s.articles;
+                if let Some(url) = s.public_url {
+                    config.public_url = url;
+                }
+                config.allow_origins = s.allow_origins;
+                config.smtp = s.smtp;
+                config.mail_from = s.mail_from;
+                config.mail_dir = s.mail_dir;
+                config.rate_per_ip = s.rate_per_ip;
+                config.rate_per_email = s.rate_per_email;
+                config.fail_first = s.fail_first;
+                rt.block_on(server::serve(config))
+            }),
+            Command::Check { article, base } => return check(&article, base.as_deref()),
+            Command::Signups {
+                command: Signups::Export { db, out },
+            } => runtime().and_then(|rt| rt.block_on(export(&db, out))),
+        };
+        match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("article-embed: {message}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+
+    fn runtime() -> Result<tokio::runtime::Runtime, String> {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the runtime: {e}"))
+    }
+
+    async fn export(db: &str, out: Option<PathBuf>) -> Result<(), String> {
+        let store = store::Store::open(db).await?;
+        let rows = store
+            .all()
+            .await
+            .map_err(|e| format!("cannot read {db}: {e}"))?;
+        let csv = store::to_csv(&rows);
+        match out {
+            Some(path) => std::fs::write(&path, csv)
+                .map_err(|e| format!("cannot write {}: {e}", path.display())),
+            None => {
+                print!("{csv}");
+                Ok(())
+            }
+        }
+    }
+
+    fn check(path: &PathBuf, base: Option<&str>) -> ExitCode {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("{}: cannot read: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        };
+        let json: article_embed::json::Json = match serde_json::from_str(&text) {
+            Ok(j) => j,
+            Err(e) => {
+                println!("{}: (document): not valid JSON: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
+        };
+        // Relative URLs resolve against wherever the file is published: without --base,
+        // a stand-in base checks them as such instead of calling them unresolvable.
+        let stand_in = format!(
+            "https://publisher.invalid/{}",
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("article.json")
+        );
+        let problems = match article_embed::article::parse(&json, Some(base.unwrap_or(&stand_in))) {
+            Ok(parsed) => parsed.warnings,
+            Err(problems) => problems,
+        };
+        for p in &problems {
+            println!("{}: {p}", path.display());
+        }
+        if problems.is_empty() {
+            println!("{}: ok", path.display());
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    cli::main()
+}
+
+// The binary is native only; the wasm build uses the library alone.
+#[cfg(target_arch = "wasm32")]
+fn main() {}
