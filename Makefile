@@ -2,6 +2,7 @@
 #
 #   make dist   build dist/article-embed.js + its wasm and the npm package, print sizes
 #   make demo   build what is missing and serve the demo at http://127.0.0.1:8080
+#   make bench  benchmarks (not tests): the signup endpoint under load
 #   make test   every test: native, in-browser (wasm-bindgen-test), end-to-end (Chromium),
 #               and the packed npm package in a fresh Vite app
 #
@@ -25,14 +26,16 @@ DIST_WASM := dist/article-embed_bg.wasm
 JS_SOURCES := $(shell find www/src -type f)
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 TARBALL := dist/article-embed-$(VERSION).tgz
+# The server binary. A dev build: quick to compile and ample for the demo and the tests.
+BIN := target/debug/article-embed
 
-.PHONY: dist demo test test-native test-browser test-e2e test-npm lint setup setup-rust setup-browser setup-node clean
+.PHONY: dist demo test test-native test-browser test-e2e test-npm bench lint setup setup-rust setup-browser setup-node clean
 
 dist: $(DIST_JS) $(DIST_WASM) $(TARBALL)
 	@node tools/sizes.mjs $(DIST_JS) $(DIST_WASM)
 
-demo: dist
-	node tools/serve.mjs --port 8080
+demo: dist $(BIN)
+	$(BIN) serve --addr 127.0.0.1:8080
 
 test: test-native test-browser test-e2e test-npm
 
@@ -42,12 +45,16 @@ test-native:
 test-browser: setup-rust setup-browser
 	cargo test --target $(WASM_TARGET) --test web
 
-test-e2e: dist setup-browser
-	node --test --test-concurrency=1 tests/e2e/
+test-e2e: dist $(BIN) setup-browser
+	node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/
 
 # The packed tarball in a fresh Vite app (fetches vite and typescript from npm).
 test-npm: dist setup-browser
-	node --test tests/npm/
+	node --test --test-timeout=600000 tests/npm/
+
+bench: setup-node
+	cargo build --profile server --bin article-embed
+	node bench/signup-load.mjs --bin target/server/article-embed
 
 lint:
 	cargo fmt --check
@@ -69,6 +76,9 @@ $(DIST_JS): $(PKG) $(JS_SOURCES) | setup-node
 	mkdir -p dist
 	node_modules/.bin/esbuild www/src/snippet.js --bundle --format=esm --minify \
 	  --target=es2022 --legal-comments=none --log-level=warning --outfile=$@
+
+$(BIN): $(RUST_SOURCES) $(shell find migrations -type f)
+	cargo build --bin article-embed
 
 $(DIST_WASM): $(PKG)
 	mkdir -p dist

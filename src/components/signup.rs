@@ -170,6 +170,19 @@ pub fn Signup(props: &SignupProps) -> Html {
         });
     }
 
+    // A refusal from the server is about the address: back to the field, to fix it.
+    {
+        let input_ref = input_ref.clone();
+        let rejected = matches!(&*phase, Phase::Done(Outcome::Rejected(_)));
+        use_effect_with(rejected, move |rejected| {
+            if *rejected {
+                if let Some(input) = input_ref.cast::<HtmlInputElement>() {
+                    let _ = input.focus();
+                }
+            }
+        });
+    }
+
     let oninput = {
         let email = email.clone();
         let problem = problem.clone();

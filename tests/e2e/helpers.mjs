@@ -35,6 +35,13 @@ export async function setUp(t) {
   return { server, context };
 }
 
+/** A browser of its own (not a persistent profile), for contexts with other settings. */
+export async function launchBrowser(t) {
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: ARGS });
+  t.after(() => browser.close());
+  return browser;
+}
+
 /** A new page that records console messages and page errors. */
 export async function openPage(context, url) {
   const page = await context.newPage();

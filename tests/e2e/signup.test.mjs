@@ -102,6 +102,11 @@ test("newsletter signup, end to end", async (t) => {
     await part("status").filter({ hasText: "This address cannot receive mail." }).waitFor();
     assert.equal(await part("email").inputValue(), "bounces@example.org");
     assert.equal(await part("email").getAttribute("aria-invalid"), "true");
+    assert.equal(
+      await page.evaluate(() => document.querySelector("#card").shadowRoot.activeElement?.getAttribute("part")),
+      "email",
+      "focus goes back to the field",
+    );
     const describedBy = await part("email").getAttribute("aria-describedby");
     assert.equal(describedBy, await part("status").getAttribute("id"));
     assert.deepEqual(await events(page), ["failed"]);

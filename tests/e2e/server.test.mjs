@@ -1,0 +1,198 @@
+// End-to-end: the widget in Chromium against the real `article-embed serve` on 127.0.0.1
+// with a real SQLite file — double opt-in, retries, the outbox across a server outage,
+// one request per submission, and the no-JavaScript form.
+import assert from "node:assert/strict";
+import { execFile, spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { test } from "node:test";
+import { promisify } from "node:util";
+import { launchBrowser, openPage, setUp, waitForState } from "./helpers.mjs";
+
+const REPO = resolve(import.meta.dirname, "../..");
+const BIN = join(REPO, "target/debug/article-embed");
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const probe = createServer().once("error", fail);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => ok(port));
+    });
+  });
+}
+
+/** Starts `article-embed serve` and resolves once it answers. */
+async function serve(dir, port, extra = []) {
+  const child = spawn(
+    BIN,
+    ["serve", "--addr", `127.0.0.1:${port}`, "--db", `sqlite://${join(dir, "signups.db")}`, "--mail-dir", join(dir, "mail"), ...extra],
+    { cwd: REPO, stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let log = "";
+  child.stderr.on("data", (d) => (log += d));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`serve exited: ${log}`);
+    try {
+      await fetch(`${url}/articles/myanmar-diplomat.json`);
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const stop = () =>
+    new Promise((ok) => {
+      if (child.exitCode !== null || child.signalCode !== null) return ok();
+      child.once("exit", ok);
+      child.kill("SIGKILL");
+    });
+  return { url, stop, log: () => log };
+}
+
+/** The signups, read back through `article-embed signups export`. */
+async function rows(dir) {
+  const { stdout } = await promisify(execFile)(BIN, ["signups", "export", "--db", `sqlite://${join(dir, "signups.db")}`]);
+  const [header, ...lines] = stdout.trim().split("\r\n");
+  const names = header.split(",");
+  return lines.map((line) => Object.fromEntries(line.split(",").map((v, i) => [names[i], v])));
+}
+
+function confirmationLinks(dir) {
+  const mail = join(dir, "mail");
+  return readdirSync(mail).map((f) => readFileSync(join(mail, f), "utf8").match(/https?:\/\/\S+token=[0-9a-f]{32}/)[0]);
+}
+
+test("the widget against article-embed serve", async (t) => {
+  const { context } = await setUp(t);
+
+  async function fresh(extra) {
+    const dir = mkdtempSync(join(tmpdir(), "article-embed-serve-"));
+    const port = await freePort();
+    const server = await serve(dir, port, extra);
+    t.after(async () => {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    return { dir, port, server };
+  }
+
+  async function demo(url) {
+    const { page, errors } = await openPage(context, `${url}/`);
+    await waitForState(page, "article-embed", "ready");
+    const part = (name) => page.locator(`article-embed [part~=${name}]`);
+    return { page, part, errors };
+  }
+
+  await t.test("subscribe → one pending row → the confirmation link → subscribed", async () => {
+    const { dir, server } = await fresh();
+    const { page, part, errors } = await demo(server.url);
+    await part("email").fill("reader@example.org");
+    await part("consent").check();
+    await part("submit").click();
+    await part("status").filter({ hasText: "check your inbox" }).waitFor();
+    let signups = await rows(dir);
+    assert.equal(signups.length, 1);
+    assert.equal(signups[0].email, "reader@example.org");
+    assert.equal(signups[0].status, "pending");
+    assert.equal(signups[0].consent, "true");
+    assert.equal(signups[0].newsletter, "The Jerusalem Post Newsletter");
+    assert.equal(signups[0].page, `${server.url}/`);
+    const [link] = confirmationLinks(dir);
+    assert.ok(link.startsWith(`${server.url}/api/confirm?token=`), link);
+    assert.match(server.log(), /confirmation for reader@example\.org written to/);
+    await page.goto(link);
+    assert.match(await page.textContent("body"), /You're subscribed/);
+    signups = await rows(dir);
+    assert.equal(signups.length, 1);
+    assert.equal(signups[0].status, "subscribed");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  await t.test("the server fails twice: the widget retries and one row is stored", async () => {
+    const { dir, server } = await fresh(["--fail-first", "2"]);
+    const { page, part } = await demo(server.url);
+    const posts = [];
+    page.on("request", (r) => r.method() === "POST" && posts.push(r.headers()["idempotency-key"]));
+    await part("email").fill("retry@example.org");
+    await part("submit").click();
+    await part("status").filter({ hasText: "check your inbox" }).waitFor({ timeout: 15_000 });
+    assert.equal(posts.length, 3, "two failures and a success");
+    assert.equal(new Set(posts).size, 1, "one idempotency key across the retries");
+    assert.equal((await rows(dir)).length, 1);
+    await page.close();
+  });
+
+  await t.test("the server is down: queued; back up and reloaded: sent once", async () => {
+    const { dir, port, server } = await fresh();
+    const { page, part } = await demo(server.url);
+    await page.evaluate(() => {
+      window.__subscribe = [];
+      document.addEventListener("article-embed:subscribe", (e) => window.__subscribe.push(e.detail.status));
+    });
+    await server.stop();
+    await part("email").fill("outage@example.org");
+    await part("submit").click();
+    await part("status").filter({ hasText: "saved on this device" }).waitFor({ timeout: 20_000 });
+    assert.deepEqual(await page.evaluate(() => window.__subscribe), ["queued"]);
+    assert.equal(await part("email").inputValue(), "outage@example.org");
+
+    const again = await serve(dir, port);
+    t.after(() => again.stop());
+    const sent = [];
+    page.on("request", (r) => r.method() === "POST" && sent.push(r.url()));
+    await page.reload();
+    await waitForState(page, "article-embed", "ready");
+    await part("status").filter({ hasText: "saved subscription has been sent" }).waitFor();
+    const signups = await rows(dir);
+    assert.equal(signups.length, 1);
+    assert.equal(signups[0].email, "outage@example.org");
+    const outbox = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("article-embed:outbox:")));
+    assert.deepEqual(outbox, [], "the outbox is empty once sent");
+    // Another view sends nothing more.
+    await page.reload();
+    await waitForState(page, "article-embed", "ready");
+    await page.waitForTimeout(500);
+    assert.equal(sent.length, 1, "sent exactly once");
+    assert.equal((await rows(dir)).length, 1);
+    await page.close();
+  });
+
+  await t.test("double click and Enter spam send one request", async () => {
+    const { dir, server } = await fresh();
+    const { page, part } = await demo(server.url);
+    let posts = 0;
+    page.on("request", (r) => r.method() === "POST" && posts++);
+    await part("email").fill("spam@example.org");
+    await part("submit").dblclick();
+    await part("email").focus();
+    for (let i = 0; i < 6; i++) await page.keyboard.press("Enter");
+    await part("submit").click({ force: true });
+    await part("status").filter({ hasText: "check your inbox" }).waitFor();
+    await page.waitForTimeout(300);
+    assert.equal(posts, 1);
+    assert.equal((await rows(dir)).length, 1);
+    await page.close();
+  });
+
+  await t.test("without JavaScript, the fallback form subscribes too", async () => {
+    const { dir, server } = await fresh();
+    const browser = await launchBrowser(t);
+    const noScript = await browser.newContext({ javaScriptEnabled: false });
+    const page = await noScript.newPage();
+    await page.goto(`${server.url}/`);
+    assert.equal(await page.locator("article-embed").getAttribute("state"), null, "the element never upgraded");
+    await page.fill("article-embed form input[name=email]", "nojs@example.org");
+    await page.check("article-embed form input[name=consent]");
+    await page.click("article-embed form button");
+    await page.waitForLoadState();
+    assert.match(await page.textContent("body"), /check your inbox/);
+    const signups = await rows(dir);
+    assert.equal(signups.length, 1);
+    assert.equal(signups[0].email, "nojs@example.org");
+    assert.equal(signups[0].consent, "true");
+  });
+});
