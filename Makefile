@@ -29,7 +29,7 @@ TARBALL := dist/article-embed-$(VERSION).tgz
 # The server binary. A dev build: quick to compile and ample for the demo and the tests.
 BIN := target/debug/article-embed
 
-.PHONY: dist demo test test-native test-browser test-e2e test-npm bench lint setup setup-rust setup-browser setup-node clean
+.PHONY: dist demo test test-native test-postgres test-browser test-e2e test-npm bench lint setup setup-rust setup-browser setup-node clean
 
 dist: $(DIST_JS) $(DIST_WASM) $(TARBALL)
 	@node tools/sizes.mjs $(DIST_JS) $(DIST_WASM)
@@ -37,10 +37,14 @@ dist: $(DIST_JS) $(DIST_WASM) $(TARBALL)
 demo: dist $(BIN)
 	$(BIN) serve --addr 127.0.0.1:8080
 
-test: test-native test-browser test-e2e test-npm
+test: test-native test-postgres test-browser test-e2e test-npm
 
 test-native:
 	cargo test --all-targets
+
+# The server on a real PostgreSQL (installed and started by tools/postgres.sh).
+test-postgres:
+	ARTICLE_EMBED_TEST_POSTGRES=$$(tools/postgres.sh) cargo test --test postgres -- --ignored
 
 test-browser: setup-rust setup-browser
 	cargo test --target $(WASM_TARGET) --test web

@@ -1,0 +1,107 @@
+//! The signup server on PostgreSQL: the same router and queries as on SQLite, against a
+//! real server. Needs one: `make test-postgres` (part of `make test`) installs and starts
+//! Debian's PostgreSQL and runs this with ARTICLE_EMBED_TEST_POSTGRES set.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use article_embed::server::{router, App, Config};
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode};
+use sqlx::{AnyConnection, Connection, Executor};
+use tower::ServiceExt;
+
+async fn post(app: &Arc<App>, config: &Config, body: &str, key: &str) -> (StatusCode, String) {
+    let mut request = Request::post("/api/subscribe")
+        .header("content-type", "application/json")
+        .header("idempotency-key", key)
+        .body(Body::from(body.to_owned()))
+        .expect("request");
+    request
+        .extensions_mut()
+        .insert(ConnectInfo(SocketAddr::from(([192, 0, 2, 1], 1))));
+    let response = router(Arc::clone(app), config)
+        .oneshot(request)
+        .await
+        .expect("infallible");
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: run with `make test-postgres`"]
+async fn signups_on_postgresql() {
+    let base = std::env::var("ARTICLE_EMBED_TEST_POSTGRES")
+        .expect("ARTICLE_EMBED_TEST_POSTGRES=postgres://user:pass@host:port/db");
+    sqlx::any::install_default_drivers();
+    let name = format!("article_embed_test_{}", std::process::id());
+    let mut admin = AnyConnection::connect(&base)
+        .await
+        .expect("connect to PostgreSQL");
+    admin
+        .execute(format!("DROP DATABASE IF EXISTS {name}").as_str())
+        .await
+        .expect("drop");
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create database");
+    let url = match base.rfind('/') {
+        Some(i) if i > "postgres://".len() => format!("{}/{name}", &base[..i]),
+        _ => panic!("ARTICLE_EMBED_TEST_POSTGRES needs a database path: {base}"),
+    };
+
+    let dir = std::env::temp_dir().join(&name);
+    let mut config = Config::new("127.0.0.1:8080".parse().expect("addr"));
+    config.db = url;
+    config.mail_dir = dir.join("mail");
+    let app = App::new(&config)
+        .await
+        .expect("migrations run on PostgreSQL");
+
+    let body = r#"{"email":"Reader@Example.org","newsletter":"N","consent":true,"locale":"en"}"#;
+    assert_eq!(
+        post(&app, &config, body, "k1").await.0,
+        StatusCode::ACCEPTED
+    );
+    let replay = post(&app, &config, body, "k1").await;
+    assert_eq!(
+        replay,
+        (StatusCode::ACCEPTED, r#"{"status":"pending"}"#.into())
+    );
+    let again = post(&app, &config, body, "k2").await;
+    assert_eq!(
+        again,
+        (StatusCode::OK, r#"{"status":"already_subscribed"}"#.into())
+    );
+    let rows = app.store.all().await.expect("rows");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].email, "reader@example.org");
+    assert!(rows[0].consent);
+
+    let mail = std::fs::read_dir(&config.mail_dir)
+        .expect("mail drop")
+        .filter_map(Result::ok)
+        .find_map(|e| std::fs::read_to_string(e.path()).ok())
+        .expect("a confirmation mail");
+    let start = mail.find("token=").expect("token") + 6;
+    let token = &mail[start..start + 32];
+    let confirmed = app.store.confirm(token).await.expect("confirm");
+    assert!(matches!(
+        confirmed,
+        article_embed::server::store::Confirmed::Now { .. }
+    ));
+    assert_eq!(app.store.all().await.expect("rows")[0].status, "subscribed");
+
+    drop(app);
+    let _ = std::fs::remove_dir_all(&dir);
+    admin
+        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+        .await
+        .expect("drop test database");
+}
