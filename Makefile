@@ -32,7 +32,7 @@ BIN := target/debug/article-embed
 .PHONY: dist demo test test-native test-postgres test-browser test-e2e test-npm bench lint setup setup-rust setup-browser setup-node clean
 
 dist: $(DIST_JS) $(DIST_WASM) $(TARBALL)
-	@node tools/sizes.mjs $(DIST_JS) $(DIST_WASM)
+	@node tools/sizes.mjs $(DIST_JS) dist/article-embed-*.js $(DIST_WASM)
 
 demo: dist $(BIN)
 	$(BIN) serve --addr 127.0.0.1:8080
@@ -49,7 +49,7 @@ test-postgres:
 test-browser: setup-rust setup-browser
 	cargo test --target $(WASM_TARGET) --test web
 
-test-e2e: dist $(BIN) setup-browser
+test-e2e: dist $(BIN) dist/ssr.html setup-browser
 	node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/
 
 # The packed tarball in a fresh Vite app (fetches vite and typescript from npm).
@@ -76,13 +76,21 @@ $(PKG): $(WASM) | setup-rust
 	wasm-bindgen --target web --out-dir www/pkg --out-name article-embed \
 	  --remove-name-section --remove-producers-section $(WASM)
 
+# The script of the snippet is a small loader; the wasm glue is a chunk beside it, imported
+# only when a card needs it.
 $(DIST_JS): $(PKG) $(JS_SOURCES) | setup-node
 	mkdir -p dist
-	node_modules/.bin/esbuild www/src/snippet.js --bundle --format=esm --minify \
-	  --target=es2022 --legal-comments=none --log-level=warning --outfile=$@
+	rm -f dist/article-embed-*.js
+	node_modules/.bin/esbuild www/src/snippet.js --bundle --splitting --format=esm --minify \
+	  --target=es2022 --legal-comments=none --log-level=warning --outdir=dist \
+	  --entry-names=article-embed --chunk-names=[name]-[hash]
 
 $(BIN): $(RUST_SOURCES) $(shell find migrations -type f)
 	cargo build --bin article-embed
+
+# A demo page of ten server-rendered cards, from `article-embed snippet`.
+dist/ssr.html: $(BIN) tools/ssr-page.mjs $(wildcard articles/*)
+	node tools/ssr-page.mjs $(BIN)
 
 $(DIST_WASM): $(PKG)
 	mkdir -p dist

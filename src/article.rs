@@ -50,6 +50,27 @@ pub struct Article {
     pub language: Option<String>,
 }
 
+impl Article {
+    /// Applies `f` to every URL the article holds (links, photo, logo).
+    pub fn map_urls(&mut self, f: impl Fn(&str) -> String) {
+        let apply = |u: &mut Option<String>| {
+            if let Some(url) = u {
+                *url = f(url);
+            }
+        };
+        apply(&mut self.url);
+        for party in self.authors.iter_mut().chain(self.contributors.iter_mut()) {
+            apply(&mut party.url);
+        }
+        if let Some(image) = &mut self.image {
+            image.url = f(&image.url);
+        }
+        if let Some(logo) = self.publisher.as_mut().and_then(|p| p.logo.as_mut()) {
+            logo.url = f(&logo.url);
+        }
+    }
+}
+
 /// A person or organisation named in the byline or the contributors line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Party {

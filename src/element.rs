@@ -90,6 +90,39 @@ impl Card {
     /// Renders (or re-renders) the card. `options` holds the attributes in camelCase
     /// (`signupEndpoint`, `theme`, …). Returns messages about options that were ignored.
     pub fn render(&mut self, data: &ArticleData, options: JsValue) -> Result<Vec<String>, JsError> {
+        let (props, ignored) = self.props(data, options)?;
+        match &mut self.app {
+            Some(app) => app.update(props),
+            None => {
+                self.app = Some(
+                    Renderer::<CardView>::with_root_and_props(self.root.clone(), props).render(),
+                );
+            }
+        }
+        Ok(ignored)
+    }
+
+    /// Takes over a card the server rendered into `root` (declarative shadow DOM): its nodes
+    /// are kept and given their behaviour. Later changes go through `render`.
+    pub fn hydrate(
+        &mut self,
+        data: &ArticleData,
+        options: JsValue,
+    ) -> Result<Vec<String>, JsError> {
+        if self.app.is_some() {
+            return self.render(data, options);
+        }
+        let (props, ignored) = self.props(data, options)?;
+        self.app =
+            Some(Renderer::<CardView>::with_root_and_props(self.root.clone(), props).hydrate());
+        Ok(ignored)
+    }
+
+    fn props(
+        &self,
+        data: &ArticleData,
+        options: JsValue,
+    ) -> Result<(CardProps, Vec<String>), JsError> {
         let raw: RawOptions = if options.is_undefined() || options.is_null() {
             RawOptions::default()
         } else {
@@ -108,15 +141,7 @@ impl Card {
                 })
             },
         };
-        match &mut self.app {
-            Some(app) => app.update(props),
-            None => {
-                self.app = Some(
-                    Renderer::<CardView>::with_root_and_props(self.root.clone(), props).render(),
-                );
-            }
-        }
-        Ok(ignored)
+        Ok((props, ignored))
     }
 
     /// Removes the card and its listeners; `render` may mount it again.

@@ -43,6 +43,11 @@ pub struct Words {
     pub outbox_sent: &'static str,
     /// The honeypot's label, which only bots see.
     pub trap_label: &'static str,
+    /// Month names and the date pattern, for dates rendered on the server; the browser
+    /// uses `Intl` and says the same for each translated language.
+    pub months: [&'static str; 12],
+    /// `{month}`, `{day}`, `{year}`.
+    pub date: &'static str,
 }
 
 pub const EN: Words = Words {
@@ -76,6 +81,11 @@ pub const EN: Words = Words {
     queued: "You seem to be offline. Your subscription is saved on this device and will be sent as soon as you're back online.",
     outbox_sent: "Your saved subscription has been sent.",
     trap_label: "Leave this field empty",
+    months: [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ],
+    date: "{month} {day}, {year}",
 };
 
 /// Translations by primary language subtag.

@@ -20,6 +20,8 @@ pub mod url;
 pub mod element;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod server;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod ssr;
 
 /// The card's stylesheet: adopted by every shadow root (one shared sheet per page).
 pub const STYLESHEET: &str = include_str!("card.css");

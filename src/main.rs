@@ -32,6 +32,8 @@ mod cli {
             #[arg(long)]
             base: Option<String>,
         },
+        /// Print the snippet with the card rendered inside (declarative shadow DOM).
+        Snippet(Box<SnippetArgs>),
         /// Manage the stored signups.
         Signups {
             #[command(subcommand)]
@@ -81,6 +83,36 @@ mod cli {
         fail_first: u32,
     }
 
+    #[derive(clap::Args)]
+    struct SnippetArgs {
+        /// The article's JSON-LD file.
+        article: PathBuf,
+        /// The URL the JSON-LD is published at: the element loads it from there, and
+        /// relative URLs in it resolve against it. Without it, the data goes inline.
+        #[arg(long)]
+        src: Option<String>,
+        /// URL that relative URLs in inline data resolve against.
+        #[arg(long)]
+        base: Option<String>,
+        /// Where the page loads the script from.
+        #[arg(long, default_value = "/dist/article-embed.js")]
+        script: String,
+        #[arg(long)]
+        signup_endpoint: Option<String>,
+        #[arg(long)]
+        newsletter: Option<String>,
+        #[arg(long)]
+        privacy_url: Option<String>,
+        #[arg(long)]
+        consent: Option<String>,
+        #[arg(long)]
+        theme: Option<String>,
+        #[arg(long)]
+        layout: Option<String>,
+        #[arg(long)]
+        lang: Option<String>,
+    }
+
     #[derive(Subcommand)]
     enum Signups {
         /// Write every signup as CSV.
@@ -115,6 +147,7 @@ mod cli {
                 rt.block_on(server::serve(config))
             }),
             Command::Check { article, base } => return check(&article, base.as_deref()),
+            Command::Snippet(args) => runtime().and_then(|rt| rt.block_on(snippet(*args))),
             Command::Signups {
                 command: Signups::Export { db, out },
             } => runtime().and_then(|rt| rt.block_on(export(&db, out))),
@@ -150,6 +183,58 @@ mod cli {
                 Ok(())
             }
         }
+    }
+
+    async fn snippet(args: SnippetArgs) -> Result<(), String> {
+        use article_embed::options::RawOptions;
+        use article_embed::ssr::{self, DataSource, Snippet};
+
+        let text = std::fs::read_to_string(&args.article)
+            .map_err(|e| format!("{}: cannot read: {e}", args.article.display()))?;
+        let json: article_embed::json::Json = serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "{}: (document): not valid JSON: {e}",
+                args.article.display()
+            )
+        })?;
+        // A root-relative src ("/articles/x.json") resolves against the page the snippet goes
+        // in: resolve against a stand-in origin, then take the origin off again.
+        const STAND_IN: &str = "http://snippet.invalid";
+        let base = args.src.as_deref().or(args.base.as_deref()).map(|b| {
+            if b.starts_with('/') && !b.starts_with("//") {
+                format!("{STAND_IN}{b}")
+            } else {
+                b.to_owned()
+            }
+        });
+        let parsed = article_embed::article::parse(&json, base.as_deref()).map_err(|problems| {
+            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            format!("{}: {}", args.article.display(), list.join("; "))
+        })?;
+        for warning in &parsed.warnings {
+            eprintln!("{}: {warning}", args.article.display());
+        }
+        let mut article = parsed.article;
+        article.map_urls(|u| u.strip_prefix(STAND_IN).unwrap_or(u).to_owned());
+        let snippet = Snippet {
+            data: match args.src {
+                Some(src) => DataSource::Src(src),
+                None => DataSource::Inline(text.trim().to_owned()),
+            },
+            options: RawOptions {
+                signup_endpoint: args.signup_endpoint,
+                newsletter: args.newsletter,
+                privacy_url: args.privacy_url,
+                consent: args.consent,
+                theme: args.theme,
+                layout: args.layout,
+                lang: args.lang,
+                page: None,
+            },
+            script: args.script,
+        };
+        print!("{}", ssr::snippet(article, &snippet).await);
+        Ok(())
     }
 
     fn check(path: &PathBuf, base: Option<&str>) -> ExitCode {

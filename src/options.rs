@@ -109,7 +109,7 @@ impl RawOptions {
         let page = self.page.as_deref();
         let mut url = |name: &str, value: &Option<String>| {
             let value = value.as_deref()?;
-            match crate::url::resolve(value, page) {
+            match crate::url::resolve_or_keep_relative(value, page) {
                 Ok(u) => Some(u),
                 Err(_) => {
                     ignored.push(format!("{name}=\"{value}\": not an http(s) URL, ignored"));

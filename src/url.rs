@@ -42,6 +42,19 @@ pub fn resolve(reference: &str, base: Option<&str>) -> Result<String, UrlProblem
     Ok(join(&base, &reference))
 }
 
+/// Like [`resolve`], but a relative reference with no base stays relative: in HTML written
+/// for a page not known yet (a snippet), it resolves against that page, and having no
+/// scheme it can only be the page's own, http(s).
+pub fn resolve_or_keep_relative(reference: &str, base: Option<&str>) -> Result<String, UrlProblem> {
+    match resolve(reference, base) {
+        Err(UrlProblem::NoBase) => Ok(reference
+            .trim()
+            .replace(['\t', '\n', '\r'], "")
+            .replace('\\', "/")),
+        other => other,
+    }
+}
+
 fn is_http(scheme: &str) -> bool {
     scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")
 }
@@ -205,6 +218,22 @@ mod tests {
         assert_eq!(
             resolve("p.jpg", Some("https://news.example")).as_deref(),
             Ok("https://news.example/p.jpg")
+        );
+    }
+
+    #[test]
+    fn relative_references_can_stay_relative() {
+        assert_eq!(
+            resolve_or_keep_relative(" /api/sub\nscribe ", None).as_deref(),
+            Ok("/api/subscribe")
+        );
+        assert_eq!(
+            resolve_or_keep_relative("/api", Some(BASE)).as_deref(),
+            Ok("https://news.example/api")
+        );
+        assert_eq!(
+            resolve_or_keep_relative("javascript:x", None),
+            Err(UrlProblem::NotHttp)
         );
     }
 

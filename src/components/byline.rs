@@ -98,10 +98,19 @@ pub fn format_date(date: &Date, lang: &str) -> String {
         .unwrap_or_else(|_| fallback_date(date))
 }
 
-/// Outside a browser there is no `Intl`: the ISO calendar date.
+/// On the server there is no `Intl`: the language's own pattern and month names, which
+/// read as `Intl` writes them, so hydration finds the same text.
 #[cfg(not(target_arch = "wasm32"))]
-pub fn format_date(date: &Date, _lang: &str) -> String {
-    fallback_date(date)
+pub fn format_date(date: &Date, lang: &str) -> String {
+    let words = crate::i18n::words(lang);
+    match words.months.get(usize::from(date.month).wrapping_sub(1)) {
+        Some(month) => words
+            .date
+            .replace("{month}", month)
+            .replace("{day}", &date.day.to_string())
+            .replace("{year}", &date.year.to_string()),
+        None => fallback_date(date),
+    }
 }
 
 fn fallback_date(date: &Date) -> String {

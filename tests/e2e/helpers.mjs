@@ -1,8 +1,10 @@
 // Shared by the end-to-end tests: Debian's Chromium driven by playwright-core, and the
 // repository served on 127.0.0.1 (tools/serve.mjs) with the built dist/ script.
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
 import { startServer } from "../../tools/serve.mjs";
 
@@ -75,3 +77,46 @@ export function parts(page, selector = "article-embed") {
     return out;
   }, selector);
 }
+
+const REPO = resolve(import.meta.dirname, "../..");
+/** The server binary (a dev build, made by `make test`). */
+export const BIN = join(REPO, "target/debug/article-embed");
+
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const probe = createServer().once("error", fail);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => ok(port));
+    });
+  });
+}
+
+/** Starts `article-embed serve` (SQLite file and mail drop in `dir`) and resolves once it answers. */
+export async function serve(dir, port, extra = []) {
+  const child = spawn(
+    BIN,
+    ["serve", "--addr", `127.0.0.1:${port}`, "--db", `sqlite://${join(dir, "signups.db")}`, "--mail-dir", join(dir, "mail"), ...extra],
+    { cwd: REPO, stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let log = "";
+  child.stderr.on("data", (d) => (log += d));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`serve exited: ${log}`);
+    try {
+      await fetch(`${url}/articles/myanmar-diplomat.json`);
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const stop = () =>
+    new Promise((ok) => {
+      if (child.exitCode !== null || child.signalCode !== null) return ok();
+      child.once("exit", ok);
+      child.kill("SIGKILL");
+    });
+  return { url, stop, log: () => log };
+}
+

@@ -2,55 +2,14 @@
 // with a real SQLite file — double opt-in, retries, the outbox across a server outage,
 // one request per submission, and the no-JavaScript form.
 import assert from "node:assert/strict";
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { test } from "node:test";
 import { promisify } from "node:util";
-import { launchBrowser, openPage, setUp, waitForState } from "./helpers.mjs";
+import { BIN, launchBrowser, openPage, serve, freePort, setUp, waitForState } from "./helpers.mjs";
 
-const REPO = resolve(import.meta.dirname, "../..");
-const BIN = join(REPO, "target/debug/article-embed");
-
-function freePort() {
-  return new Promise((ok, fail) => {
-    const probe = createServer().once("error", fail);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => ok(port));
-    });
-  });
-}
-
-/** Starts `article-embed serve` and resolves once it answers. */
-async function serve(dir, port, extra = []) {
-  const child = spawn(
-    BIN,
-    ["serve", "--addr", `127.0.0.1:${port}`, "--db", `sqlite://${join(dir, "signups.db")}`, "--mail-dir", join(dir, "mail"), ...extra],
-    { cwd: REPO, stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let log = "";
-  child.stderr.on("data", (d) => (log += d));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) throw new Error(`serve exited: ${log}`);
-    try {
-      await fetch(`${url}/articles/myanmar-diplomat.json`);
-      break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  const stop = () =>
-    new Promise((ok) => {
-      if (child.exitCode !== null || child.signalCode !== null) return ok();
-      child.once("exit", ok);
-      child.kill("SIGKILL");
-    });
-  return { url, stop, log: () => log };
-}
 
 /** The signups, read back through `article-embed signups export`. */
 async function rows(dir) {

@@ -3,7 +3,7 @@
 // in the WebAssembly module; this file only does what wasm-bindgen cannot: subclass
 // HTMLElement, fetch the data and manage the shadow root.
 
-import { adoptSheet, Card, cardOptions, emit, loadWasm, parseArticle } from "./runtime.js";
+import { adoptSheet, cardOptions, emit, loadWasm } from "./runtime.js";
 
 export const TAG = "article-embed";
 
@@ -35,17 +35,48 @@ export class ArticleEmbedElement extends HTMLElement {
   #announced = false;
   #observer = null;
   #active = false; // loading or showing; false once torn down
+  #hydrate = false; // the shadow root holds a server-rendered card to take over
+  #typed = null; // what the reader typed into a server-rendered form, put back once hydrated
+
+  #wasm = null; // { Card, parseArticle, sheet } once loaded
+  #waiting = null; // stops waiting for a server-rendered card to be needed
 
   connectedCallback() {
     if (!this.#mount) this.#setUp();
     // A card moved within the page keeps what it shows.
-    if (!this.#active) this.#startLoad();
+    if (this.#active) return;
+    if (this.#hydrate) this.#whenNeeded();
+    else this.#startLoad();
+  }
+
+  /**
+   * A server-rendered card is complete without script: its wasm loads only when it comes
+   * near the viewport or the reader reaches for it.
+   */
+  #whenNeeded() {
+    this.#active = true;
+    const start = () => {
+      this.#waiting?.();
+      this.#startLoad();
+    };
+    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && start(), {
+      rootMargin: "300px",
+    });
+    observer.observe(this);
+    const events = ["focusin", "pointerenter", "touchstart"];
+    for (const type of events) this.addEventListener(type, start, { passive: true });
+    this.#waiting = () => {
+      observer.disconnect();
+      for (const type of events) this.removeEventListener(type, start);
+      this.#waiting = null;
+    };
   }
 
   disconnectedCallback() {
     // Moving an element fires disconnect then connect: only tear down if it stays out.
     queueMicrotask(() => {
       if (this.isConnected) return;
+      this.#waiting?.();
       this.#active = false;
       this.#load++; // what is still loading is dropped
       this.#observer?.disconnect();
@@ -64,11 +95,19 @@ export class ArticleEmbedElement extends HTMLElement {
   }
 
   #setUp() {
+    // A card rendered by the server (declarative shadow DOM) is kept and hydrated.
+    // (`:scope` matches nothing in a shadow root: look at its children.)
+    const rendered = [...(this.shadowRoot?.children ?? [])].find((el) => el.classList.contains("mount"));
+    this.#fallback = document.createElement("slot");
+    if (rendered?.firstElementChild) {
+      this.#mount = rendered;
+      this.#hydrate = true;
+      return;
+    }
     const root = this.shadowRoot ?? this.attachShadow({ mode: "open" });
     root.replaceChildren();
     this.#mount = document.createElement("div");
     this.#mount.className = "mount";
-    this.#fallback = document.createElement("slot");
     root.append(this.#mount, this.#fallback);
   }
 
@@ -82,10 +121,11 @@ export class ArticleEmbedElement extends HTMLElement {
     this.#announced = false;
     this.#setState("loading");
     try {
-      const [sheet, data] = await Promise.all([loadWasm(), this.#readData(load)]);
+      const [wasm, data] = await Promise.all([loadWasm(), this.#readData(load)]);
       if (load !== this.#load || data === undefined) return;
-      adoptSheet(this.shadowRoot, sheet);
-      const article = parseArticle(data.json, data.base);
+      this.#wasm = wasm;
+      adoptSheet(this.shadowRoot, wasm.sheet);
+      const article = wasm.parseArticle(data.json, data.base);
       for (const warning of article.warnings) console.warn(`${describe(this)}: ${warning}`);
       this.#article?.free();
       this.#article = article;
@@ -159,16 +199,44 @@ export class ArticleEmbedElement extends HTMLElement {
   #render() {
     if (!this.#article) return;
     try {
-      this.#card ??= new Card(this.#mount, this, () => this.#rendered());
-      const ignored = this.#card.render(this.#article, this.#options());
+      this.#card ??= new this.#wasm.Card(this.#mount, this, () => this.#rendered());
+      let ignored;
+      if (this.#hydrate) {
+        // Whatever the reader typed before the script arrived must survive hydration.
+        const typed = this.#mount.querySelector("[part~=email]")?.value;
+        const ticked = this.#mount.querySelector("[part~=consent]")?.checked;
+        ignored = this.#card.hydrate(this.#article, this.#options());
+        this.#hydrate = false;
+        this.#typed = { typed, ticked };
+      } else {
+        ignored = this.#card.render(this.#article, this.#options());
+      }
       for (const message of ignored) console.warn(`${describe(this)}: ${message}`);
     } catch (error) {
       this.#fail(error);
     }
   }
 
+  /** Puts back, through the card's own input handlers, what was typed before hydration. */
+  #restore({ typed, ticked }) {
+    const email = this.#mount.querySelector("[part~=email]");
+    if (typed && email && email.value !== typed) {
+      email.value = typed;
+      email.dispatchEvent(new Event("input", { bubbles: true, composed: true }));
+    }
+    const consent = this.#mount.querySelector("[part~=consent]");
+    if (ticked && consent && !consent.checked) {
+      consent.checked = true;
+      consent.dispatchEvent(new Event("change", { bubbles: true, composed: true }));
+    }
+  }
+
   /** Called by the wasm each time a render has reached the DOM. */
   #rendered() {
+    if (this.#typed) {
+      this.#restore(this.#typed);
+      this.#typed = null;
+    }
     // A re-render of the previous story while a new one loads announces nothing.
     if (this.#announced || this.#articleLoad !== this.#load) return;
     this.#announced = true;

@@ -1,10 +1,10 @@
 // mount(): the card without the custom element, for developers who render it themselves.
 
-import { adoptSheet, Card, cardOptions, loadWasm, parseArticle } from "./runtime.js";
+import { adoptSheet, cardOptions, loadWasm } from "./runtime.js";
 
 const OPTION_NAMES = new Set(["signupEndpoint", "newsletter", "privacyUrl", "consent", "theme", "layout", "lang", "baseUrl"]);
 
-function read(article, baseUrl) {
+function read({ parseArticle }, article, baseUrl) {
   let json = article;
   if (typeof article === "string") {
     try {
@@ -36,18 +36,18 @@ function checkOptions(options) {
 export async function mount(element, article, options = {}) {
   if (!(element instanceof Element)) throw new TypeError("article-embed: mount() needs a DOM element");
   let current = checkOptions({ ...options });
-  const sheet = await loadWasm();
-  let data = read(article, current.baseUrl);
+  const wasm = await loadWasm();
+  let data = read(wasm, article, current.baseUrl);
 
   const host = document.createElement("div");
   host.className = "article-embed";
   const shadow = host.attachShadow({ mode: "open" });
-  adoptSheet(shadow, sheet);
+  adoptSheet(shadow, wasm.sheet);
   const root = document.createElement("div");
   shadow.append(root);
   element.append(host);
 
-  let card = new Card(root, host, () => {});
+  let card = new wasm.Card(root, host, () => {});
   const render = () => {
     const { baseUrl, ...rest } = current;
     for (const message of card.render(data, cardOptions(host, rest))) console.warn(`article-embed: ${message}`);
@@ -65,7 +65,7 @@ export async function mount(element, article, options = {}) {
     update(nextArticle, nextOptions) {
       if (!card) throw new Error("article-embed: update() after unmount()");
       const merged = nextOptions ? checkOptions({ ...current, ...nextOptions }) : current;
-      const next = read(nextArticle, merged.baseUrl);
+      const next = read(wasm, nextArticle, merged.baseUrl);
       data.free();
       data = next;
       current = merged;

@@ -1,18 +1,19 @@
 // What every card on the page shares, whether it comes from an <article-embed> element or
 // from mount(): one WebAssembly instance, one stylesheet, the events, the options.
 
-import init, { Card, parseArticle, stylesheet } from "../pkg/article-embed.js";
-
-export { Card, parseArticle };
-
 let ready;
 
-/** Starts the wasm (once; the glue finds it beside itself) and resolves to the shared sheet. */
+/**
+ * Loads the wasm and its glue (once, on first need: the script that defines the element
+ * stays small, and a page whose cards are all server-rendered and off screen loads none
+ * of it) and resolves to `{ Card, parseArticle, sheet }`; the sheet is shared by every card.
+ */
 export function loadWasm() {
-  ready ??= init().then(() => {
+  ready ??= import("../pkg/article-embed.js").then(async (glue) => {
+    await glue.default(); // the glue finds the wasm beside itself
     const sheet = new CSSStyleSheet();
-    sheet.replaceSync(stylesheet());
-    return sheet;
+    sheet.replaceSync(glue.stylesheet());
+    return { Card: glue.Card, parseArticle: glue.parseArticle, sheet };
   });
   return ready;
 }

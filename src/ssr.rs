@@ -1,0 +1,230 @@
+//! Server rendering: the same `Card` component and props as in the browser, rendered to
+//! HTML inside a declarative shadow root. The result shows styled and isolated before (and
+//! without) any script; with the script, the element hydrates these very nodes.
+
+use std::rc::Rc;
+
+use yew::ServerRenderer;
+
+use crate::article::Article;
+use crate::components::{Card, CardProps};
+use crate::options::{Options, RawOptions};
+
+/// How the snippet's element gets its data for hydration.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DataSource {
+    /// `src="URL"`: the element fetches the JSON-LD from where it is published.
+    Src(String),
+    /// The JSON-LD inline, as a child `<script type="application/ld+json">`.
+    Inline(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snippet {
+    pub data: DataSource,
+    /// The attributes of `<article-embed>` (SPEC section 2), as given.
+    pub options: RawOptions,
+    /// Where the page loads the script from.
+    pub script: String,
+}
+
+/// The card as hydratable HTML (what goes inside the shadow root's mount point).
+pub async fn render_card(article: Article, options: Options) -> String {
+    ServerRenderer::<Card>::with_props(move || CardProps {
+        article: Rc::new(article),
+        options: Rc::new(options),
+        on_subscribe: Default::default(),
+        on_rendered: Default::default(),
+    })
+    .hydratable(true)
+    .render()
+    .await
+}
+
+/// Escapes text for an HTML attribute value in double quotes.
+pub fn attr(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// JSON inside `<script>`: `</script>` and `<!--` must not appear in it.
+fn script_text(json: &str) -> String {
+    json.replace("</", "<\\/").replace("<!--", "<\\!--")
+}
+
+/// The `<article-embed>` element with the card rendered in a declarative shadow root, its
+/// styles inside, the data for hydration, and the script tag.
+pub async fn snippet(article: Article, snippet: &Snippet) -> String {
+    let (options, _) = snippet.options.resolve();
+    let card = render_card(article, options).await;
+    let mut attributes = String::new();
+    if let DataSource::Src(src) = &snippet.data {
+        attributes.push_str(&format!(" src=\"{}\"", attr(src)));
+    }
+    let o = &snippet.options;
+    for (name, value) in [
+        ("signup-endpoint", &o.signup_endpoint),
+        ("newsletter", &o.newsletter),
+        ("privacy-url", &o.privacy_url),
+        ("consent", &o.consent),
+        ("theme", &o.theme),
+        ("layout", &o.layout),
+        ("lang", &o.lang),
+    ] {
+        if let Some(value) = value {
+            attributes.push_str(&format!(" {name}=\"{}\"", attr(value)));
+        }
+    }
+    let inline = match &snippet.data {
+        DataSource::Inline(json) => format!(
+            "\n  <script type=\"application/ld+json\">{}</script>",
+            script_text(json)
+        ),
+        DataSource::Src(_) => String::new(),
+    };
+    format!(
+        "<article-embed{attributes}>\n  <template shadowrootmode=\"open\"><style>{css}</style><div class=\"mount\">{card}</div></template>{inline}\n</article-embed>\n<script type=\"module\" src=\"{script}\"></script>\n",
+        css = crate::STYLESHEET,
+        script = attr(&snippet.script),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::Json;
+
+    const FIXTURE: &str = include_str!("../articles/myanmar-diplomat.json");
+
+    fn seed() -> Article {
+        let json: Json = serde_json::from_str(FIXTURE).expect("fixture");
+        crate::article::parse(
+            &json,
+            Some("https://news.example/articles/myanmar-diplomat.json"),
+        )
+        .expect("parses")
+        .article
+    }
+
+    fn render(snippet_: &Snippet) -> String {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime")
+            .block_on(snippet(seed(), snippet_))
+    }
+
+    fn inline(options: RawOptions) -> Snippet {
+        Snippet {
+            data: DataSource::Inline(FIXTURE.to_owned()),
+            options,
+            script: "https://cdn.example/article-embed.js".into(),
+        }
+    }
+
+    #[test]
+    fn every_part_is_rendered_inside_a_declarative_shadow_root() {
+        let html = render(&inline(RawOptions {
+            signup_endpoint: Some("https://news.example/api/subscribe".into()),
+            ..RawOptions::default()
+        }));
+        let template = html
+            .find("<template shadowrootmode=\"open\">")
+            .expect("template");
+        let end = html.find("</template>").expect("end of template");
+        let inside = &html[template..end];
+        for part in [
+            "card",
+            "headline",
+            "standfirst",
+            "byline",
+            "date",
+            "photo",
+            "image",
+            "caption",
+            "credit",
+            "excerpt",
+            "contributors",
+            "link",
+            "signup",
+            "email",
+            "consent",
+            "submit",
+            "status",
+        ] {
+            assert!(
+                inside.contains(&format!("part=\"{part}\"")),
+                "part {part} missing"
+            );
+        }
+        assert!(
+            inside.contains("<style>") && inside.contains(":host {"),
+            "the styles are inside the shadow root"
+        );
+        assert!(
+            inside.contains(
+                "Diplomat at Myanmar Embassy in TLV resigns following Junta&#x27;s crackdown"
+            ) || inside
+                .contains("Diplomat at Myanmar Embassy in TLV resigns following Junta's crackdown")
+        );
+        assert!(inside.contains("datetime=\"2021-03-06T14:31:00+02:00\""));
+        assert!(
+            inside.contains(">March 6, 2021<"),
+            "the date as the browser would write it"
+        );
+        assert!(inside.contains("STRINGER/ REUTERS"));
+        // Without script the form posts by itself (SPEC section 5).
+        assert!(inside.contains("method=\"post\""));
+        assert!(inside.contains("action=\"https://news.example/api/subscribe\""));
+        assert!(inside.contains(
+            "<input value=\"The Jerusalem Post Newsletter\" type=\"hidden\" name=\"newsletter\">"
+        ));
+        // The data for hydration, and the script, outside the shadow root.
+        let after = &html[end..];
+        assert!(after.contains("<script type=\"application/ld+json\">"));
+        assert!(after.contains(
+            "<script type=\"module\" src=\"https://cdn.example/article-embed.js\"></script>"
+        ));
+        assert!(html
+            .starts_with("<article-embed signup-endpoint=\"https://news.example/api/subscribe\">"));
+    }
+
+    #[test]
+    fn attributes_are_escaped_and_src_replaces_inline_data() {
+        let html = render(&Snippet {
+            data: DataSource::Src("https://news.example/a.json?x=1&y=\"2\"".into()),
+            options: RawOptions {
+                newsletter: Some("<Daily> \"News\"".into()),
+                layout: Some("compact".into()),
+                ..RawOptions::default()
+            },
+            script: "/dist/article-embed.js".into(),
+        });
+        assert!(html.starts_with(
+            "<article-embed src=\"https://news.example/a.json?x=1&amp;y=&quot;2&quot;\" newsletter=\"&lt;Daily&gt; &quot;News&quot;\" layout=\"compact\">"
+        ));
+        assert!(!html.contains("application/ld+json"));
+        assert!(!html.contains("part=\"excerpt\""), "compact layout");
+    }
+
+    #[test]
+    fn inline_data_cannot_close_its_script() {
+        let html = render(&Snippet {
+            data: DataSource::Inline(
+                r#"{"headline":"</script><script>alert(1)</script><!--"}"#.into(),
+            ),
+            options: RawOptions::default(),
+            script: "/s.js".into(),
+        });
+        let inline = html
+            .split("application/ld+json\">")
+            .nth(1)
+            .expect("inline data");
+        let body = inline.split("</script>").next().expect("script body");
+        assert!(
+            body.contains("<\\/script><script>alert(1)<\\/script><\\!--"),
+            "{body}"
+        );
+    }
+}

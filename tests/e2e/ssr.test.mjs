@@ -1,0 +1,109 @@
+// End-to-end: server-rendered cards (`article-embed snippet`, ten of them on dist/ssr.html,
+// all below the fold) in Chromium, with and without JavaScript, served by
+// `article-embed serve` with a real SQLite file.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { freePort, launchBrowser, openPage, serve, setUp, waitForState } from "./helpers.mjs";
+
+test("server-rendered cards", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "article-embed-ssr-"));
+  const server = await serve(dir, await freePort());
+  t.after(async () => {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const { context } = await setUp(t);
+  const PAGE = `${server.url}/dist/ssr.html`;
+  const loaded = (page, suffix) =>
+    page.evaluate((s) => performance.getEntriesByType("resource").filter((e) => e.name.endsWith(s)).length, suffix);
+
+  await t.test("without JavaScript: complete, styled by its own sheet, and the form subscribes", async () => {
+    const browser = await launchBrowser(t);
+    const noScript = await browser.newContext({ javaScriptEnabled: false });
+    const page = await noScript.newPage();
+    await page.goto(PAGE);
+    const first = page.locator("#slot-1 article-embed");
+    await first.scrollIntoViewIfNeeded();
+    assert.equal(await first.getAttribute("state"), null, "no script ran");
+    const headline = first.locator("[part=headline]");
+    assert.equal(await headline.textContent(), "Diplomat at Myanmar Embassy in TLV resigns following Junta's crackdown");
+    const style = await headline.evaluate((el) => {
+      const cs = getComputedStyle(el);
+      return { family: cs.fontFamily, transform: cs.textTransform, color: cs.color, size: cs.fontSize };
+    });
+    assert.match(style.family, /Georgia/);
+    assert.equal(style.transform, "none", "the host's h2 rule does not reach in");
+    assert.equal(style.color, "rgb(22, 24, 29)");
+    assert.equal(await first.locator("[part=credit]").textContent(), "STRINGER/ REUTERS");
+    assert.match(await first.locator("[part=caption]").textContent(), /three-finger salute/);
+    const image = await first.locator("[part=image]").evaluate((img) => ({ border: getComputedStyle(img).borderTopStyle, alt: img.alt }));
+    assert.equal(image.border, "none");
+    assert.match(image.alt, /^People flash/);
+
+    await first.locator("[part=email]").fill("noscript@example.org");
+    await first.locator("[part=consent]").check();
+    await first.locator("[part=submit]").click();
+    await page.waitForLoadState();
+    assert.match(await page.textContent("body"), /check your inbox/);
+    await noScript.close();
+  });
+
+  await t.test("below the fold: no wasm at page load; the card reached hydrates, the others wait", async () => {
+    const { page, errors, console: messages } = await openPage(context);
+    await page.addInitScript(() => {
+      window.__shift = 0;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shift += entry.value;
+      }).observe({ type: "layout-shift", buffered: true });
+    });
+    await page.goto(PAGE);
+    await page.waitForTimeout(800);
+    assert.equal(await loaded(page, ".wasm"), 0, "no wasm before a card is near");
+    assert.equal(await page.locator("article-embed[state]").count(), 0);
+
+    await page.locator("#slot-1 article-embed").scrollIntoViewIfNeeded();
+    await waitForState(page, "#slot-1 article-embed", "ready");
+    assert.equal(await loaded(page, ".wasm"), 1);
+    assert.equal(await page.locator("#slot-10 article-embed").getAttribute("state"), null, "card 10 was not reached");
+    assert.equal(await page.evaluate(() => window.__shift), 0, "no layout shift");
+    assert.deepEqual(errors, []);
+    assert.deepEqual(messages.filter((m) => m.type === "error" || m.type === "warning"), []);
+    await page.close();
+  });
+
+  await t.test("hydration keeps the server's nodes and what was typed, and the form then works", async () => {
+    const { page, errors } = await openPage(context);
+    // Hold the wasm glue back so that the reader can type into the server-rendered form.
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    await page.route(/\/dist\/article-embed-[A-Z0-9]+\.js$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(PAGE);
+    const card = page.locator("#slot-1 article-embed");
+    await card.scrollIntoViewIfNeeded();
+    await page.evaluate(() => {
+      const root = document.querySelector("#slot-1 article-embed").shadowRoot;
+      window.__headline = root.querySelector("[part=headline]");
+      window.__form = root.querySelector("form");
+    });
+    await card.locator("[part=email]").fill("early@example.org");
+    release();
+    await waitForState(page, "#slot-1 article-embed", "ready");
+    const same = await page.evaluate(() => {
+      const root = document.querySelector("#slot-1 article-embed").shadowRoot;
+      return root.querySelector("[part=headline]") === window.__headline && root.querySelector("form") === window.__form;
+    });
+    assert.ok(same, "the server's nodes were reused");
+    assert.equal(await card.locator("[part=email]").inputValue(), "early@example.org", "typed before hydration, kept");
+    await card.locator("[part=submit]").click();
+    await card.locator("[part=status]").filter({ hasText: "check your inbox" }).waitFor();
+    assert.equal(page.url(), PAGE, "submitted by the widget, not by a page load");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
