@@ -32,7 +32,9 @@ BIN := target/debug/article-embed
 .PHONY: dist demo test test-native test-postgres test-browser test-e2e test-npm bench lint setup setup-rust setup-browser setup-node clean
 
 dist: $(DIST_JS) $(DIST_WASM) $(TARBALL)
-	@node tools/sizes.mjs $(DIST_JS) dist/article-embed-*.js $(DIST_WASM)
+	@node tools/sizes.mjs $(DIST_JS) $$(ls dist/article-embed-*.js | grep -v -e frame -e resizer) $(DIST_WASM)
+	@echo "iframe mode:"
+	@node tools/sizes.mjs dist/article-embed-frame.js dist/article-embed-resizer.js
 
 demo: dist $(BIN)
 	$(BIN) serve --addr 127.0.0.1:8080
@@ -81,9 +83,10 @@ $(PKG): $(WASM) | setup-rust
 $(DIST_JS): $(PKG) $(JS_SOURCES) | setup-node
 	mkdir -p dist
 	rm -f dist/article-embed-*.js
-	node_modules/.bin/esbuild www/src/snippet.js --bundle --splitting --format=esm --minify \
-	  --target=es2022 --legal-comments=none --log-level=warning --outdir=dist \
-	  --entry-names=article-embed --chunk-names=[name]-[hash]
+	node_modules/.bin/esbuild article-embed=www/src/snippet.js \
+	  article-embed-frame=www/src/frame.js article-embed-resizer=www/src/resizer.js \
+	  --bundle --splitting --format=esm --minify --target=es2022 --legal-comments=none \
+	  --log-level=warning --outdir=dist --entry-names=[name] --chunk-names=[name]-[hash]
 
 $(BIN): $(RUST_SOURCES) $(shell find migrations -type f)
 	cargo build --bin article-embed

@@ -2,6 +2,7 @@
 //! assets, the articles, and the signup endpoint of SPEC section 5 with double opt-in.
 //! Native only; the binary in `main.rs` is a thin shell over this.
 
+mod embed;
 pub mod limits;
 pub mod mail;
 pub mod store;
@@ -82,6 +83,7 @@ pub struct App {
     per_ip: Window,
     per_email: Window,
     failures_left: AtomicU32,
+    articles: embed::Articles,
 }
 
 impl App {
@@ -97,6 +99,9 @@ impl App {
             per_ip: Window::new(config.rate_per_ip, Duration::from_secs(60)),
             per_email: Window::new(config.rate_per_email, Duration::from_secs(3600)),
             failures_left: AtomicU32::new(config.fail_first),
+            articles: embed::Articles {
+                dir: config.articles.clone(),
+            },
         }))
     }
 }
@@ -124,7 +129,10 @@ pub fn router(app: Arc<App>, config: &Config) -> Router {
     let api = Router::new()
         .route("/api/subscribe", post(subscribe))
         .route("/api/confirm", get(confirm))
+        .route("/api/snippet", post(embed::snippet))
         .layer(cors)
+        .route("/embed/{slug}", get(embed::page))
+        .route("/oembed", get(embed::oembed))
         .with_state(app);
 
     let version = env!("CARGO_PKG_VERSION");

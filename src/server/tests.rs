@@ -483,3 +483,128 @@ async fn static_files_and_cache_headers() {
         StatusCode::NOT_FOUND
     );
 }
+
+async fn hosted() -> Env {
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    env(|c| {
+        c.articles = repo.join("articles");
+        c.public_url = "https://embed.example".into();
+    })
+    .await
+}
+
+#[tokio::test]
+async fn oembed_answers_rich_json_for_hosted_articles() {
+    let env = hosted().await;
+    let get = |q: &str| {
+        HttpRequest::get(format!("/oembed?{q}"))
+            .body(Body::empty())
+            .expect("req")
+    };
+    for url in [
+        "https://embed.example/embed/myanmar-diplomat",
+        "https://embed.example/articles/myanmar-diplomat.json",
+        "https://news.example/international/myanmar-diplomat-tlv-resigns",
+    ] {
+        let q = serde_urlencoded::to_string([("url", url), ("format", "json")]).expect("query");
+        let reply = env.send(get(&q)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{url}");
+        let o = reply.json();
+        // Required by oEmbed 1.0 for the rich type.
+        assert_eq!(o["version"], "1.0");
+        assert_eq!(o["type"], "rich");
+        assert_eq!(o["width"], 640);
+        assert!(o["height"].as_u64().is_some_and(|h| h > 0));
+        let html = o["html"].as_str().expect("html");
+        assert!(html.starts_with("<article-embed src=\"https://embed.example/articles/myanmar-diplomat.json\""));
+        assert!(html.contains("<template shadowrootmode=\"open\">"));
+        assert!(html.contains("https://embed.example/dist/article-embed.js"));
+        assert_eq!(o["title"], "Diplomat at Myanmar Embassy in TLV resigns following Junta's crackdown");
+        assert_eq!(o["provider_name"], "The Jerusalem Post");
+        assert_eq!(o["thumbnail_url"], "https://embed.example/articles/myanmar-funeral.svg");
+    }
+    let narrow = env
+        .send(get("url=https%3A%2F%2Fembed.example%2Fembed%2Fmyanmar-diplomat&maxwidth=320&maxheight=900"))
+        .await
+        .json();
+    assert_eq!(narrow["width"], 320);
+    assert!(narrow["height"].as_u64().is_some_and(|h| h <= 900));
+    assert_eq!(
+        env.send(get("url=https%3A%2F%2Fembed.example%2Fembed%2Fmyanmar-diplomat&maxwidth=100"))
+            .await
+            .json()["width"],
+        280,
+        "never narrower than the card allows"
+    );
+    assert_eq!(env.send(get("url=https%3A%2F%2Fnews.example%2Fnope")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        env.send(get("url=https%3A%2F%2Fembed.example%2Fembed%2F..%2F..%2Fetc")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let xml = env
+        .send(get("url=https%3A%2F%2Fembed.example%2Fembed%2Fmyanmar-diplomat&format=xml"))
+        .await;
+    assert_eq!(xml.status, StatusCode::NOT_IMPLEMENTED);
+}
+
+#[tokio::test]
+async fn the_embed_page_is_the_server_rendered_card_with_discovery_and_resizing() {
+    let env = hosted().await;
+    let page = env
+        .send(HttpRequest::get("/embed/myanmar-diplomat?layout=compact").body(Body::empty()).expect("req"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(
+        "<link rel=\"alternate\" type=\"application/json+oembed\" href=\"https://embed.example/oembed?url=https%3A%2F%2Fembed.example%2Fembed%2Fmyanmar-diplomat&amp;format=json\""
+    ));
+    assert!(page.body.contains("<template shadowrootmode=\"open\">"));
+    assert!(page.body.contains("layout-compact"));
+    assert!(page.body.contains("action=\"https://embed.example/api/subscribe\""));
+    assert!(page.body.contains("/dist/article-embed-frame.js"));
+    assert_eq!(page.headers[header::CONTENT_SECURITY_POLICY], "frame-ancestors *");
+    let missing = env
+        .send(HttpRequest::get("/embed/no-such-story").body(Body::empty()).expect("req"))
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_builder_api_gives_the_snippet_or_every_problem() {
+    let env = hosted().await;
+    let post = |body: serde_json::Value| {
+        HttpRequest::post("/api/snippet")
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+            .expect("req")
+    };
+    let bad = env
+        .send(post(serde_json::json!({ "json": r#"{"@type":"NewsArticle","image":{"url":7}}"# })))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        bad.json()["problems"],
+        serde_json::json!(["headline: missing (required)", "image.url: expected text, found a number"])
+    );
+    let not_json = env.send(post(serde_json::json!({ "json": "{" }))).await;
+    assert_eq!(not_json.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let fixture = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("articles/myanmar-diplomat.json"),
+    )
+    .expect("fixture");
+    let good = env
+        .send(post(serde_json::json!({
+            "json": fixture,
+            "src": "https://embed.example/articles/myanmar-diplomat.json",
+            "options": { "layout": "compact", "signupEndpoint": "https://embed.example/api/subscribe" }
+        })))
+        .await;
+    assert_eq!(good.status, StatusCode::OK);
+    let body = good.json();
+    let snippet = body["snippet"].as_str().expect("snippet");
+    assert!(snippet.starts_with("<article-embed src=\"https://embed.example/articles/myanmar-diplomat.json\" signup-endpoint="));
+    assert!(snippet.contains("layout=\"compact\""));
+    let iframe = body["iframe"].as_str().expect("an iframe for a hosted article");
+    assert!(iframe.starts_with("<iframe src=\"https://embed.example/embed/myanmar-diplomat\""));
+    assert!(iframe.contains("article-embed-resizer.js") && !iframe.contains("style="));
+}

@@ -106,4 +106,43 @@ test("server-rendered cards", async (t) => {
     assert.deepEqual(errors, []);
     await page.close();
   });
+
+  await t.test("iframe mode: the frame reports its height and the resizer applies it, at 320 and 800 px", async () => {
+    const { page, errors } = await openPage(context, `${server.url}/tests/e2e/pages/iframe.html`);
+    const sizes = {};
+    for (const id of ["narrow", "wide"]) {
+      const frame = page.frameLocator(`#${id}`);
+      await frame.locator("article-embed").scrollIntoViewIfNeeded();
+      await page.waitForFunction((sel) => {
+        const f = document.querySelector(sel);
+        const inner = f.contentDocument?.documentElement.getBoundingClientRect().height;
+        return inner > 0 && Math.abs(f.getBoundingClientRect().height - Math.ceil(inner)) <= 1;
+      }, `#${id}`);
+      sizes[id] = await page.evaluate((sel) => document.querySelector(sel).getBoundingClientRect().height, `#${id}`);
+    }
+    assert.ok(sizes.narrow > sizes.wide, `a narrow card is taller: ${JSON.stringify(sizes)}`);
+    assert.ok(sizes.wide > 600, "grown from the frame's initial 600 px");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  await t.test("the snippet builder: a live card, the snippet to copy, and field-path errors", async () => {
+    const { page, errors } = await openPage(context, `${server.url}/builder.html`);
+    await page.waitForFunction(() => document.querySelector("#output").value.startsWith("<article-embed"));
+    await waitForState(page, "#preview article-embed", "ready");
+    const snippet = await page.locator("#output").inputValue();
+    assert.ok(snippet.includes('<template shadowrootmode="open">') && snippet.includes("/dist/article-embed.js"));
+    await page.getByRole("tab", { name: "iframe" }).click();
+    assert.match(await page.locator("#output").inputValue(), /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/embed\/myanmar-diplomat"/);
+    await page.getByRole("radio", { name: "JSON-LD" }).check();
+    await page.locator("textarea[name=json]").fill('{"@type": "NewsArticle", "headline": "", "url": 5}');
+    await page.getByRole("button", { name: "Make the snippet" }).click();
+    await page.locator("#problems li").first().waitFor();
+    assert.deepEqual(await page.locator("#problems li").allTextContents(), [
+      "headline: empty (required)",
+      "url: expected text, found a number",
+    ]);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
 });

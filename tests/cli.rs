@@ -1,0 +1,88 @@
+//! The `article-embed` binary's tools as a publisher runs them: `check` and `snippet`.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_article-embed"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn temp_file(name: &str, text: &str) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("article-embed-cli-{}-{name}", std::process::id()));
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+#[test]
+fn check_passes_the_seed_story() {
+    let (code, out, _) = run(&["check", "articles/myanmar-diplomat.json"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out.trim(), "articles/myanmar-diplomat.json: ok");
+}
+
+#[test]
+fn check_lists_every_problem_with_its_path_and_exits_1() {
+    let bad = temp_file(
+        "bad.json",
+        r#"{"@type":"NewsArticle","headline":"","url":"javascript:alert(1)","image":[{"url":42}]}"#,
+    );
+    let path = bad.display().to_string();
+    let (code, out, _) = run(&["check", &path]);
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            format!("{path}: headline: empty (required)"),
+            format!("{path}: url: not an http(s) URL (dropped)"),
+            format!("{path}: image[0].url: expected text, found a number"),
+        ]
+    );
+    let _ = std::fs::remove_file(bad);
+}
+
+#[test]
+fn check_tells_bad_json_from_a_missing_file() {
+    let broken = temp_file("broken.json", "{\"headline\": ");
+    let (code, out, _) = run(&["check", &broken.display().to_string()]);
+    assert_eq!(code, 1);
+    assert!(out.contains("(document): not valid JSON"), "{out}");
+    let _ = std::fs::remove_file(broken);
+    let (code, _, err) = run(&["check", "no/such/file.json"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read"), "{err}");
+}
+
+#[test]
+fn snippet_prints_the_rendered_card_and_the_script() {
+    let (code, out, err) = run(&[
+        "snippet",
+        "articles/myanmar-diplomat.json",
+        "--src",
+        "https://news.example/articles/myanmar-diplomat.json",
+        "--signup-endpoint",
+        "https://news.example/api/subscribe",
+        "--script",
+        "https://cdn.example/article-embed.js",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.is_empty(), "no warnings for the seed story: {err}");
+    assert!(out.starts_with(
+        "<article-embed src=\"https://news.example/articles/myanmar-diplomat.json\" signup-endpoint=\"https://news.example/api/subscribe\">"
+    ));
+    assert!(out.contains("src=\"https://news.example/articles/myanmar-funeral.svg\""));
+    assert!(out.trim_end().ends_with("<script type=\"module\" src=\"https://cdn.example/article-embed.js\"></script>"));
+    let (code, _, err) = run(&["snippet", "no/such/file.json"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot read"));
+}
