@@ -36,7 +36,7 @@ dist: $(DIST_JS) $(DIST_WASM) $(TARBALL)
 	@echo "iframe mode:"
 	@node tools/sizes.mjs dist/article-embed-frame.js dist/article-embed-resizer.js
 
-demo: dist $(BIN)
+demo: dist $(BIN) dist/ssr.html
 	$(BIN) serve --addr 127.0.0.1:8080
 
 test: test-native test-postgres test-browser test-e2e test-npm
@@ -58,9 +58,10 @@ test-e2e: dist $(BIN) dist/ssr.html setup-browser
 test-npm: dist setup-browser
 	node --test --test-timeout=600000 tests/npm/
 
-bench: setup-node
+bench: dist $(BIN) setup-browser
 	cargo build --profile server --bin article-embed
 	node bench/signup-load.mjs --bin target/server/article-embed
+	node bench/first-paint.mjs
 
 lint:
 	cargo fmt --check

@@ -18,7 +18,8 @@ fn run(args: &[&str]) -> (i32, String, String) {
 }
 
 fn temp_file(name: &str, text: &str) -> PathBuf {
-    let path = std::env::temp_dir().join(format!("article-embed-cli-{}-{name}", std::process::id()));
+    let path =
+        std::env::temp_dir().join(format!("article-embed-cli-{}-{name}", std::process::id()));
     std::fs::write(&path, text).expect("write");
     path
 }
@@ -81,7 +82,9 @@ fn snippet_prints_the_rendered_card_and_the_script() {
         "<article-embed src=\"https://news.example/articles/myanmar-diplomat.json\" signup-endpoint=\"https://news.example/api/subscribe\">"
     ));
     assert!(out.contains("src=\"https://news.example/articles/myanmar-funeral.svg\""));
-    assert!(out.trim_end().ends_with("<script type=\"module\" src=\"https://cdn.example/article-embed.js\"></script>"));
+    assert!(out.trim_end().ends_with(
+        "<script type=\"module\" src=\"https://cdn.example/article-embed.js\"></script>"
+    ));
     let (code, _, err) = run(&["snippet", "no/such/file.json"]);
     assert_eq!(code, 1);
     assert!(err.contains("cannot read"));

@@ -116,7 +116,11 @@ pub(super) async fn page(
     Query(q): Query<EmbedQuery>,
 ) -> Response {
     let Some(article) = app.articles.load(&slug, &app.public_url).await else {
-        return (StatusCode::NOT_FOUND, Html(super::page("No such article.", None))).into_response();
+        return (
+            StatusCode::NOT_FOUND,
+            Html(super::page("No such article.", None)),
+        )
+            .into_response();
     };
     let title = article.headline.clone();
     let lang = article.language.clone().unwrap_or_else(|| "en".into());
@@ -175,11 +179,21 @@ fn estimated_height(width: u32, compact: bool) -> u32 {
 /// `GET /oembed?url=…&format=json` (oEmbed 1.0, type `rich`).
 pub(super) async fn oembed(State(app): State<Arc<App>>, Query(q): Query<OembedQuery>) -> Response {
     let error = |status: StatusCode, message: &str| {
-        (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], message.to_owned()).into_response()
+        (
+            status,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            message.to_owned(),
+        )
+            .into_response()
     };
     match q.format.as_deref() {
         None | Some("json") => {}
-        Some("xml") => return error(StatusCode::NOT_IMPLEMENTED, "format=xml is not supported; use json"),
+        Some("xml") => {
+            return error(
+                StatusCode::NOT_IMPLEMENTED,
+                "format=xml is not supported; use json",
+            )
+        }
         Some(_) => return error(StatusCode::NOT_IMPLEMENTED, "unknown format; use json"),
     }
     let Some(url) = q.url.as_deref() else {
@@ -203,7 +217,10 @@ pub(super) async fn oembed(State(app): State<Arc<App>>, Query(q): Query<OembedQu
     let title = article.headline.clone();
     let author = article.authors.first().map(|a| a.name.clone());
     let provider = article.publisher.as_ref().and_then(|p| p.name.clone());
-    let thumbnail = article.image.as_ref().map(|i| (i.url.clone(), i.width, i.height));
+    let thumbnail = article
+        .image
+        .as_ref()
+        .map(|i| (i.url.clone(), i.width, i.height));
     let snippet = Snippet {
         data: DataSource::Src(format!("{}/articles/{slug}.json", app.public_url)),
         options: RawOptions {
@@ -250,23 +267,30 @@ pub(super) struct SnippetRequest {
 
 /// `POST /api/snippet`, for the builder page: the snippet (and the iframe flavour, for
 /// articles this server hosts), or every problem with its field path.
-pub(super) async fn snippet(State(app): State<Arc<App>>, AxumJson(r): AxumJson<SnippetRequest>) -> Response {
-    let json: Json = match serde_json::from_str(&r.json) {
-        Ok(j) => j,
-        Err(e) => {
-            return (
+pub(super) async fn snippet(
+    State(app): State<Arc<App>>,
+    AxumJson(r): AxumJson<SnippetRequest>,
+) -> Response {
+    let json: Json =
+        match serde_json::from_str(&r.json) {
+            Ok(j) => j,
+            Err(e) => return (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                AxumJson(serde_json::json!({ "problems": [format!("(document): not valid JSON: {e}")] })),
+                AxumJson(
+                    serde_json::json!({ "problems": [format!("(document): not valid JSON: {e}")] }),
+                ),
             )
-                .into_response()
-        }
-    };
+                .into_response(),
+        };
     let src = r.src.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let parsed = match article::parse(&json, src) {
         Ok(p) => p,
         Err(problems) => {
             let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            return (StatusCode::UNPROCESSABLE_ENTITY, AxumJson(serde_json::json!({ "problems": problems })))
+            return (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                AxumJson(serde_json::json!({ "problems": problems })),
+            )
                 .into_response();
         }
     };
@@ -297,5 +321,6 @@ pub(super) async fn snippet(State(app): State<Arc<App>>, AxumJson(r): AxumJson<S
             height = estimated_height(DEFAULT_WIDTH, false),
         )
     });
-    AxumJson(serde_json::json!({ "snippet": html, "iframe": iframe, "warnings": warnings })).into_response()
+    AxumJson(serde_json::json!({ "snippet": html, "iframe": iframe, "warnings": warnings }))
+        .into_response()
 }

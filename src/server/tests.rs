@@ -516,33 +516,56 @@ async fn oembed_answers_rich_json_for_hosted_articles() {
         assert_eq!(o["width"], 640);
         assert!(o["height"].as_u64().is_some_and(|h| h > 0));
         let html = o["html"].as_str().expect("html");
-        assert!(html.starts_with("<article-embed src=\"https://embed.example/articles/myanmar-diplomat.json\""));
+        assert!(html.starts_with(
+            "<article-embed src=\"https://embed.example/articles/myanmar-diplomat.json\""
+        ));
         assert!(html.contains("<template shadowrootmode=\"open\">"));
         assert!(html.contains("https://embed.example/dist/article-embed.js"));
-        assert_eq!(o["title"], "Diplomat at Myanmar Embassy in TLV resigns following Junta's crackdown");
+        assert_eq!(
+            o["title"],
+            "Diplomat at Myanmar Embassy in TLV resigns following Junta's crackdown"
+        );
         assert_eq!(o["provider_name"], "The Jerusalem Post");
-        assert_eq!(o["thumbnail_url"], "https://embed.example/articles/myanmar-funeral.svg");
+        assert_eq!(
+            o["thumbnail_url"],
+            "https://embed.example/articles/myanmar-funeral.svg"
+        );
     }
     let narrow = env
-        .send(get("url=https%3A%2F%2Fembed.example%2Fembed%2Fmyanmar-diplomat&maxwidth=320&maxheight=900"))
+        .send(get(
+            "url=https%3A%2F%2Fembed.example%2Fembed%2Fmyanmar-diplomat&maxwidth=320&maxheight=900",
+        ))
         .await
         .json();
     assert_eq!(narrow["width"], 320);
     assert!(narrow["height"].as_u64().is_some_and(|h| h <= 900));
     assert_eq!(
-        env.send(get("url=https%3A%2F%2Fembed.example%2Fembed%2Fmyanmar-diplomat&maxwidth=100"))
-            .await
-            .json()["width"],
+        env.send(get(
+            "url=https%3A%2F%2Fembed.example%2Fembed%2Fmyanmar-diplomat&maxwidth=100"
+        ))
+        .await
+        .json()["width"],
         280,
         "never narrower than the card allows"
     );
-    assert_eq!(env.send(get("url=https%3A%2F%2Fnews.example%2Fnope")).await.status, StatusCode::NOT_FOUND);
     assert_eq!(
-        env.send(get("url=https%3A%2F%2Fembed.example%2Fembed%2F..%2F..%2Fetc")).await.status,
+        env.send(get("url=https%3A%2F%2Fnews.example%2Fnope"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        env.send(get(
+            "url=https%3A%2F%2Fembed.example%2Fembed%2F..%2F..%2Fetc"
+        ))
+        .await
+        .status,
         StatusCode::NOT_FOUND
     );
     let xml = env
-        .send(get("url=https%3A%2F%2Fembed.example%2Fembed%2Fmyanmar-diplomat&format=xml"))
+        .send(get(
+            "url=https%3A%2F%2Fembed.example%2Fembed%2Fmyanmar-diplomat&format=xml",
+        ))
         .await;
     assert_eq!(xml.status, StatusCode::NOT_IMPLEMENTED);
 }
@@ -551,7 +574,11 @@ async fn oembed_answers_rich_json_for_hosted_articles() {
 async fn the_embed_page_is_the_server_rendered_card_with_discovery_and_resizing() {
     let env = hosted().await;
     let page = env
-        .send(HttpRequest::get("/embed/myanmar-diplomat?layout=compact").body(Body::empty()).expect("req"))
+        .send(
+            HttpRequest::get("/embed/myanmar-diplomat?layout=compact")
+                .body(Body::empty())
+                .expect("req"),
+        )
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(
@@ -559,11 +586,20 @@ async fn the_embed_page_is_the_server_rendered_card_with_discovery_and_resizing(
     ));
     assert!(page.body.contains("<template shadowrootmode=\"open\">"));
     assert!(page.body.contains("layout-compact"));
-    assert!(page.body.contains("action=\"https://embed.example/api/subscribe\""));
+    assert!(page
+        .body
+        .contains("action=\"https://embed.example/api/subscribe\""));
     assert!(page.body.contains("/dist/article-embed-frame.js"));
-    assert_eq!(page.headers[header::CONTENT_SECURITY_POLICY], "frame-ancestors *");
+    assert_eq!(
+        page.headers[header::CONTENT_SECURITY_POLICY],
+        "frame-ancestors *"
+    );
     let missing = env
-        .send(HttpRequest::get("/embed/no-such-story").body(Body::empty()).expect("req"))
+        .send(
+            HttpRequest::get("/embed/no-such-story")
+                .body(Body::empty())
+                .expect("req"),
+        )
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
@@ -578,12 +614,17 @@ async fn the_builder_api_gives_the_snippet_or_every_problem() {
             .expect("req")
     };
     let bad = env
-        .send(post(serde_json::json!({ "json": r#"{"@type":"NewsArticle","image":{"url":7}}"# })))
+        .send(post(
+            serde_json::json!({ "json": r#"{"@type":"NewsArticle","image":{"url":7}}"# }),
+        ))
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         bad.json()["problems"],
-        serde_json::json!(["headline: missing (required)", "image.url: expected text, found a number"])
+        serde_json::json!([
+            "headline: missing (required)",
+            "image.url: expected text, found a number"
+        ])
     );
     let not_json = env.send(post(serde_json::json!({ "json": "{" }))).await;
     assert_eq!(not_json.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -604,7 +645,9 @@ async fn the_builder_api_gives_the_snippet_or_every_problem() {
     let snippet = body["snippet"].as_str().expect("snippet");
     assert!(snippet.starts_with("<article-embed src=\"https://embed.example/articles/myanmar-diplomat.json\" signup-endpoint="));
     assert!(snippet.contains("layout=\"compact\""));
-    let iframe = body["iframe"].as_str().expect("an iframe for a hosted article");
+    let iframe = body["iframe"]
+        .as_str()
+        .expect("an iframe for a hosted article");
     assert!(iframe.starts_with("<iframe src=\"https://embed.example/embed/myanmar-diplomat\""));
     assert!(iframe.contains("article-embed-resizer.js") && !iframe.contains("style="));
 }
