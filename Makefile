@@ -2,7 +2,8 @@
 #
 #   make dist   build dist/article-embed.js + its wasm and the npm package, print sizes
 #   make demo   build what is missing and serve the demo at http://127.0.0.1:8080
-#   make bench  benchmarks (not tests): the signup endpoint under load
+#   make bench  benchmarks (not tests): the card four ways side by side, first paint,
+#               the signup endpoint under load; results in bench/results/
 #   make test   every test: native, in-browser (wasm-bindgen-test), end-to-end (Chromium),
 #               and the packed npm package in a fresh Vite app
 #
@@ -59,9 +60,10 @@ test-npm: dist setup-browser
 	node --test --test-timeout=600000 tests/npm/
 
 bench: dist $(BIN) setup-browser
+	node bench/run.mjs --runs 15 --scale-runs 5
+	node bench/first-paint.mjs
 	cargo build --profile server --bin article-embed
 	node bench/signup-load.mjs --bin target/server/article-embed
-	node bench/first-paint.mjs
 
 lint:
 	cargo fmt --check

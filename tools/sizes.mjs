@@ -2,6 +2,7 @@
 //   node tools/sizes.mjs FILE...
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
+import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 export function sizes(data) {
@@ -14,7 +15,7 @@ export function sizes(data) {
   };
 }
 
-const files = process.argv.slice(2);
+const files = process.argv[1] === fileURLToPath(import.meta.url) ? process.argv.slice(2) : [];
 if (files.length) {
   const fmt = (n) => n.toLocaleString("en-US").padStart(10);
   const total = { raw: 0, gzip: 0, brotli: 0 };
