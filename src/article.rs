@@ -546,7 +546,7 @@ impl<'a> Reader<'a> {
         let n = match value {
             Json::Null => return None,
             Json::Number(n) => Some(*n),
-            Json::String(s) => s.trim().trim_end_matches("px").trim().parse::<f64>().ok(),
+            Json::String(s) => whole_number(s.trim().trim_end_matches("px").trim()),
             _ => None,
         };
         match n {
@@ -599,6 +599,16 @@ impl<'a> Reader<'a> {
             None
         }
     }
+}
+
+/// "1200" or "1200.0" as a number: integer parsing only, which keeps the float parser (some
+/// KB of wasm) out of the build.
+fn whole_number(s: &str) -> Option<f64> {
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    if int.is_empty() || !frac.chars().all(|c| c == '0') {
+        return None;
+    }
+    int.parse::<u32>().ok().map(f64::from)
 }
 
 fn short_name(name: &str) -> Option<String> {

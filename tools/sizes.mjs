@@ -1,5 +1,6 @@
-// Prints what a reader downloads for one card: each file raw, gzip -9 and brotli -q 11.
-//   node tools/sizes.mjs FILE...
+// Prints what a reader downloads for one card: each file raw, gzip -9 and brotli -q 11;
+// with --budget, the brotli total against size-budget.json's "card" budget.
+//   node tools/sizes.mjs [--budget] FILE...
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,7 +16,12 @@ export function sizes(data) {
   };
 }
 
-const files = process.argv[1] === fileURLToPath(import.meta.url) ? process.argv.slice(2) : [];
+export const BUDGET = JSON.parse(readFileSync(new URL("../size-budget.json", import.meta.url), "utf8"));
+
+const cli = process.argv[1] === fileURLToPath(import.meta.url);
+const args = cli ? process.argv.slice(2) : [];
+const withBudget = args.includes("--budget");
+const files = args.filter((a) => a !== "--budget");
 if (files.length) {
   const fmt = (n) => n.toLocaleString("en-US").padStart(10);
   const total = { raw: 0, gzip: 0, brotli: 0 };
@@ -26,4 +32,8 @@ if (files.length) {
     console.log(`${basename(file).padEnd(26)}${fmt(s.raw)}${fmt(s.gzip)}${fmt(s.brotli)}`);
   }
   console.log(`${"total".padEnd(26)}${fmt(total.raw)}${fmt(total.gzip)}${fmt(total.brotli)}`);
+  if (withBudget) {
+    const over = total.brotli > BUDGET.card;
+    console.log(`${"budget (brotli)".padEnd(46)}${fmt(BUDGET.card)}  ${over ? "OVER" : "ok"}`);
+  }
 }

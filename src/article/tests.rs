@@ -105,7 +105,7 @@ fn accepts_every_listed_shape() {
     assert_eq!(a.standfirst.as_deref(), Some("From description"));
 
     let a = ok(r#"{"@type":"NewsArticle","headline":"H",
-        "image":{"@type":"ImageObject","contentUrl":"p.jpg","width":"800 px",
+        "image":{"@type":"ImageObject","contentUrl":"p.jpg","width":"800.0 px",
                  "height":{"@type":"QuantitativeValue","value":450},
                  "copyrightHolder":{"@type":"Organization","name":"Agency"}}}"#)
     .article;
