@@ -25,3 +25,8 @@ pub mod ssr;
 
 /// The card's stylesheet: adopted by every shadow root (one shared sheet per page).
 pub const STYLESHEET: &str = include_str!("card.css");
+
+/// A smaller allocator than the default for the wasm (see Cargo.toml).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
