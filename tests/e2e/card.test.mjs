@@ -291,6 +291,45 @@ test("the card, end to end", async (t) => {
     await page.close();
   });
 
+  await t.test("a card inserted into a live page holds its space while it loads", async (st) => {
+    // The reservation is made by script, so it can only work once the script runs: for a
+    // card added to a page already shown (a single-page app). Cards in the first paint
+    // need the server-rendered snippet, whose layout shift is 0 (ssr.test.mjs).
+    const measure = async (reserve) => {
+      const { page } = await openPage(context, `${server.url}/tests/e2e/pages/plain.html`);
+      await waitForState(page, "#card", "ready");
+      // The data arrives late, as on a slow network: frames are drawn while the card loads.
+      await page.route("**/myanmar-diplomat.json?slow", async (route) => {
+        await new Promise((r) => setTimeout(r, 400));
+        await route.continue();
+      });
+      return page.evaluate(async (reserve) => {
+        if (!reserve) document.head.append(Object.assign(document.createElement("style"), { textContent: "article-embed{min-block-size:0!important}" }));
+        const column = document.querySelector(".column");
+        column.replaceChildren();
+        const card = document.createElement("article-embed");
+        card.setAttribute("layout", "compact");
+        card.setAttribute("src", "/articles/myanmar-diplomat.json?slow");
+        const below = Object.assign(document.createElement("div"), { textContent: "The host's text continues below." });
+        below.style.cssText = "block-size: 800px; background: #eee";
+        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50)));
+        let shift = 0;
+        new PerformanceObserver((l) => {
+          for (const e of l.getEntries()) shift += e.value;
+        }).observe({ type: "layout-shift" });
+        column.append(card, below);
+        await new Promise((r) => card.addEventListener("article-embed:ready", r, { once: true }));
+        await new Promise((r) => setTimeout(r, 300));
+        return shift;
+      }, reserve);
+    };
+    const unreserved = await measure(false);
+    const reserved = await measure(true);
+    st.diagnostic(`layout shift ${reserved.toFixed(4)}; without the reservation ${unreserved.toFixed(4)}`);
+    assert.ok(unreserved > 0.05, `the comparison must shift: ${unreserved}`);
+    assert.ok(reserved < unreserved / 3, `layout shift ${reserved} (without the reservation ${unreserved})`);
+  });
+
   await t.test("bad data and a 404 keep the fallback, set state=error and say why", async () => {
     const { page, console: messages } = await openPage(context, `${server.url}/tests/e2e/pages/errors.html`);
     await waitForState(page, "#bad", "error");

@@ -7,6 +7,16 @@ import { adoptSheet, cardOptions, emit, loadWasm } from "./runtime.js";
 
 export const TAG = "article-embed";
 
+let hostSheet;
+/** Block layout from the start (the card's own sheet comes with the wasm). */
+function hostStyles() {
+  if (!hostSheet) {
+    hostSheet = new CSSStyleSheet();
+    hostSheet.replaceSync(":host{display:block}");
+  }
+  return hostSheet;
+}
+
 /** attribute name → option name passed to the wasm (SPEC section 2). */
 const OPTIONS = {
   "signup-endpoint": "signupEndpoint",
@@ -46,7 +56,26 @@ export class ArticleEmbedElement extends HTMLElement {
     // A card moved within the page keeps what it shows.
     if (this.#active) return;
     if (this.#hydrate) this.#whenNeeded();
-    else this.#startLoad();
+    else {
+      this.#reserve();
+      this.#startLoad();
+    }
+  }
+
+  /**
+   * Holds about the card's height while it loads, so that what follows on the page moves
+   * little when it appears. An estimate from the width and layout (a server-rendered card
+   * needs none: it is there from the start). Set through the CSSOM, which a strict CSP allows.
+   */
+  #reserve() {
+    const width = this.getBoundingClientRect().width || 640;
+    const compact = this.getAttribute("layout") === "compact";
+    const form = this.hasAttribute("signup-endpoint");
+    const narrow = Math.max(0, 760 - width);
+    const height = compact
+      ? (width >= 480 ? 300 : 560) + (form ? 270 : 0)
+      : Math.round((width * 9) / 16 + 580 + narrow * 1.1 + (form ? 215 + narrow * 0.15 : 0));
+    this.style.minBlockSize = `${height}px`;
   }
 
   /**
@@ -106,6 +135,7 @@ export class ArticleEmbedElement extends HTMLElement {
     }
     const root = this.shadowRoot ?? this.attachShadow({ mode: "open" });
     root.replaceChildren();
+    root.adoptedStyleSheets = [hostStyles()];
     this.#mount = document.createElement("div");
     this.#mount.className = "mount";
     root.append(this.#mount, this.#fallback);
@@ -241,6 +271,7 @@ export class ArticleEmbedElement extends HTMLElement {
     if (this.#announced || this.#articleLoad !== this.#load) return;
     this.#announced = true;
     this.#fallback.remove();
+    this.style.minBlockSize = "";
     this.#setState("ready");
     emit(this, "ready", { url: this.#article?.url ?? null });
   }
@@ -251,6 +282,7 @@ export class ArticleEmbedElement extends HTMLElement {
     this.#article?.free();
     this.#article = null;
     if (!this.#fallback.isConnected) this.shadowRoot.append(this.#fallback);
+    this.style.minBlockSize = "";
     this.#setState("error");
     console.error(`${describe(this)}: ${message}`);
     emit(this, "error", { message });
