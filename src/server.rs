@@ -311,21 +311,13 @@ impl Answer {
     }
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
 /// A minimal, self-contained page (no script, inline styles of its own).
 fn page(message: &str, back: Option<&str>) -> String {
     let back = back
         .map(|url| {
             format!(
                 r#"<p><a href="{}">Back to the article</a></p>"#,
-                escape(url)
+                crate::ssr::attr(url)
             )
         })
         .unwrap_or_default();
@@ -335,7 +327,7 @@ fn page(message: &str, back: Option<&str>) -> String {
          <title>Newsletter</title><style>body{{font:18px/1.5 system-ui,sans-serif;max-width:36em;\
          margin:15vh auto;padding:0 1em;color:#16181d}}a{{color:#0b57d0}}</style></head>\
          <body><main><h1>Newsletter</h1><p role=\"status\">{}</p>{back}</main></body></html>",
-        escape(message)
+        crate::ssr::attr(message)
     )
 }
 

@@ -41,10 +41,11 @@ pub async fn render_card(article: Article, options: Options) -> String {
     .await
 }
 
-/// Escapes text for an HTML attribute value in double quotes.
+/// Escapes text for HTML: element content, and attribute values in either quotes.
 pub fn attr(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('"', "&quot;")
+        .replace('\'', "&#39;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }

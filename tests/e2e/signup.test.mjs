@@ -137,6 +137,28 @@ test("newsletter signup, end to end", async (t) => {
     await page.close();
   });
 
+  await t.test("429: 'try again in a moment', and no automatic retry", async () => {
+    const { page, part } = await form("ratelimit");
+    const before = sent("ratelimit").length;
+    await part("email").fill("busy@example.org");
+    await part("submit").click();
+    await part("status").filter({ hasText: "try again in a moment" }).waitFor();
+    await page.waitForTimeout(1500);
+    assert.equal(sent("ratelimit").length - before, 1, "one request, no flood");
+    assert.equal(await part("email").inputValue(), "busy@example.org");
+    assert.deepEqual(await events(page), ["failed"]);
+    await page.close();
+  });
+
+  await t.test("the privacy link sits beside the consent box", async () => {
+    const { page, part } = await form("pending", { "privacy-url": "/privacy" });
+    // The consent box's own label holds the link.
+    const link = page.locator("#card .consent-label:has([part~=consent]) a");
+    assert.equal(await link.textContent(), "Privacy policy");
+    assert.equal(await link.getAttribute("href"), `${server.url}/privacy`);
+    await page.close();
+  });
+
   await t.test("a mistyped address or missing consent is explained and nothing is sent", async () => {
     const { page, part } = await form("pending", { consent: "required" });
     const before = server.requests.length;
