@@ -284,7 +284,7 @@ export class ArticleEmbedElement extends HTMLElement {
     if (!this.#fallback.isConnected) this.shadowRoot.append(this.#fallback);
     this.style.minBlockSize = "";
     this.#setState("error");
-    console.error(`${describe(this)}: ${message}`);
+    if (!error?.logged) console.error(`${describe(this)}: ${message}`);
     emit(this, "error", { message });
   }
 }

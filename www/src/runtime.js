@@ -10,7 +10,19 @@ let ready;
  */
 export function loadWasm() {
   ready ??= import("../pkg/article-embed.js").then(async (glue) => {
-    await glue.default(); // the glue finds the wasm beside itself
+    try {
+      await glue.default(); // the glue finds the wasm beside itself
+    } catch (error) {
+      // Say once, for the whole page, which directive is missing; every card keeps its
+      // fallback (or its server-rendered content).
+      if (/Content.Security.Policy|unsafe-eval/i.test(String(error?.message))) {
+        const message =
+          "article-embed: WebAssembly is blocked by this page's Content-Security-Policy; add 'wasm-unsafe-eval' to script-src. The cards keep their fallback content.";
+        console.error(message);
+        throw Object.assign(new Error(message), { logged: true });
+      }
+      throw error;
+    }
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(glue.stylesheet());
     return { Card: glue.Card, parseArticle: glue.parseArticle, sheet };

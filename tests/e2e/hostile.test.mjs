@@ -1,0 +1,58 @@
+// End-to-end: the built card on hostile hosts — a strict CSP, a CSP without WebAssembly,
+// Trusted Types, and a page whose own scripts throw and freeze Object.prototype. (The
+// restyle-everything stylesheet is in card.test.mjs; bad data beside good cards in
+// errors.html.)
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { openPage, parts, setUp, waitForState } from "./helpers.mjs";
+
+const HEADLINE = "Diplomat at Myanmar Embassy in TLV resigns following Junta's crackdown";
+
+test("hostile hosts", async (t) => {
+  const { server, context } = await setUp(t);
+  const page = (name) => openPage(context, `${server.url}/tests/e2e/pages/${name}`);
+  const problems = (messages) => messages.filter((m) => m.type === "error" || m.type === "warning").map((m) => m.text);
+
+  await t.test("a strict CSP (no inline styles, no eval): the card works, nothing is refused", async () => {
+    const { page: p, console: messages, errors } = await page("csp.html");
+    await waitForState(p, "#card", "ready");
+    assert.equal((await parts(p, "#card")).headline, HEADLINE);
+    const font = await p.evaluate(() =>
+      getComputedStyle(document.querySelector("#card").shadowRoot.querySelector("[part=headline]")).fontFamily,
+    );
+    assert.match(font, /Georgia/, "the card's own styles apply");
+    assert.deepEqual(problems(messages), []);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
+  await t.test("a CSP without 'wasm-unsafe-eval': the fallback stays and one message names the directive", async () => {
+    const { page: p, console: messages } = await page("csp-no-wasm.html");
+    await waitForState(p, "#card", "error");
+    assert.ok(await p.evaluate(() => document.querySelector("#card a").getClientRects().length > 0), "fallback shown");
+    const ours = messages.filter((m) => m.type === "error" && m.text.includes("article-embed"));
+    assert.equal(ours.length, 1, ours.map((m) => m.text).join("\n"));
+    assert.match(ours[0].text, /add 'wasm-unsafe-eval' to script-src/);
+    await p.close();
+  });
+
+  await t.test("Trusted Types enforced: no violation", async () => {
+    const { page: p, console: messages, errors } = await page("trusted-types.html");
+    await waitForState(p, "#card", "ready");
+    assert.equal((await parts(p, "#card")).headline, HEADLINE);
+    assert.deepEqual(problems(messages), []);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
+  await t.test("the page's own scripts throw and freeze Object.prototype: the card still works", async () => {
+    const { page: p, errors } = await page("broken.html");
+    await waitForState(p, "#card", "ready");
+    assert.equal(errors.length, 1, "only the page's own error");
+    assert.match(errors[0].message, /the host page's own script failed/);
+    await p.locator("#card [part=email]").fill("reader@example.org");
+    await p.locator("#card [part=submit]").click();
+    await p.locator("#card [part=status]").filter({ hasText: "check your inbox" }).waitFor();
+    await p.close();
+  });
+});
