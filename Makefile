@@ -124,10 +124,11 @@ setup-rust:
 	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); \
 	fi
 
+# Noto fonts: the language tests need real Burmese, Hebrew and Arabic glyphs.
 setup-browser:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
-	  echo "installing Debian's chromium and chromium-driver"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans Myanmar"; then \
+	  echo "installing Debian's chromium, chromium-driver and fonts-noto-core"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-core; \
 	fi
 
 setup-node: node_modules/.package-lock.json

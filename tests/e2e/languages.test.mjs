@@ -1,0 +1,64 @@
+// End-to-end: the card's own words and layout in other languages — Hebrew right to left,
+// Burmese without clipping, Spanish picked by the lang attribute.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { openPage, parts, setUp, waitForState } from "./helpers.mjs";
+
+test("languages", async (t) => {
+  const { server, context } = await setUp(t);
+  const { page, errors } = await openPage(context, `${server.url}/tests/e2e/pages/languages.html`);
+  for (const id of ["he", "my", "es"]) await waitForState(page, `#${id}`, "ready");
+  const card = (id) =>
+    page.evaluate((id) => {
+      const root = document.querySelector(`#${id}`).shadowRoot;
+      const article = root.querySelector("[part=card]");
+      const headline = root.querySelector("[part=headline]");
+      const box = article.getBoundingClientRect();
+      // The link is as wide as its text and sits at the start of the line.
+      const h = root.querySelector("[part=link]").getBoundingClientRect();
+      return {
+        lang: article.getAttribute("lang"),
+        dir: article.getAttribute("dir"),
+        direction: getComputedStyle(headline).direction,
+        // Distance of the link from the card's edges, on each side.
+        fromRight: Math.round(box.right - h.right),
+        fromLeft: Math.round(h.left - box.left),
+        clipped: [...root.querySelectorAll("[part=headline], [part=standfirst], [part=caption], .excerpt p")].some(
+          (el) => el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1,
+        ),
+        label: root.querySelector("label[for]")?.textContent,
+      };
+    }, id);
+
+  await t.test("Hebrew: right to left, its own words and date", async () => {
+    const he = await card("he");
+    assert.deepEqual([he.lang, he.dir, he.direction], ["he", "rtl", "rtl"]);
+    assert.ok(he.fromRight < he.fromLeft, `starts at the right: ${JSON.stringify(he)}`);
+    const p = await parts(page, "#he");
+    assert.match(p.link, /^לכתבה המלאה/);
+    assert.equal(p.submit, "הרשמה");
+    assert.equal(he.label, "כתובת דוא״ל");
+    assert.match(p.date, /במרץ 2021/);
+    assert.match(p.contributors, /עידן זונשיין ורויטרס/);
+  });
+
+  await t.test("Burmese: its words, nothing clipped", async () => {
+    const my = await card("my");
+    assert.deepEqual([my.lang, my.dir], ["my", "ltr"]);
+    assert.equal(my.clipped, false);
+    const p = await parts(page, "#my");
+    assert.match(p.link, /^သတင်းအပြည့်အစုံ ဖတ်ရန်/);
+    assert.equal(p.submit, "စာရင်းသွင်းရန်");
+  });
+
+  await t.test("Spanish from the lang attribute, over the article's English", async () => {
+    const es = await card("es");
+    assert.equal(es.lang, "es");
+    const p = await parts(page, "#es");
+    assert.match(p.link, /^Leer la noticia completa/);
+    assert.equal(p.date, "6 de marzo de 2021");
+    assert.match(p.byline, /^Por Jerusalem Post Staff/);
+    assert.equal(p.contributors, "Con la colaboración de Idan Zonshine y Reuters.");
+    assert.deepEqual(errors, []);
+  });
+});
