@@ -82,4 +82,31 @@ test("accessibility", async (t) => {
     assert.equal(await duration(), "0s");
     await page.close();
   });
+
+  await t.test("three publishers' brandings through custom properties and ::part(), still accessible", async () => {
+    const { page } = await openPage(context, `${server.url}/tests/e2e/pages/brandings.html`);
+    for (const id of ["broadsheet", "night", "local"]) await waitForState(page, `#${id}`, "ready");
+    const look = (id) =>
+      page.evaluate((id) => {
+        const root = document.querySelector(`#${id}`).shadowRoot;
+        const css = (sel, prop) => getComputedStyle(root.querySelector(sel)).getPropertyValue(prop);
+        return {
+          link: css("[part=link]", "color"),
+          radius: css("[part=card]", "border-top-left-radius"),
+          background: css("[part=card]", "background-color"),
+          headline: css("[part=headline]", "font-size"),
+          pill: css("[part=submit]", "border-top-left-radius"),
+        };
+      }, id);
+    const broadsheet = await look("broadsheet");
+    assert.deepEqual([broadsheet.link, broadsheet.radius, broadsheet.headline], ["rgb(155, 28, 28)", "0px", "34px"]);
+    const night = await look("night");
+    assert.deepEqual([night.link, night.background, night.radius, night.pill], ["rgb(94, 234, 212)", "rgb(11, 17, 32)", "20px", "999px"]);
+    assert.equal((await look("local")).link, "rgb(22, 101, 52)");
+    for (const id of ["broadsheet", "night", "local"]) {
+      const result = await new AxeBuilder({ page }).include(`#${id}`).withTags(TAGS).analyze();
+      assert.deepEqual(result.violations.map((v) => v.id), [], id);
+    }
+    await page.close();
+  });
 });
