@@ -2,6 +2,7 @@
 #
 #   make dist   build dist/article-embed.js + its wasm and the npm package, print sizes
 #   make demo   build what is missing and serve the demo at http://127.0.0.1:8080
+#   make fuzz   fuzz the article reader for FUZZ_SECONDS (60)
 #   make bench  benchmarks (not tests): the card four ways side by side, first paint,
 #               the signup endpoint under load; results in bench/results/
 #   make test   every test: native, in-browser (wasm-bindgen-test), end-to-end (Chromium),
@@ -30,7 +31,7 @@ TARBALL := dist/article-embed-$(VERSION).tgz
 # The server binary. A dev build: quick to compile and ample for the demo and the tests.
 BIN := target/debug/article-embed
 
-.PHONY: dist demo test test-native test-postgres test-browser test-e2e test-npm bench lint setup setup-rust setup-browser setup-node clean
+.PHONY: dist demo test test-native test-postgres test-browser test-e2e test-npm bench fuzz lint setup setup-rust setup-browser setup-node clean
 
 dist: $(DIST_JS) $(DIST_WASM) $(TARBALL)
 	@echo "what a reader downloads for one card:"
@@ -65,6 +66,14 @@ bench: dist $(BIN) setup-browser
 	node bench/first-paint.mjs
 	cargo build --profile server --bin article-embed
 	node bench/signup-load.mjs --bin target/server/article-embed
+
+# Coverage-guided fuzzing of the article reader (libFuzzer through cargo-fuzz), for a
+# bounded time; not part of make test. cargo-fuzz needs nightly flags: RUSTC_BOOTSTRAP
+# lets the one stable toolchain of these machines accept them.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
+	RUSTC_BOOTSTRAP=1 cargo fuzz run parse --fuzz-dir fuzz -- -max_total_time=$(FUZZ_SECONDS)
 
 lint:
 	cargo fmt --check
