@@ -41,6 +41,9 @@ test("accessibility", async (t) => {
     ["the server's refusal", "invalid", "bounces@example.org", "cannot receive mail"],
     ["pending", "pending", "reader@example.org", "check your inbox"],
     ["rate limited", "ratelimit", "reader@example.org", "try again in a moment"],
+    ["subscribed", "slow", "reader@example.org", "You're subscribed"],
+    ["already subscribed", "already", "reader@example.org", "already subscribed"],
+    ["a server error, retrying", "error", "reader@example.org", "Trying again"],
   ]) {
     for (const theme of ["light", "dark"]) {
       await t.test(`no violations with the form showing ${state} (${theme})`, async () => {
