@@ -7,7 +7,7 @@ import { openPage, parts, setUp, waitForState } from "./helpers.mjs";
 test("languages", async (t) => {
   const { server, context } = await setUp(t);
   const { page, errors } = await openPage(context, `${server.url}/tests/e2e/pages/languages.html`);
-  for (const id of ["he", "my", "es"]) await waitForState(page, `#${id}`, "ready");
+  for (const id of ["he", "ar", "my", "es"]) await waitForState(page, `#${id}`, "ready");
   const card = (id) =>
     page.evaluate((id) => {
       const root = document.querySelector(`#${id}`).shadowRoot;
@@ -40,6 +40,17 @@ test("languages", async (t) => {
     assert.equal(he.label, "כתובת דוא״ל");
     assert.match(p.date, /במרץ 2021/);
     assert.match(p.contributors, /עידן זונשיין ורויטרס/);
+  });
+
+  await t.test("Arabic: right to left, its own words", async () => {
+    const ar = await card("ar");
+    assert.deepEqual([ar.lang, ar.dir, ar.direction], ["ar", "rtl", "rtl"]);
+    assert.ok(ar.fromRight < ar.fromLeft, `starts at the right: ${JSON.stringify(ar)}`);
+    assert.equal(ar.clipped, false);
+    const p = await parts(page, "#ar");
+    assert.match(p.link, /^اقرأ القصة كاملة/);
+    assert.equal(p.submit, "اشترك");
+    assert.equal(ar.label, "البريد الإلكتروني");
   });
 
   await t.test("Burmese: its words, nothing clipped", async () => {
