@@ -4,12 +4,12 @@
 // accepted.
 //
 //   node bench/signup-load.mjs [--requests 2000] [--concurrency 32] [--bin target/server/article-embed]
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
-import { createServer } from "node:net";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { freePort, serve } from "../tests/e2e/helpers.mjs";
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -20,30 +20,10 @@ const BIN = resolve(REPO, arg("bin", "target/server/article-embed"));
 const REQUESTS = Number(arg("requests", 2000));
 const CONCURRENCY = Number(arg("concurrency", 32));
 
-const port = await new Promise((ok) => {
-  const probe = createServer().listen(0, "127.0.0.1", () => {
-    const { port } = probe.address();
-    probe.close(() => ok(port));
-  });
-});
 const dir = mkdtempSync(join(tmpdir(), "article-embed-load-"));
 const db = `sqlite://${join(dir, "signups.db")}`;
-const child = spawn(
-  BIN,
-  ["serve", "--addr", `127.0.0.1:${port}`, "--db", db, "--mail-dir", join(dir, "mail"),
-   "--rate-per-ip", String(REQUESTS * 2), "--rate-per-email", "10"],
-  { cwd: REPO, stdio: ["ignore", "ignore", "ignore"] },
-);
-const url = `http://127.0.0.1:${port}`;
-for (let i = 0; ; i++) {
-  try {
-    await fetch(`${url}/articles/myanmar-diplomat.json`);
-    break;
-  } catch (error) {
-    if (i > 100) throw new Error(`the server did not start: ${error.message}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const server = await serve(dir, await freePort(), ["--rate-per-ip", String(REQUESTS * 2), "--rate-per-email", "10"], BIN);
+const url = server.url;
 
 const latencies = [];
 const statuses = {};
@@ -73,8 +53,7 @@ latencies.sort((a, b) => a - b);
 const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
 const { stdout } = await promisify(execFile)(BIN, ["signups", "export", "--db", db], { maxBuffer: 64 << 20 });
 const rows = stdout.trim().split("\r\n").length - 1;
-child.kill("SIGINT");
-await new Promise((r) => child.once("exit", r));
+await server.stop();
 rmSync(dir, { recursive: true, force: true });
 
 const accepted = statuses[202] ?? 0;

@@ -93,9 +93,9 @@ export function freePort() {
 }
 
 /** Starts `article-embed serve` (SQLite file and mail drop in `dir`) and resolves once it answers. */
-export async function serve(dir, port, extra = []) {
+export async function serve(dir, port, extra = [], bin = BIN) {
   const child = spawn(
-    BIN,
+    bin,
     ["serve", "--addr", `127.0.0.1:${port}`, "--db", `sqlite://${join(dir, "signups.db")}`, "--mail-dir", join(dir, "mail"), ...extra],
     { cwd: REPO, stdio: ["ignore", "ignore", "pipe"] },
   );
