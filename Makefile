@@ -21,10 +21,11 @@ export PATH := $(CARGO_BIN):$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 
 RUST_SOURCES := Cargo.toml $(wildcard Cargo.lock) $(shell find src -type f)
+# The server (src/server*, the binary) is native only: changing it does not rebuild the wasm.
+WASM_SOURCES := $(filter-out src/server% src/main.rs,$(RUST_SOURCES))
 WASM := target/$(WASM_TARGET)/release/article_embed.wasm
 PKG := www/pkg/article-embed.js
 DIST_JS := dist/article-embed.js
-DIST_WASM := dist/article-embed_bg.wasm
 JS_SOURCES := $(shell find www/src -type f)
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 TARBALL := dist/article-embed-$(VERSION).tgz
@@ -33,12 +34,14 @@ BIN := target/debug/article-embed
 
 .PHONY: dist demo test test-native test-postgres test-browser test-e2e test-npm bench fuzz lint setup setup-rust setup-browser setup-node clean
 
-dist: $(DIST_JS) $(DIST_WASM) $(TARBALL)
+dist: $(DIST_JS) $(TARBALL)
 	@echo "what a reader downloads for one card:"
-	@node tools/sizes.mjs --budget $(DIST_JS) $$(ls dist/article-embed-*.js | grep -v -e frame -e resizer) $(DIST_WASM)
+	@node tools/sizes.mjs --budget $(DIST_JS) $$(ls dist/article-embed-*.js | grep -v -e frame -e resizer) dist/article-embed-*.wasm
 	@echo "iframe mode:"
 	@node tools/sizes.mjs dist/article-embed-frame.js dist/article-embed-resizer.js
 
+# The server keeps its signups and mail in ./article-embed-data (never served); the
+# confirmation mail of a signup on the demo page is the newest file in its mail/ folder.
 demo: dist $(BIN) dist/ssr.html
 	$(BIN) serve --addr 127.0.0.1:8080
 
@@ -84,7 +87,7 @@ lint:
 
 # `cargo build` of a ["cdylib", "rlib"] crate does not apply LTO across the cdylib as fully
 # as building the cdylib alone: asking for it alone saves ~9 KB of brotli.
-$(WASM): $(RUST_SOURCES) | setup-rust
+$(WASM): $(WASM_SOURCES) | setup-rust
 	cargo rustc --release --target $(WASM_TARGET) --lib --crate-type cdylib
 
 # wasm-opt from npm's binaryen 132 (Debian's 108 breaks wasm-bindgen's externref table):
@@ -97,14 +100,16 @@ $(PKG): $(WASM) | setup-rust setup-node
 	  www/pkg/article-embed_bg.wasm -o www/pkg/article-embed_bg.wasm
 
 # The script of the snippet is a small loader; the wasm glue is a chunk beside it, imported
-# only when a card needs it.
-$(DIST_JS): $(PKG) $(JS_SOURCES) | setup-node
+# only when a card needs it. Glue and wasm get content-hashed names (tools/hash-dist.mjs),
+# so servers can cache them for good while the loader keeps its stable name.
+$(DIST_JS): $(PKG) $(JS_SOURCES) tools/hash-dist.mjs | setup-node
 	mkdir -p dist
 	rm -f dist/article-embed-*.js
 	node_modules/.bin/esbuild article-embed=www/src/snippet.js \
 	  article-embed-frame=www/src/frame.js article-embed-resizer=www/src/resizer.js \
 	  --bundle --splitting --format=esm --minify --target=es2022 --legal-comments=none \
 	  --log-level=warning --outdir=dist --entry-names=[name] --chunk-names=[name]-[hash]
+	node tools/hash-dist.mjs
 
 $(BIN): $(RUST_SOURCES) $(shell find migrations -type f)
 	cargo build --bin article-embed
@@ -112,10 +117,6 @@ $(BIN): $(RUST_SOURCES) $(shell find migrations -type f)
 # A demo page of ten server-rendered cards, from `article-embed snippet`.
 dist/ssr.html: $(BIN) tools/ssr-page.mjs $(wildcard articles/*)
 	node tools/ssr-page.mjs $(BIN)
-
-$(DIST_WASM): $(PKG)
-	mkdir -p dist
-	cp www/pkg/article-embed_bg.wasm $@
 
 $(TARBALL): $(PKG) $(JS_SOURCES) www/package.json www/README.md Cargo.toml
 	mkdir -p dist

@@ -25,15 +25,15 @@ const files = args.filter((a) => a !== "--budget");
 if (files.length) {
   const fmt = (n) => n.toLocaleString("en-US").padStart(10);
   const total = { raw: 0, gzip: 0, brotli: 0 };
-  console.log(`${"file".padEnd(26)}${"raw".padStart(10)}${"gzip".padStart(10)}${"brotli".padStart(10)}`);
+  console.log(`${"file".padEnd(38)}${"raw".padStart(10)}${"gzip".padStart(10)}${"brotli".padStart(10)}`);
   for (const file of files) {
     const s = sizes(readFileSync(file));
     for (const k of Object.keys(total)) total[k] += s[k];
-    console.log(`${basename(file).padEnd(26)}${fmt(s.raw)}${fmt(s.gzip)}${fmt(s.brotli)}`);
+    console.log(`${basename(file).padEnd(38)}${fmt(s.raw)}${fmt(s.gzip)}${fmt(s.brotli)}`);
   }
-  console.log(`${"total".padEnd(26)}${fmt(total.raw)}${fmt(total.gzip)}${fmt(total.brotli)}`);
+  console.log(`${"total".padEnd(38)}${fmt(total.raw)}${fmt(total.gzip)}${fmt(total.brotli)}`);
   if (withBudget) {
     const over = total.brotli > BUDGET.card;
-    console.log(`${"budget (brotli)".padEnd(46)}${fmt(BUDGET.card)}  ${over ? "OVER" : "ok"}`);
+    console.log(`${"budget (brotli)".padEnd(58)}${fmt(BUDGET.card)}  ${over ? "OVER" : "ok"}`);
   }
 }
