@@ -7,6 +7,7 @@ import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
 import { freePort, serve } from "../tests/e2e/helpers.mjs";
+import { startServer } from "../tools/serve.mjs";
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -16,6 +17,8 @@ const RUNS = Number(arg("runs", 10));
 const REPO = resolve(import.meta.dirname, "..");
 const dir = mkdtempSync(join(tmpdir(), "article-embed-paint-"));
 const server = await serve(dir, await freePort(), []);
+// The client-rendered page is a publisher's page: a static server of its own.
+const host = await startServer({ port: 0, quiet: true });
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -54,11 +57,12 @@ const report = {
   "server-rendered, no script: first paint": await measure(embed, { javaScriptEnabled: false, until: "paint" }),
   "server-rendered, with script: first paint": await measure(embed, { javaScriptEnabled: true, until: "paint" }),
   "server-rendered, with script: hydrated (ready)": await measure(embed, { javaScriptEnabled: true, until: "ready" }),
-  "client-rendered from src: card painted (ready)": await measure(`${server.url}/tests/e2e/pages/plain.html`, { javaScriptEnabled: true, until: "ready" }),
+  "client-rendered from src: card painted (ready)": await measure(`${host.url}/tests/e2e/pages/plain.html`, { javaScriptEnabled: true, until: "ready" }),
 };
 console.log(JSON.stringify(report, null, 2));
 mkdirSync(join(REPO, "bench/results"), { recursive: true });
 writeFileSync(join(REPO, "bench/results/first-paint.json"), `${JSON.stringify(report, null, 2)}\n`);
 await browser.close();
 await server.stop();
+await host.close();
 rmSync(dir, { recursive: true, force: true });

@@ -21,8 +21,12 @@ const REQUESTS = Number(arg("requests", 2000));
 const CONCURRENCY = Number(arg("concurrency", 32));
 
 const dir = mkdtempSync(join(tmpdir(), "article-embed-load-"));
-const db = `sqlite://${join(dir, "signups.db")}`;
-const server = await serve(dir, await freePort(), ["--rate-per-ip", String(REQUESTS * 2), "--rate-per-email", "10"], BIN);
+const server = await serve(
+  dir,
+  await freePort(),
+  ["--rate-per-ip", String(REQUESTS * 2), "--rate-per-email", "10", "--newsletter", "Load Test Newsletter"],
+  { bin: BIN },
+);
 const url = server.url;
 
 const latencies = [];
@@ -51,7 +55,7 @@ await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 const seconds = (performance.now() - started) / 1000;
 latencies.sort((a, b) => a - b);
 const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-const { stdout } = await promisify(execFile)(BIN, ["signups", "export", "--db", db], { maxBuffer: 64 << 20 });
+const { stdout } = await promisify(execFile)(BIN, ["signups", "export", "--data-dir", dir], { maxBuffer: 64 << 20 });
 const rows = stdout.trim().split("\r\n").length - 1;
 await server.stop();
 rmSync(dir, { recursive: true, force: true });

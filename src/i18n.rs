@@ -388,6 +388,11 @@ const TRANSLATIONS: &[(&str, &Words)] = &[
 ];
 
 /// The words for a BCP 47 language tag (`en`, `en-GB` …); English when there is none.
+/// Every language's table (the server accepts a newsletter's default name in any of them).
+pub fn tables() -> impl Iterator<Item = &'static Words> {
+    TRANSLATIONS.iter().map(|(_, words)| *words)
+}
+
 pub fn words(lang: &str) -> &'static Words {
     let primary = lang.split(['-', '_']).next().unwrap_or("");
     TRANSLATIONS

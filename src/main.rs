@@ -6,6 +6,7 @@ mod cli {
     use std::path::PathBuf;
     use std::process::ExitCode;
 
+    use article_embed::server::client_ip::{Cidr, ProxyHeader};
     use article_embed::server::{self, store};
     use clap::{Parser, Subcommand};
 
@@ -41,42 +42,81 @@ mod cli {
         },
     }
 
+    /// `serve`'s options. Each can also come from the environment as
+    /// `ARTICLE_EMBED_<OPTION>` (SPEC 6), so that secrets (the SMTP password, a PostgreSQL
+    /// password) need never be on a command line, where `ps` shows them.
     #[derive(clap::Args)]
     struct Serve {
-        #[arg(long, default_value = "127.0.0.1:8080")]
+        #[arg(long, env = "ARTICLE_EMBED_ADDR", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
+        /// What the server keeps and never serves: the SQLite database and the mail folder.
+        #[arg(long, env = "ARTICLE_EMBED_DATA_DIR", default_value = server::DEFAULT_DATA_DIR)]
+        data_dir: PathBuf,
+        /// sqlite://PATH or postgres://… [default: an SQLite file in the data directory]
+        #[arg(long, env = "ARTICLE_EMBED_DB", hide_env_values = true)]
+        db: Option<String>,
         /// Folder of the articles' JSON-LD, served at /articles/.
-        #[arg(long, default_value = "articles")]
+        #[arg(long, env = "ARTICLE_EMBED_ARTICLES", default_value = "articles")]
         articles: PathBuf,
-        /// sqlite://PATH or postgres://…
-        #[arg(long, default_value = store::DEFAULT_DB)]
-        db: String,
-        /// Folder of the site: / is its index.html, other files are served as they are.
-        #[arg(long, default_value = ".")]
-        site: PathBuf,
-        /// Folder of the built script and wasm, served at /dist/ and /dist/v<version>/.
-        #[arg(long, default_value = "dist")]
+        /// Folder of pages to serve at / (its index.html) [default: the built-in demo pages].
+        #[arg(long, env = "ARTICLE_EMBED_SITE")]
+        site: Option<PathBuf>,
+        /// Folder of the built script and wasm, served at /dist/.
+        #[arg(long, env = "ARTICLE_EMBED_DIST", default_value = "dist")]
         dist: PathBuf,
         /// The server's URL as readers reach it, for confirmation links [default: http://ADDR].
-        #[arg(long)]
+        #[arg(long, env = "ARTICLE_EMBED_PUBLIC_URL")]
         public_url: Option<String>,
-        /// An origin whose pages may call the API from JavaScript (repeatable)
-        /// [default: the public URL's origin].
-        #[arg(long = "allow-origin")]
+        /// Accept signups only from pages of this origin (repeatable; comma-separated in the
+        /// environment) [default: any origin].
+        #[arg(
+            long = "allow-origin",
+            env = "ARTICLE_EMBED_ALLOW_ORIGIN",
+            value_delimiter = ','
+        )]
         allow_origins: Vec<String>,
-        /// Send confirmation mail through this SMTP server (smtp://user:pass@host:587?tls=required).
-        #[arg(long)]
+        /// A proxy (CIDR block or address) whose Forwarded / X-Forwarded-For headers name the
+        /// reader (repeatable; comma-separated in the environment).
+        #[arg(
+            long = "trusted-proxy",
+            env = "ARTICLE_EMBED_TRUSTED_PROXY",
+            value_delimiter = ','
+        )]
+        trusted_proxies: Vec<Cidr>,
+        /// Which header trusted proxies write: auto (X-Forwarded-For when present, else
+        /// Forwarded), forwarded or x-forwarded-for.
+        #[arg(long, env = "ARTICLE_EMBED_PROXY_HEADER", default_value = "auto")]
+        proxy_header: ProxyHeader,
+        /// A newsletter the server accepts signups for (repeatable; separated by ';' in the
+        /// environment) [default: "<publisher> Newsletter" for each publisher of the articles].
+        #[arg(
+            long = "newsletter",
+            env = "ARTICLE_EMBED_NEWSLETTER",
+            value_delimiter = ';'
+        )]
+        newsletters: Vec<String>,
+        /// required: refuse signups without the reader's consent; optional.
+        #[arg(long, env = "ARTICLE_EMBED_CONSENT", default_value = "optional", value_parser = ["optional", "required"])]
+        consent: String,
+        /// Send mail through this SMTP server (smtp://user:pass@host:587?tls=required).
+        /// Give it as ARTICLE_EMBED_SMTP: the URL holds the password.
+        #[arg(long, env = "ARTICLE_EMBED_SMTP", hide_env_values = true)]
         smtp: Option<String>,
-        #[arg(long, default_value = "Newsletter <newsletter@localhost>")]
+        #[arg(
+            long,
+            env = "ARTICLE_EMBED_MAIL_FROM",
+            default_value = "Newsletter <newsletter@localhost>"
+        )]
         mail_from: String,
-        /// Without --smtp (or when SMTP fails), confirmation mail is written here as .eml files.
-        #[arg(long, default_value = "mail-drop")]
-        mail_dir: PathBuf,
-        /// Signups per minute from one IP address.
-        #[arg(long, default_value_t = 30)]
+        /// Without --smtp (or when SMTP fails), mail is written here as .eml files
+        /// [default: DATA_DIR/mail].
+        #[arg(long, env = "ARTICLE_EMBED_MAIL_DIR")]
+        mail_dir: Option<PathBuf>,
+        /// Signups per minute from one IP address (an IPv6 reader's /64).
+        #[arg(long, env = "ARTICLE_EMBED_RATE_PER_IP", default_value_t = 30)]
         rate_per_ip: u32,
         /// Signup attempts per hour for one email address.
-        #[arg(long, default_value_t = 5)]
+        #[arg(long, env = "ARTICLE_EMBED_RATE_PER_EMAIL", default_value_t = 5)]
         rate_per_email: u32,
         /// Testing aid: the first N signup requests answer 500.
         #[arg(long, default_value_t = 0, hide = true)]
@@ -117,8 +157,12 @@ mod cli {
     enum Signups {
         /// Write every signup as CSV.
         Export {
-            #[arg(long, default_value = store::DEFAULT_DB)]
-            db: String,
+            /// The server's data directory, whose database is read unless --db is given.
+            #[arg(long, env = "ARTICLE_EMBED_DATA_DIR", default_value = server::DEFAULT_DATA_DIR)]
+            data_dir: PathBuf,
+            /// sqlite://PATH or postgres://… [default: the data directory's SQLite file]
+            #[arg(long, env = "ARTICLE_EMBED_DB", hide_env_values = true)]
+            db: Option<String>,
             /// Write to this file instead of standard output.
             #[arg(long)]
             out: Option<PathBuf>,
@@ -130,6 +174,7 @@ mod cli {
         let result = match cli.command {
             Command::Serve(s) => runtime().and_then(|rt| {
                 let mut config = server::Config::new(s.addr);
+                config.data_dir = s.data_dir;
                 config.db = s.db;
                 config.site = s.site;
                 config.dist = s.dist;
@@ -138,19 +183,29 @@ mod cli {
                     config.public_url = url;
                 }
                 config.allow_origins = s.allow_origins;
+                config.trusted_proxies = s.trusted_proxies;
+                config.proxy_header = s.proxy_header;
+                config.newsletters = s.newsletters;
+                config.consent_required = s.consent == "required";
                 config.smtp = s.smtp;
                 config.mail_from = s.mail_from;
                 config.mail_dir = s.mail_dir;
                 config.rate_per_ip = s.rate_per_ip;
                 config.rate_per_email = s.rate_per_email;
                 config.fail_first = s.fail_first;
-                rt.block_on(server::serve(config))
+                let result = rt.block_on(server::serve(config));
+                // Stopped: compression still warming the cache is not worth waiting for.
+                rt.shutdown_background();
+                result
             }),
             Command::Check { article, base } => return check(&article, base.as_deref()),
             Command::Snippet(args) => runtime().and_then(|rt| rt.block_on(snippet(*args))),
             Command::Signups {
-                command: Signups::Export { db, out },
-            } => runtime().and_then(|rt| rt.block_on(export(&db, out))),
+                command: Signups::Export { data_dir, db, out },
+            } => runtime().and_then(|rt| {
+                let db = db.unwrap_or_else(|| server::default_db(&data_dir));
+                rt.block_on(export(&db, out))
+            }),
         };
         match result {
             Ok(()) => ExitCode::SUCCESS,
@@ -173,7 +228,7 @@ mod cli {
         let rows = store
             .all()
             .await
-            .map_err(|e| format!("cannot read {db}: {e}"))?;
+            .map_err(|e| format!("cannot read the signups: {e}"))?;
         let csv = store::to_csv(&rows);
         match out {
             Some(path) => std::fs::write(&path, csv)

@@ -58,8 +58,9 @@ async fn signups_on_postgresql() {
 
     let dir = std::env::temp_dir().join(&name);
     let mut config = Config::new("127.0.0.1:8080".parse().expect("addr"));
-    config.db = url;
-    config.mail_dir = dir.join("mail");
+    config.db = Some(url);
+    config.data_dir = dir.clone();
+    config.newsletters = vec!["N".into()];
     let app = App::new(&config)
         .await
         .expect("migrations run on PostgreSQL");
@@ -77,26 +78,40 @@ async fn signups_on_postgresql() {
     let again = post(&app, &config, body, "k2").await;
     assert_eq!(
         again,
-        (StatusCode::OK, r#"{"status":"already_subscribed"}"#.into())
+        (StatusCode::ACCEPTED, r#"{"status":"pending"}"#.into()),
+        "the same answer for a pending address"
     );
     let rows = app.store.all().await.expect("rows");
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].email, "reader@example.org");
     assert!(rows[0].consent);
 
-    let mail = std::fs::read_dir(&config.mail_dir)
-        .expect("mail drop")
+    app.settle_mail().await;
+    let mail = std::fs::read_dir(config.mail_dir())
+        .expect("mail folder")
         .filter_map(Result::ok)
         .find_map(|e| std::fs::read_to_string(e.path()).ok())
         .expect("a confirmation mail");
     let start = mail.find("token=").expect("token") + 6;
     let token = &mail[start..start + 32];
-    let confirmed = app.store.confirm(token).await.expect("confirm");
+    use article_embed::server::store::{now_ms, Token};
+    assert!(matches!(
+        app.store.token(token, now_ms()).await,
+        Ok(Token::Valid { .. })
+    ));
+    let confirmed = app.store.confirm(token, now_ms()).await.expect("confirm");
     assert!(matches!(
         confirmed,
         article_embed::server::store::Confirmed::Now { .. }
     ));
     assert_eq!(app.store.all().await.expect("rows")[0].status, "subscribed");
+    let purged = app
+        .store
+        .purge(now_ms() + 31 * 24 * 3600 * 1000)
+        .await
+        .expect("purge on PostgreSQL");
+    assert_eq!(purged.signups, 0, "a confirmed signup stays");
+    assert_eq!(purged.keys, 2);
 
     drop(app);
     let _ = std::fs::remove_dir_all(&dir);

@@ -50,11 +50,11 @@ async function readBody(req, limit = 16 * 1024) {
 
 /**
  * Starts the server, serving the files under `root` (the repository by default). `port` 0
- * picks a free port. Returns `{ url, server, signups, requests,
+ * picks a free port; `hostname` is the name its URL uses (default: `host`). Returns `{ url, server, signups, requests,
  * close() }`: `signups` holds accepted signups, `requests` every request to the signup
  * endpoints (with method, headers and body), for tests to inspect.
  */
-export async function startServer({ port = 8080, host = "127.0.0.1", root = REPO, quiet = false } = {}) {
+export async function startServer({ port = 8080, host = "127.0.0.1", root = REPO, quiet = false, hostname = host } = {}) {
   const ROOT = resolve(root);
   const signups = [];
   const requests = [];
@@ -95,16 +95,20 @@ export async function startServer({ port = 8080, host = "127.0.0.1", root = REPO
     return send(res, 201, { status: "subscribed" });
   }
 
-  async function serveFile(req, res, pathname) {
+  async function serveFile(req, res, pathname, search) {
     let path = normalize(join(ROOT, decodeURIComponent(pathname)));
     if (path !== ROOT && !path.startsWith(ROOT + sep)) return send(res, 403, "forbidden");
     try {
       if ((await stat(path)).isDirectory()) path = join(path, "index.html");
       const data = await readFile(path);
+      // ?coep: the page is cross-origin isolated, as some publishers' pages are; then every
+      // cross-origin resource it loads must allow it (CORS or Cross-Origin-Resource-Policy).
+      const isolated = search.has("coep") && extname(path) === ".html";
       res.writeHead(200, {
         "Content-Type": TYPES[extname(path)] ?? "application/octet-stream",
         "Cache-Control": "no-cache",
         "Access-Control-Allow-Origin": "*",
+        ...(isolated ? { "Cross-Origin-Embedder-Policy": "require-corp", "Cross-Origin-Opener-Policy": "same-origin" } : {}),
       });
       res.end(req.method === "HEAD" ? undefined : data);
     } catch {
@@ -114,18 +118,19 @@ export async function startServer({ port = 8080, host = "127.0.0.1", root = REPO
 
   const server = createServer(async (req, res) => {
     try {
-      const { pathname } = new URL(req.url, "http://localhost");
+      const { pathname, searchParams } = new URL(req.url, "http://localhost");
       const test = pathname.match(/^\/test-api\/subscribe\/([a-z]+)$/);
       if (req.method === "POST" && pathname === "/api/subscribe") return await subscribe(req, res, "demo");
       if (req.method === "POST" && test) return await subscribe(req, res, test[1]);
-      if (req.method === "GET" || req.method === "HEAD") return await serveFile(req, res, pathname);
+      if (req.method === "GET" || req.method === "HEAD") return await serveFile(req, res, pathname, searchParams);
       send(res, 405, "method not allowed");
     } catch (error) {
       send(res, error.status ?? 500, { error: "server_error", message: error.message });
     }
   });
   await new Promise((ok, fail) => server.once("error", fail).listen(port, host, ok));
-  const url = `http://${host}:${server.address().port}`;
+  // `hostname` names the origin (say "localhost" for a server on 127.0.0.1: another origin).
+  const url = `http://${hostname}:${server.address().port}`;
   return { url, server, signups, requests, close: () => new Promise((ok) => server.close(ok)) };
 }
 

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json as AxumJson;
 use serde::Deserialize;
@@ -118,7 +118,7 @@ pub(super) async fn page(
     let Some(article) = app.articles.load(&slug, &app.public_url).await else {
         return (
             StatusCode::NOT_FOUND,
-            Html(super::page("No such article.", None)),
+            Html(super::pages::message("No such article.", None)),
         )
             .into_response();
     };
@@ -144,11 +144,14 @@ pub(super) async fn page(
         public = attr(&app.public_url),
     );
     let mut response = Html(html).into_response();
-    // Made to be framed by any site.
-    response.headers_mut().insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("frame-ancestors *"),
+    // Made to be framed by any site; its script, wasm, data and form are the server's own.
+    let own = super::headers::origin_of(&app.public_url).unwrap_or_default();
+    let csp = format!(
+        "default-src 'none'; script-src 'self' {own} 'wasm-unsafe-eval'; \
+         style-src 'unsafe-inline'; img-src https: http: data:; connect-src 'self' {own}; \
+         form-action 'self' {own}; base-uri 'none'; frame-ancestors *"
     );
+    super::headers::own_page(response.headers_mut(), &csp);
     response
 }
 

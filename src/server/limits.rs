@@ -12,7 +12,14 @@ const SWEEP_AT: usize = 10_000;
 pub struct Window {
     limit: usize,
     period: Duration,
-    hits: Mutex<HashMap<String, VecDeque<Instant>>>,
+    hits: Mutex<Hits>,
+}
+
+struct Hits {
+    by_key: HashMap<String, VecDeque<Instant>>,
+    /// The size at which idle keys are swept next: doubled after a sweep that leaves many
+    /// live keys, so that sweeping stays rare however many keys there are.
+    sweep_at: usize,
 }
 
 impl Window {
@@ -20,7 +27,10 @@ impl Window {
         Window {
             limit: usize::try_from(limit).unwrap_or(usize::MAX).max(1),
             period,
-            hits: Mutex::new(HashMap::new()),
+            hits: Mutex::new(Hits {
+                by_key: HashMap::new(),
+                sweep_at: SWEEP_AT,
+            }),
         }
     }
 
@@ -31,11 +41,13 @@ impl Window {
             .hits
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if hits.len() >= SWEEP_AT {
+        if hits.by_key.len() >= hits.sweep_at {
             let period = self.period;
-            hits.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < period));
+            hits.by_key
+                .retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < period));
+            hits.sweep_at = (hits.by_key.len() * 2).max(SWEEP_AT);
         }
-        let queue = hits.entry(key.to_owned()).or_default();
+        let queue = hits.by_key.entry(key.to_owned()).or_default();
         while queue
             .front()
             .is_some_and(|t| now.duration_since(*t) >= self.period)

@@ -1,8 +1,16 @@
-//! Confirmation mail for double opt-in: through SMTP when `--smtp URL` is given, else (and
-//! whenever SMTP fails) written as an .eml file to the mail-drop folder with the link in
-//! the log. A confirmation is never silently lost.
+//! Mail for double opt-in: the confirmation link, and the note to a reader who is already
+//! subscribed. Through SMTP when `--smtp URL` is given, else (and whenever SMTP fails)
+//! written as an `.eml` file to the mail folder in the data directory, which is never
+//! served. The log names the file, never the address or the link (SPEC 6.1).
+//!
+//! Mail goes out after the reader has been answered: how long SMTP takes must not tell
+//! who is on the list (a confirmed reader may get no mail at all).
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::task::JoinSet;
 
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -11,6 +19,52 @@ pub struct Mailer {
     from: Mailbox,
     smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
     drop_dir: PathBuf,
+    /// Mail on its way, waited for when the server stops.
+    in_flight: Mutex<JoinSet<()>>,
+}
+
+/// What to tell a reader.
+pub enum Mail {
+    /// The link that opens the confirmation page.
+    Confirmation { link: String },
+    /// They are subscribed already: nothing to do.
+    AlreadySubscribed,
+}
+
+/// `reader@example.org` → `r…@example.org`: enough to tell log lines apart, not enough to
+/// recover the address.
+pub fn mask(email: &str) -> String {
+    match email.rsplit_once('@') {
+        Some((local, domain)) => {
+            let first = local.chars().next().map(String::from).unwrap_or_default();
+            format!("{first}…@{domain}")
+        }
+        None => "…".into(),
+    }
+}
+
+/// Masks every email address in a message (`<alice@example.org>` → `<a…@example.org>`).
+pub fn redact(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.contains('@') {
+            out.push_str(&mask(word));
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in message.chars() {
+        if c.is_whitespace() || "<>\"'(),;:[]".contains(c) {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 impl Mailer {
@@ -20,48 +74,119 @@ impl Mailer {
             .map_err(|e| format!("--mail-from {from:?}: {e}"))?;
         let smtp = smtp_url
             .map(|url| {
+                // The URL holds the SMTP password: the error must not repeat it.
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .map(|b| b.build())
-                    .map_err(|e| format!("--smtp {url:?}: {e}"))
+                    .map_err(|e| format!("--smtp: not a usable SMTP URL ({e})"))
             })
             .transpose()?;
         Ok(Mailer {
             from,
             smtp,
             drop_dir,
+            in_flight: Mutex::new(JoinSet::new()),
         })
+    }
+
+    /// Sends in the background and logs where the mail went (masked address, no link).
+    pub fn send_later(self: &Arc<Self>, to: String, newsletter: String, mail: Mail) {
+        let mailer = Arc::clone(self);
+        let mut in_flight = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+        while in_flight.try_join_next().is_some() {}
+        in_flight.spawn(async move {
+            let (what, sent) = match mail {
+                Mail::Confirmation { link } => (
+                    "confirmation",
+                    mailer.send_confirmation(&to, &newsletter, &link).await,
+                ),
+                Mail::AlreadySubscribed => (
+                    "already-subscribed note",
+                    mailer.send_already_subscribed(&to, &newsletter).await,
+                ),
+            };
+            match sent {
+                Ok(where_to) => eprintln!("article-embed: {what} for {} {where_to}", mask(&to)),
+                Err(e) => eprintln!("article-embed: {what} for {} NOT sent: {e}", mask(&to)),
+            }
+        });
+    }
+
+    /// Waits for the mail on its way, for at most `within`.
+    pub async fn settle(&self, within: Duration) {
+        let mut in_flight = {
+            let mut guard = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+            std::mem::take(&mut *guard)
+        };
+        let _ = tokio::time::timeout(within, async {
+            while in_flight.join_next().await.is_some() {}
+        })
+        .await;
     }
 
     pub fn describe(&self) -> String {
         match &self.smtp {
             Some(_) => "SMTP".into(),
-            None => format!("the mail-drop folder {}", self.drop_dir.display()),
+            None => format!("the folder {}", self.drop_dir.display()),
         }
     }
 
     /// Sends the confirmation link; says where it went.
-    pub async fn send_confirmation(
+    async fn send_confirmation(
         &self,
         to: &str,
         newsletter: &str,
         link: &str,
     ) -> Result<String, String> {
-        let to: Mailbox = to.parse().map_err(|e| format!("recipient {to:?}: {e}"))?;
+        // Short lines keep the message 7-bit, so the link stays readable in an .eml file.
+        self.send(
+            to,
+            format!("Confirm your subscription to {newsletter}"),
+            format!(
+                "Please confirm your subscription to\n\n    {newsletter}\n\n\
+                 by opening this link and pressing the button on the page:\n\n\
+                 {link}\n\n\
+                 The link works for 7 days. If you did not ask for this,\n\
+                 ignore this message: nothing will be sent.\n"
+            ),
+        )
+        .await
+    }
+
+    /// Tells a confirmed reader who signed up again that nothing changed (the page they
+    /// signed up on said "check your inbox", as it says to everyone).
+    async fn send_already_subscribed(&self, to: &str, newsletter: &str) -> Result<String, String> {
+        self.send(
+            to,
+            format!("You're already subscribed to {newsletter}"),
+            format!(
+                "Someone, probably you, asked to subscribe this address to\n\n\
+                 \x20   {newsletter}\n\n\
+                 It is already subscribed: nothing has changed and there is\n\
+                 nothing to do.\n"
+            ),
+        )
+        .await
+    }
+
+    async fn send(&self, to: &str, subject: String, body: String) -> Result<String, String> {
+        let to: Mailbox = to
+            .parse()
+            .map_err(|e| format!("recipient {}: {e}", mask(to)))?;
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(format!("Confirm your subscription to {newsletter}"))
+            .subject(subject)
             .header(ContentType::TEXT_PLAIN)
-            .body(format!(
-                "Please confirm that you want to receive {newsletter}:\n\n{link}\n\n\
-                 If you did not ask for it, ignore this message: nothing will be sent.\n"
-            ))
+            .body(body)
             .map_err(|e| format!("cannot build the message: {e}"))?;
         if let Some(smtp) = &self.smtp {
             match smtp.send(message.clone()).await {
                 Ok(_) => return Ok("sent by SMTP".into()),
+                // An SMTP server's reply may quote the recipient: masked.
                 Err(e) => eprintln!(
-                    "article-embed: SMTP failed ({e}); keeping the message in the mail drop"
+                    "article-embed: SMTP failed ({}); keeping the message in {}",
+                    redact(&e.to_string()),
+                    self.drop_dir.display()
                 ),
             }
         }
@@ -72,6 +197,42 @@ impl Mailer {
             .send(message)
             .await
             .map_err(|e| format!("cannot write to {}: {e}", self.drop_dir.display()))?;
-        Ok(format!("written to {}/{id}.eml", self.drop_dir.display()))
+        Ok(format!(
+            "written to {}",
+            self.drop_dir.join(format!("{id}.eml")).display()
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_addresses_in_messages() {
+        assert_eq!(
+            redact("permanent error (550): 5.1.1 <alice@example.org>: Recipient address rejected"),
+            "permanent error (550): 5.1.1 <a…@example.org>: Recipient address rejected"
+        );
+        assert_eq!(redact("no address here"), "no address here");
+    }
+
+    #[test]
+    fn masks_addresses() {
+        assert_eq!(mask("reader@example.org"), "r…@example.org");
+        assert_eq!(mask("@example.org"), "…@example.org");
+        assert_eq!(mask("nonsense"), "…");
+    }
+
+    #[test]
+    fn a_bad_smtp_url_is_refused_without_repeating_it() {
+        let Err(message) = Mailer::new(
+            "Newsletter <n@example.org>",
+            Some("smtp://user:hunter2@"),
+            PathBuf::from("unused"),
+        ) else {
+            panic!("an SMTP URL without a host is refused");
+        };
+        assert!(!message.contains("hunter2"), "{message}");
     }
 }

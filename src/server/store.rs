@@ -3,8 +3,10 @@
 //! Migrations live in `migrations/<backend>/` and are embedded in the binary.
 
 use std::fmt::Write as _;
+use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use sha2::{Digest, Sha256};
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor, Row};
@@ -12,11 +14,23 @@ use sqlx::{AnyPool, Executor, Row};
 static SQLITE: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("migrations/postgres");
 
-pub const DEFAULT_DB: &str = "sqlite://article-embed.db";
+/// The database when `--db` is not given: a file in the data directory.
+pub const DB_FILE: &str = "article-embed.db";
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+/// A confirmation link works for a week (SPEC 6.1).
+pub const TOKEN_LIFETIME_MS: i64 = 7 * DAY_MS;
+/// Signups never confirmed are deleted after 30 days.
+pub const UNCONFIRMED_KEPT_MS: i64 = 30 * DAY_MS;
+/// Answers are replayed for an `Idempotency-Key` this long.
+pub const IDEMPOTENCY_KEPT_MS: i64 = DAY_MS;
+/// An already confirmed reader who signs up again is told so by mail at most this often.
+pub const NOTICE_EVERY_MS: i64 = DAY_MS;
 
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+    sqlite: bool,
 }
 
 /// A signup as received, checked and normalised.
@@ -32,19 +46,51 @@ pub struct NewSignup {
     pub locale: String,
 }
 
+/// What a signup request did. The reader is told the same in every case (SPEC 6.1: no list
+/// membership revealed); only the mail differs.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Added {
     /// A new row, `pending` until confirmed with this token.
     New { token: String },
-    /// The address was already signed up to this newsletter; no row was added.
-    Existing { status: String, token: String },
+    /// Already signed up and not confirmed yet: a new link (the earlier ones still work).
+    Pending { token: String },
+    /// Already confirmed. `notify`: tell the reader so by mail now (at most once a day).
+    Confirmed { notify: bool },
+}
+
+/// What a confirmation token names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Token {
+    /// Unused and in time: the button will confirm this signup.
+    Valid {
+        newsletter: String,
+        locale: String,
+    },
+    /// Used already: the signup is confirmed.
+    Used {
+        newsletter: String,
+        locale: String,
+    },
+    Expired {
+        locale: String,
+    },
+    Unknown,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Confirmed {
-    Now { newsletter: String },
-    Already { newsletter: String },
+    Now { newsletter: String, locale: String },
+    Already { newsletter: String, locale: String },
+    Expired { locale: String },
     Unknown,
+}
+
+/// What one sweep of [`Store::purge`] deleted.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Purged {
+    pub signups: u64,
+    pub tokens: u64,
+    pub keys: u64,
 }
 
 /// One row, for export.
@@ -73,10 +119,29 @@ pub fn now_ms() -> i64 {
 pub fn token() -> Result<String, String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| format!("no randomness for a token: {e}"))?;
-    Ok(bytes.iter().fold(String::with_capacity(32), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    }))
+    Ok(hex(&bytes))
+}
+
+/// What is stored of a token: its SHA-256, so that a copy of the database confirms nobody.
+/// The token is 128 random bits, so an unsalted hash cannot be reversed by guessing.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(
+        token.trim().to_ascii_lowercase().as_bytes(),
+    ))
+}
+
+/// The shape of a token this server issues: 32 hex digits.
+pub fn is_token(token: &str) -> bool {
+    token.len() == 32 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 impl Store {
@@ -84,10 +149,14 @@ impl Store {
     pub async fn open(url: &str) -> Result<Store, String> {
         sqlx::any::install_default_drivers();
         let sqlite = url.starts_with("sqlite:");
+        // Never echo the URL: a PostgreSQL URL holds the password.
+        let shown = if sqlite {
+            url
+        } else {
+            "the PostgreSQL database"
+        };
         if !sqlite && !url.starts_with("postgres://") && !url.starts_with("postgresql://") {
-            return Err(format!(
-                "unsupported database URL {url:?}: use sqlite://PATH or postgres://…"
-            ));
+            return Err("unsupported database URL: use sqlite://PATH or postgres://…".to_owned());
         }
         let url = if sqlite && !url.contains('?') {
             format!("{url}?mode=rwc")
@@ -101,36 +170,114 @@ impl Store {
                     if sqlite {
                         // Writers wait for each other instead of failing with SQLITE_BUSY.
                         conn.execute("PRAGMA busy_timeout = 5000").await?;
+                        // Deleted rows (purged signups, old tokens) are overwritten, not left
+                        // readable in free pages of the file.
+                        conn.execute("PRAGMA secure_delete = ON").await?;
                     }
                     Ok(())
                 })
             })
             .connect(&url)
             .await
-            .map_err(|e| format!("cannot open {url}: {e}"))?;
+            .map_err(|e| format!("cannot open {shown}: {e}"))?;
         if sqlite {
             // Readers do not block the writer; kept in the file, so once is enough.
             sqlx::query("PRAGMA journal_mode = WAL")
                 .execute(&pool)
                 .await
-                .map_err(|e| format!("cannot switch {url} to WAL: {e}"))?;
+                .map_err(|e| format!("cannot switch {shown} to WAL: {e}"))?;
         }
         let migrator = if sqlite { &SQLITE } else { &POSTGRES };
         migrator
             .run(&pool)
             .await
-            .map_err(|e| format!("cannot migrate {url}: {e}"))?;
-        Ok(Store { pool })
+            .map_err(|e| format!("cannot migrate {shown}: {e}"))?;
+        let store = Store { pool, sqlite };
+        store
+            .hash_carried_over_tokens()
+            .await
+            .map_err(|e| format!("cannot hash the old confirmation tokens in {shown}: {e}"))?;
+        Ok(store)
+    }
+
+    /// Closes the connections (on SQLite, this folds the write-ahead log into the file).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// The SQLite file, as SQLite itself names it; `None` on PostgreSQL or in memory.
+    pub async fn file(&self) -> Option<PathBuf> {
+        if !self.sqlite {
+            return None;
+        }
+        let rows = sqlx::query("PRAGMA database_list")
+            .fetch_all(&self.pool)
+            .await
+            .ok()?;
+        rows.iter()
+            .find(|r| r.try_get::<String, _>("name").is_ok_and(|n| n == "main"))
+            .and_then(|r| r.try_get::<String, _>("file").ok())
+            .filter(|f| !f.is_empty())
+            .map(PathBuf::from)
+    }
+
+    /// Answers when the database does.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    /// Tokens of databases made before tokens were hashed (migration 0002).
+    async fn hash_carried_over_tokens(&self) -> Result<(), sqlx::Error> {
+        let rows =
+            sqlx::query("SELECT token_hash FROM confirmations WHERE token_hash LIKE 'plain:%'")
+                .fetch_all(&self.pool)
+                .await?;
+        let converted = !rows.is_empty();
+        for row in rows {
+            let marked: String = row.try_get("token_hash")?;
+            let plain = marked.trim_start_matches("plain:");
+            sqlx::query("UPDATE confirmations SET token_hash = $1 WHERE token_hash = $2")
+                .bind(token_hash(plain))
+                .bind(&marked)
+                .execute(&self.pool)
+                .await?;
+        }
+        if converted && self.sqlite {
+            // The old tokens are still in the file's free pages and in the write-ahead log:
+            // rewrite the file once, and fold the log into it.
+            sqlx::query("VACUUM").execute(&self.pool).await?;
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn issue_token(&self, signup_id: i64, now: i64) -> Result<String, sqlx::Error> {
+        let token = token().map_err(sqlx::Error::Protocol)?;
+        sqlx::query(
+            "INSERT INTO confirmations (token_hash, signup_id, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_hash(&token))
+        .bind(signup_id)
+        .bind(now)
+        .bind(now.saturating_add(TOKEN_LIFETIME_MS))
+        .execute(&self.pool)
+        .await?;
+        Ok(token)
     }
 
     /// Adds a signup unless the address already has one for this newsletter.
-    pub async fn add(&self, s: &NewSignup) -> Result<Added, sqlx::Error> {
-        let token = token().map_err(sqlx::Error::Protocol)?;
+    pub async fn add(&self, s: &NewSignup, now: i64) -> Result<Added, sqlx::Error> {
         let inserted = sqlx::query(
             "INSERT INTO signups \
-             (email, newsletter, consent, consent_text, article, page, locale, status, token, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9) \
-             ON CONFLICT (email, newsletter) DO NOTHING",
+             (email, newsletter, consent, consent_text, article, page, locale, status, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8) \
+             ON CONFLICT (email, newsletter) DO NOTHING RETURNING id",
         )
         .bind(&s.email)
         .bind(&s.newsletter)
@@ -139,46 +286,157 @@ impl Store {
         .bind(&s.article)
         .bind(&s.page)
         .bind(&s.locale)
-        .bind(&token)
-        .bind(now_ms())
-        .execute(&self.pool)
+        .bind(now)
+        .fetch_optional(&self.pool)
         .await?;
-        if inserted.rows_affected() == 1 {
+        if let Some(row) = inserted {
+            let token = self.issue_token(row.try_get("id")?, now).await?;
             return Ok(Added::New { token });
         }
         let row =
-            sqlx::query("SELECT status, token FROM signups WHERE email = $1 AND newsletter = $2")
+            sqlx::query("SELECT id, status FROM signups WHERE email = $1 AND newsletter = $2")
                 .bind(&s.email)
                 .bind(&s.newsletter)
                 .fetch_one(&self.pool)
                 .await?;
-        Ok(Added::Existing {
-            status: row.try_get("status")?,
-            token: row.try_get("token")?,
+        let id: i64 = row.try_get("id")?;
+        let status: String = row.try_get("status")?;
+        if status == "pending" {
+            return Ok(Added::Pending {
+                token: self.issue_token(id, now).await?,
+            });
+        }
+        // Claimed in one statement, so that concurrent requests send one notice.
+        let claimed = sqlx::query(
+            "UPDATE signups SET notified_at = $1 \
+             WHERE id = $2 AND (notified_at IS NULL OR notified_at <= $3)",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(now.saturating_sub(NOTICE_EVERY_MS))
+        .execute(&self.pool)
+        .await?;
+        Ok(Added::Confirmed {
+            notify: claimed.rows_affected() == 1,
         })
     }
 
-    pub async fn confirm(&self, token: &str) -> Result<Confirmed, sqlx::Error> {
-        let row = sqlx::query("SELECT newsletter, status FROM signups WHERE token = $1")
-            .bind(token)
-            .fetch_optional(&self.pool)
-            .await?;
+    /// What a token names, without using it (the page a link opens).
+    pub async fn token(&self, token: &str, now: i64) -> Result<Token, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT c.expires_at, c.used_at, s.status, s.newsletter, s.locale \
+             FROM confirmations c JOIN signups s ON s.id = c.signup_id WHERE c.token_hash = $1",
+        )
+        .bind(token_hash(token))
+        .fetch_optional(&self.pool)
+        .await?;
         let Some(row) = row else {
+            return Ok(Token::Unknown);
+        };
+        let newsletter: String = row.try_get("newsletter")?;
+        let locale: String = row.try_get("locale")?;
+        let used: Option<i64> = row.try_get("used_at")?;
+        let expires: i64 = row.try_get("expires_at")?;
+        let subscribed = row.try_get::<String, _>("status")? == "subscribed";
+        Ok(if subscribed {
+            Token::Used { newsletter, locale }
+        } else if used.is_some() || expires <= now {
+            Token::Expired { locale }
+        } else {
+            Token::Valid { newsletter, locale }
+        })
+    }
+
+    /// Uses a token: confirms its signup once; every other token of that signup is void.
+    /// One transaction: a failure half-way leaves the token unused, to be pressed again.
+    pub async fn confirm(&self, token: &str, now: i64) -> Result<Confirmed, sqlx::Error> {
+        let hash = token_hash(token);
+        let mut tx = self.pool.begin().await?;
+        // The claim is one statement: of two clicks at once, one confirms.
+        let claimed = sqlx::query(
+            "UPDATE confirmations SET used_at = $1 \
+             WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $3",
+        )
+        .bind(now)
+        .bind(&hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        let row = sqlx::query(
+            "SELECT c.signup_id, s.status, s.newsletter, s.locale \
+             FROM confirmations c JOIN signups s ON s.id = c.signup_id WHERE c.token_hash = $1",
+        )
+        .bind(&hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            tx.rollback().await?;
             return Ok(Confirmed::Unknown);
         };
         let newsletter: String = row.try_get("newsletter")?;
-        let updated = sqlx::query(
+        let locale: String = row.try_get("locale")?;
+        let subscribed = row.try_get::<String, _>("status")? == "subscribed";
+        if !claimed {
+            tx.rollback().await?;
+            // Used or expired: what counts is whether the reader is subscribed.
+            return Ok(if subscribed {
+                Confirmed::Already { newsletter, locale }
+            } else {
+                Confirmed::Expired { locale }
+            });
+        }
+        let id: i64 = row.try_get("signup_id")?;
+        sqlx::query(
             "UPDATE signups SET status = 'subscribed', confirmed_at = $1 \
-             WHERE token = $2 AND status = 'pending'",
+             WHERE id = $2 AND status = 'pending'",
         )
-        .bind(now_ms())
-        .bind(token)
-        .execute(&self.pool)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
         .await?;
-        Ok(if updated.rows_affected() == 1 {
-            Confirmed::Now { newsletter }
+        sqlx::query(
+            "UPDATE confirmations SET used_at = $1 WHERE signup_id = $2 AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(if subscribed {
+            Confirmed::Already { newsletter, locale }
         } else {
-            Confirmed::Already { newsletter }
+            Confirmed::Now { newsletter, locale }
+        })
+    }
+
+    /// Deletes what the server promises not to keep: expired tokens, signups never
+    /// confirmed after 30 days (unless a link sent since still works), idempotency keys
+    /// after a day.
+    pub async fn purge(&self, now: i64) -> Result<Purged, sqlx::Error> {
+        let tokens = sqlx::query("DELETE FROM confirmations WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        let signups = sqlx::query(
+            "DELETE FROM signups WHERE status = 'pending' AND created_at <= $1 \
+             AND NOT EXISTS (SELECT 1 FROM confirmations c WHERE c.signup_id = signups.id)",
+        )
+        .bind(now.saturating_sub(UNCONFIRMED_KEPT_MS))
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        let keys = sqlx::query("DELETE FROM idempotency WHERE created_at <= $1")
+            .bind(now.saturating_sub(IDEMPOTENCY_KEPT_MS))
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        Ok(Purged {
+            signups,
+            tokens,
+            keys,
         })
     }
 
@@ -195,7 +453,13 @@ impl Store {
         .transpose()
     }
 
-    pub async fn remember(&self, key: &str, status: u16, body: &str) -> Result<(), sqlx::Error> {
+    pub async fn remember(
+        &self,
+        key: &str,
+        status: u16,
+        body: &str,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO idempotency (key, status, body, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (key) DO NOTHING",
@@ -203,7 +467,7 @@ impl Store {
         .bind(key)
         .bind(i64::from(status))
         .bind(body)
-        .bind(now_ms())
+        .bind(now)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -297,4 +561,63 @@ pub fn iso_time(ms: i64) -> String {
         rest / 1_000 % 60,
         rest % 1_000
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::any::AnyPoolOptions;
+    use std::borrow::Cow;
+
+    /// A database made before tokens were hashed (schema 0001 only) upgrades in place: the
+    /// link its readers were mailed still works, and the token is gone from the file.
+    #[tokio::test]
+    async fn tokens_from_before_hashing_still_confirm_after_the_upgrade() {
+        let dir =
+            std::env::temp_dir().join(format!("article-embed-upgrade-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let file = dir.join("old.db");
+        let url = format!("sqlite://{}", file.display());
+        sqlx::any::install_default_drivers();
+        let old = AnyPoolOptions::new()
+            .connect(&format!("{url}?mode=rwc"))
+            .await
+            .expect("old database");
+        let first_only = Migrator {
+            migrations: Cow::Owned(SQLITE.migrations[..1].to_vec()),
+            ignore_missing: false,
+            locking: true,
+            no_tx: false,
+        };
+        first_only.run(&old).await.expect("schema 0001");
+        let token = "0123456789abcdef0123456789abcdef";
+        sqlx::query(
+            "INSERT INTO signups (email, newsletter, consent, consent_text, locale, status, token, created_at) \
+             VALUES ('old@example.org', 'N', 1, 'ok', 'en', 'pending', $1, $2)",
+        )
+        .bind(token)
+        .bind(now_ms())
+        .execute(&old)
+        .await
+        .expect("an old pending signup");
+        old.close().await;
+
+        let store = Store::open(&url).await.expect("upgrades");
+        assert!(matches!(
+            store.token(token, now_ms()).await,
+            Ok(Token::Valid { .. })
+        ));
+        assert!(matches!(
+            store.confirm(token, now_ms()).await,
+            Ok(Confirmed::Now { .. })
+        ));
+        assert_eq!(store.all().await.expect("rows")[0].status, "subscribed");
+        store.close().await;
+        let bytes = std::fs::read(&file).expect("file");
+        assert!(
+            !bytes.windows(token.len()).any(|w| w == token.as_bytes()),
+            "the plaintext token is not left in the file"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

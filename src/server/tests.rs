@@ -11,6 +11,8 @@ use axum::http::Request as HttpRequest;
 use tower::ServiceExt;
 
 use super::*;
+use crate::i18n;
+use std::sync::atomic::Ordering;
 
 static NEXT: AtomicUsize = AtomicUsize::new(0);
 
@@ -34,10 +36,11 @@ async fn env(tune: impl FnOnce(&mut Config)) -> Env {
     ));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let mut config = Config::new("127.0.0.1:8080".parse().expect("addr"));
-    config.db = format!("sqlite://{}", dir.join("signups.db").display());
-    config.mail_dir = dir.join("mail");
-    config.allow_origins = vec!["https://publisher.example".into()];
+    config.data_dir = dir.join("data");
+    config.articles = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("articles");
+    config.dist = dir.join("dist");
     tune(&mut config);
+    config.check().expect("a safe configuration");
     let app = App::new(&config).await.expect("app starts");
     Env { dir, config, app }
 }
@@ -96,8 +99,9 @@ impl Env {
         self.app.store.all().await.expect("rows")
     }
 
-    fn mails(&self) -> Vec<String> {
-        std::fs::read_dir(&self.config.mail_dir)
+    async fn mails(&self) -> Vec<String> {
+        self.app.settle_mail().await;
+        std::fs::read_dir(self.config.mail_dir())
             .map(|dir| {
                 dir.filter_map(Result::ok)
                     .filter_map(|e| std::fs::read_to_string(e.path()).ok())
@@ -116,6 +120,8 @@ fn signup(email: &str) -> serde_json::Value {
 }
 
 fn token_in(mail: &str) -> String {
+    // Undo quoted-printable, should the mail have needed it.
+    let mail = mail.replace("=\r\n", "").replace("=3D", "=");
     let start = mail.find("token=").expect("a link with a token") + 6;
     mail[start..start + 32].to_owned()
 }
@@ -137,60 +143,175 @@ async fn a_new_signup_is_pending_until_the_link_is_followed() {
     assert_eq!(row.page.as_deref(), Some("https://publisher.example/page"));
     assert_eq!(row.locale, "en");
 
-    let mails = env.mails();
+    let mails = env.mails().await;
     assert_eq!(mails.len(), 1, "the confirmation is in the mail drop");
     assert!(mails[0].contains("To: reader@example.org"));
     let token = token_in(&mails[0]);
-    let page = env
-        .send(
-            HttpRequest::get(format!("/api/confirm?token={token}"))
-                .body(Body::empty())
-                .expect("req"),
-        )
-        .await;
+    // Opening the link (what a mail scanner does) confirms nothing: it shows a button.
+    let page = env.send(get(&format!("/api/confirm?token={token}"))).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("subscribed"));
+    assert!(page
+        .body
+        .contains("<form method=\"post\" action=\"/api/confirm\">"));
+    assert!(page.body.contains("The Jerusalem Post Newsletter"));
+    assert_eq!(page.headers[header::REFERRER_POLICY], "no-referrer");
+    assert_eq!(env.rows().await[0].status, "pending");
+    let confirmed = env.send(confirm_post(&token)).await;
+    assert_eq!(confirmed.status, StatusCode::OK);
+    assert!(confirmed.body.contains("subscribed"));
     let row = &env.rows().await[0];
     assert_eq!(row.status, "subscribed");
     assert!(row.confirmed_at.is_some());
+    // Single use: the token does nothing twice, and says the signup is confirmed.
+    let again = env.send(confirm_post(&token)).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert!(again.body.contains("subscribed"));
 
     let unknown = env
-        .send(
-            HttpRequest::get("/api/confirm?token=00000000000000000000000000000000")
-                .body(Body::empty())
-                .expect("req"),
-        )
+        .send(confirm_post("00000000000000000000000000000000"))
         .await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    let malformed = env.send(get("/api/confirm?token=%3Cscript%3E")).await;
+    assert_eq!(malformed.status, StatusCode::NOT_FOUND);
+    assert!(!malformed.body.contains("<script>"));
+}
+
+fn get(path: &str) -> HttpRequest<Body> {
+    HttpRequest::get(path).body(Body::empty()).expect("req")
+}
+
+fn confirm_post(token: &str) -> HttpRequest<Body> {
+    HttpRequest::post("/api/confirm")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!("token={token}")))
+        .expect("req")
 }
 
 #[tokio::test]
-async fn a_second_signup_is_already_subscribed_and_adds_no_row() {
+async fn tokens_are_stored_hashed_and_expire_after_a_week() {
     let env = env(|_| {}).await;
-    assert_eq!(
-        env.subscribe(signup("a@example.org"), None).await.status,
-        StatusCode::ACCEPTED
+    env.subscribe(signup("hash@example.org"), None).await;
+    let token = token_in(&env.mails().await[0]);
+    let db = std::fs::read(env.config.data_dir.join(store::DB_FILE)).expect("db");
+    let wal = std::fs::read(env.config.data_dir.join(format!("{}-wal", store::DB_FILE)))
+        .unwrap_or_default();
+    let contains =
+        |hay: &[u8], needle: &str| hay.windows(needle.len()).any(|w| w == needle.as_bytes());
+    assert!(
+        !contains(&db, &token) && !contains(&wal, &token),
+        "the token itself is not in the database"
     );
-    let again = env.subscribe(signup("A@example.org"), None).await;
-    assert_eq!(again.status, StatusCode::OK);
+    assert!(
+        contains(&db, &store::token_hash(&token)) || contains(&wal, &store::token_hash(&token))
+    );
+
+    let now = store::now_ms();
+    let week = store::TOKEN_LIFETIME_MS;
+    assert!(matches!(
+        env.app.store.token(&token, now + week - 60_000).await,
+        Ok(store::Token::Valid { .. })
+    ));
+    assert!(matches!(
+        env.app.store.confirm(&token, now + week + 60_000).await,
+        Ok(store::Confirmed::Expired { .. })
+    ));
+    assert_eq!(env.rows().await[0].status, "pending");
+}
+
+#[tokio::test]
+async fn unconfirmed_signups_go_after_30_days_and_keys_after_a_day() {
+    let env = env(|_| {}).await;
+    env.subscribe(signup("old@example.org"), Some("key-1"))
+        .await;
+    env.subscribe(signup("kept@example.org"), None).await;
+    let kept_token = token_in(
+        env.mails()
+            .await
+            .iter()
+            .find(|m| m.contains("kept@example.org"))
+            .expect("mail"),
+    );
+    env.app
+        .store
+        .confirm(&kept_token, store::now_ms())
+        .await
+        .expect("confirm");
+    let now = store::now_ms();
+    let day = 24 * 3600 * 1000;
     assert_eq!(
-        again.json(),
-        serde_json::json!({ "status": "already_subscribed" })
+        env.app.store.purge(now + 29 * day).await.expect("purge"),
+        store::Purged {
+            signups: 0,
+            tokens: 2,
+            keys: 1
+        },
+        "after a day the key goes; after a week the tokens"
+    );
+    assert_eq!(env.rows().await.len(), 2, "not yet 30 days");
+    let purged = env.app.store.purge(now + 31 * day).await.expect("purge");
+    assert_eq!(purged.signups, 1);
+    let rows = env.rows().await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].email, "kept@example.org", "confirmed signups stay");
+    assert_eq!(env.app.store.recall("key-1").await.expect("recall"), None);
+}
+
+#[tokio::test]
+async fn new_pending_and_confirmed_addresses_get_the_same_answer() {
+    let env = env(|_| {}).await;
+    let first = env.subscribe(signup("a@example.org"), None).await;
+    assert_eq!(
+        (first.status, first.json()),
+        (
+            StatusCode::ACCEPTED,
+            serde_json::json!({ "status": "pending" })
+        )
+    );
+    // Pending: the same answer, and a second link (both work).
+    let pending = env.subscribe(signup("A@example.org"), None).await;
+    assert_eq!(
+        (pending.status, pending.body.clone()),
+        (first.status, first.body.clone())
     );
     assert_eq!(env.rows().await.len(), 1);
+    let mails = env.mails().await;
+    assert_eq!(mails.len(), 2);
+    let tokens: Vec<String> = mails.iter().map(|m| token_in(m)).collect();
+    assert_ne!(tokens[0], tokens[1]);
     assert_eq!(
-        env.mails().len(),
-        2,
-        "still pending: the link is sent again"
+        env.send(confirm_post(&tokens[1])).await.status,
+        StatusCode::OK
     );
+    // Confirmed: the same answer again, and a note by mail, at most once a day.
+    let confirmed = env.subscribe(signup("a@example.org"), None).await;
+    assert_eq!(
+        (confirmed.status, confirmed.body.clone()),
+        (first.status, first.body.clone())
+    );
+    let mails = env.mails().await;
+    assert_eq!(mails.len(), 3);
+    assert!(mails
+        .iter()
+        .any(|m| m.contains("already subscribed") && !m.contains("token=")));
+    let _ = env.subscribe(signup("a@example.org"), None).await;
+    assert_eq!(env.mails().await.len(), 3, "one note a day");
+    assert_eq!(env.rows().await.len(), 1);
     // Another newsletter is another signup.
     let mut other = signup("a@example.org");
     other["newsletter"] = "Morning Brief".into();
+    let env2 = self::env(|c| {
+        c.newsletters = vec![
+            "The Jerusalem Post Newsletter".into(),
+            "Morning Brief".into(),
+        ]
+    })
+    .await;
+    env2.subscribe(signup("a@example.org"), None).await;
     assert_eq!(
-        env.subscribe(other, None).await.status,
+        env2.subscribe(other, None).await.status,
         StatusCode::ACCEPTED
     );
-    assert_eq!(env.rows().await.len(), 2);
+    assert_eq!(env2.rows().await.len(), 2);
 }
 
 #[tokio::test]
@@ -209,25 +330,26 @@ async fn a_retried_request_gets_the_same_answer() {
     );
     assert_eq!(env.rows().await.len(), 1);
     assert_eq!(
-        env.mails().len(),
+        env.mails().await.len(),
         1,
         "a replayed answer sends no second mail"
     );
     // Without the key, the same address is a second signup.
     let no_key = env.subscribe(signup("r@example.org"), None).await;
-    assert_eq!(no_key.json()["status"], "already_subscribed");
+    assert_eq!(no_key.json()["status"], "pending");
+    assert_eq!(env.mails().await.len(), 2, "a new request: a new link");
 }
 
 #[tokio::test]
-async fn honeypot_submissions_are_answered_200_and_dropped() {
+async fn honeypot_submissions_get_the_usual_answer_and_are_dropped() {
     let env = env(|_| {}).await;
     let mut bot = signup("bot@example.org");
     bot["website"] = "http://spam.example".into();
     let reply = env.subscribe(bot, None).await;
-    assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(reply.json()["status"], "subscribed");
+    assert_eq!(reply.status, StatusCode::ACCEPTED);
+    assert_eq!(reply.json()["status"], "pending");
     assert!(env.rows().await.is_empty());
-    assert!(env.mails().is_empty());
+    assert!(env.mails().await.is_empty());
 }
 
 #[tokio::test]
@@ -261,6 +383,27 @@ async fn bad_requests_get_a_clear_message() {
         .subscribe(serde_json::json!({ "email": 42 }), None)
         .await;
     assert_eq!(wrong_type.status, StatusCode::BAD_REQUEST);
+
+    let mut unknown = signup("r@example.org");
+    unknown["newsletter"] = "You won! Claim at http://phish.example".into();
+    let reply = env.subscribe(unknown, None).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.json()["error"], "unknown_newsletter");
+    assert!(
+        env.mails().await.is_empty(),
+        "nothing is sent for an unknown newsletter"
+    );
+
+    let plain = env
+        .send(
+            HttpRequest::post("/api/subscribe")
+                .header("content-type", "text/plain;charset=UTF-8")
+                .body(Body::from(signup("plain@example.org").to_string()))
+                .expect("req"),
+        )
+        .await;
+    assert_eq!(plain.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(plain.json()["error"], "unsupported_media_type");
 
     let huge = format!("{{\"email\":\"{}\"}}", "a".repeat(BODY_LIMIT));
     let too_large = env
@@ -323,49 +466,213 @@ async fn the_default_limits_let_an_office_sign_up_ten_readers_a_minute() {
     }
 }
 
+fn preflight(origin: &str) -> HttpRequest<Body> {
+    HttpRequest::builder()
+        .method(Method::OPTIONS)
+        .uri("/api/subscribe")
+        .header("origin", origin)
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "content-type,idempotency-key",
+        )
+        .body(Body::empty())
+        .expect("req")
+}
+
 #[tokio::test]
-async fn cors_only_for_allowed_origins() {
+async fn any_origin_may_post_signups_by_default() {
     let env = env(|_| {}).await;
-    let preflight = |origin: &str| {
-        HttpRequest::builder()
-            .method(Method::OPTIONS)
-            .uri("/api/subscribe")
-            .header("origin", origin)
-            .header("access-control-request-method", "POST")
-            .header(
-                "access-control-request-headers",
-                "content-type,idempotency-key",
-            )
-            .body(Body::empty())
-            .expect("req")
-    };
-    let allowed = env.send(preflight("https://publisher.example")).await;
-    assert!(allowed.status.is_success());
-    assert_eq!(
-        allowed.headers["access-control-allow-origin"],
-        "https://publisher.example"
-    );
-    let allow_headers = allowed.headers["access-control-allow-headers"]
+    let any = env.send(preflight("https://any-blog.example")).await;
+    assert!(any.status.is_success());
+    assert_eq!(any.headers["access-control-allow-origin"], "*");
+    let allow_headers = any.headers["access-control-allow-headers"]
         .to_str()
         .expect("ascii")
         .to_ascii_lowercase();
     assert!(allow_headers.contains("idempotency-key") && allow_headers.contains("content-type"));
-    let other = env.send(preflight("https://elsewhere.example")).await;
-    assert!(other.headers.get("access-control-allow-origin").is_none());
     // Retry-After must be readable by the widget on another origin.
-    let mut post = HttpRequest::post("/api/subscribe")
+    let post = HttpRequest::post("/api/subscribe")
         .header("content-type", "application/json")
-        .header("origin", "https://publisher.example")
+        .header("origin", "https://any-blog.example")
         .body(Body::from(signup("c@example.org").to_string()))
         .expect("req");
-    post.extensions_mut()
-        .insert(ConnectInfo(SocketAddr::from(([203, 0, 113, 9], 1))));
     let reply = env.send(post).await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED);
     assert!(reply.headers["access-control-expose-headers"]
         .to_str()
         .expect("ascii")
         .to_ascii_lowercase()
         .contains("retry-after"));
+}
+
+#[tokio::test]
+async fn allow_origin_restricts_signups_to_a_list() {
+    let env = env(|c| c.allow_origins = vec!["https://publisher.example".into()]).await;
+    let allowed = env.send(preflight("https://publisher.example")).await;
+    assert_eq!(
+        allowed.headers["access-control-allow-origin"],
+        "https://publisher.example"
+    );
+    let other = env.send(preflight("https://elsewhere.example")).await;
+    assert!(other.headers.get("access-control-allow-origin").is_none());
+    // A plain form needs no preflight: the server itself refuses the other origin.
+    let form = |origin: &str| {
+        HttpRequest::post("/api/subscribe")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("origin", origin)
+            .body(Body::from(
+                "email=form%40example.org&newsletter=The+Jerusalem+Post+Newsletter",
+            ))
+            .expect("req")
+    };
+    let refused = env.send(form("https://elsewhere.example")).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(env.rows().await.is_empty());
+    assert_eq!(
+        env.send(form("https://publisher.example")).await.status,
+        StatusCode::ACCEPTED
+    );
+    assert_eq!(
+        env.send(form("http://127.0.0.1:8080")).await.status,
+        StatusCode::ACCEPTED,
+        "the server's own pages (the iframe card's form) always may"
+    );
+}
+
+#[tokio::test]
+async fn consent_required_is_enforced_by_the_server() {
+    let env = env(|c| c.consent_required = true).await;
+    let mut without = signup("c@example.org");
+    without["consent"] = false.into();
+    let reply = env.subscribe(without, None).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.json()["error"], "consent_required");
+    assert_eq!(reply.json()["message"], i18n::EN.consent_missing);
+    assert!(env.rows().await.is_empty() && env.mails().await.is_empty());
+    assert_eq!(
+        env.subscribe(signup("c@example.org"), None).await.status,
+        StatusCode::ACCEPTED
+    );
+}
+
+#[tokio::test]
+async fn rate_limits_key_on_the_reader_behind_a_trusted_proxy() {
+    let env = env(|c| {
+        c.rate_per_ip = 2;
+        c.trusted_proxies = vec!["10.0.0.0/8".parse().expect("cidr")];
+    })
+    .await;
+    let from = |peer: [u8; 4], xff: Option<&str>, email: &str| {
+        let mut request =
+            HttpRequest::post("/api/subscribe").header("content-type", "application/json");
+        if let Some(xff) = xff {
+            request = request.header("x-forwarded-for", xff);
+        }
+        let mut request = request
+            .body(Body::from(signup(email).to_string()))
+            .expect("req");
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from((peer, 443))));
+        request
+    };
+    let proxy = [10, 0, 0, 1];
+    for i in 0..2 {
+        let r = env
+            .send(from(
+                proxy,
+                Some("198.51.100.1"),
+                &format!("a{i}@example.org"),
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::ACCEPTED);
+    }
+    let third = env
+        .send(from(proxy, Some("1.2.3.4, 198.51.100.1"), "a3@example.org"))
+        .await;
+    assert_eq!(
+        third.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a spoofed hop changes nothing"
+    );
+    let other = env
+        .send(from(proxy, Some("198.51.100.2"), "b@example.org"))
+        .await;
+    assert_eq!(
+        other.status,
+        StatusCode::ACCEPTED,
+        "another reader behind the same proxy"
+    );
+    // From an untrusted peer, the header is ignored: the peer is the reader.
+    let direct = [203, 0, 113, 9];
+    for i in 0..2 {
+        let r = env
+            .send(from(
+                direct,
+                Some(&format!("192.0.2.{i}")),
+                &format!("d{i}@example.org"),
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::ACCEPTED);
+    }
+    let spoofer = env
+        .send(from(direct, Some("192.0.2.99"), "d9@example.org"))
+        .await;
+    assert_eq!(spoofer.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[test]
+fn a_data_directory_inside_a_served_folder_is_refused() {
+    let dir = std::env::temp_dir().join(format!("article-embed-check-{}", std::process::id()));
+    let site = dir.join("site");
+    std::fs::create_dir_all(&site).expect("site");
+    let mut config = Config::new("127.0.0.1:8080".parse().expect("addr"));
+    config.site = Some(site.clone());
+    config.dist = dir.join("dist");
+    config.articles = dir.join("articles");
+    config.data_dir = site.join("article-embed-data");
+    let refused = config.check().expect_err("refused");
+    assert!(refused.contains("--site"), "{refused}");
+    config.data_dir = dir.join("data");
+    config.db = Some(format!("sqlite://{}", site.join("x.db").display()));
+    assert!(config.check().is_err(), "an SQLite file in a served folder");
+    config.db = None;
+    config.mail_dir = Some(site.join("mail"));
+    assert!(config.check().is_err(), "a mail folder in a served folder");
+    config.mail_dir = None;
+    config.db = Some(format!(
+        "sqlite://{}",
+        site.join("missing/../x.db").display()
+    ));
+    assert!(
+        config.check().is_err(),
+        "a path it cannot resolve is refused, not waved through"
+    );
+    config.db = None;
+    config.site = Some(dir.join("no-such-site"));
+    assert!(config.check().is_err(), "a mistyped --site");
+    config.site = Some(site.clone());
+    assert_eq!(config.check(), Ok(()));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn the_database_sqlite_really_opens_is_checked_too() {
+    let dir = std::env::temp_dir().join(format!("article-embed-realdb-{}", std::process::id()));
+    let site = dir.join("site");
+    std::fs::create_dir_all(&site).expect("site");
+    let mut config = Config::new("127.0.0.1:8080".parse().expect("addr"));
+    config.site = Some(site.clone());
+    config.dist = dir.join("dist");
+    config.articles = dir.join("articles");
+    config.data_dir = dir.join("data");
+    // sqlx decodes %2F: this names site/x.db, which the check of the URL cannot see.
+    config.db = Some(format!("sqlite://{}/site%2Fx.db", dir.display()));
+    assert_eq!(config.check(), Ok(()), "the URL alone looks harmless");
+    let refused = App::new(&config).await.err().expect("refused");
+    assert!(refused.contains("--site"), "{refused}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test]
@@ -425,7 +732,7 @@ async fn the_fault_switch_fails_the_first_requests_only() {
 
 #[tokio::test]
 async fn export_writes_csv_with_every_column() {
-    let env = env(|_| {}).await;
+    let env = env(|c| c.newsletters = vec!["News, \"Daily\"".into()]).await;
     let mut tricky = signup("csv@example.org");
     tricky["newsletter"] = "News, \"Daily\"".into();
     env.subscribe(tricky, None).await;
@@ -453,35 +760,208 @@ fn iso_times() {
     assert_eq!(store::iso_time(951_782_400_000), "2000-02-29T00:00:00.000Z");
 }
 
+/// A folder of files to serve beside the private ones a working directory holds.
+fn folders(dir: &std::path::Path) {
+    let write = |rel: &str, text: &str| {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    };
+    write("site/index.html", "<!doctype html><title>publisher</title>");
+    write("site/.env", "SECRET=1");
+    write("site/.git/config", "[core]");
+    write("dist/article-embed.js", &"/* loader */".repeat(100));
+    write(
+        "dist/article-embed-0123456789abcdef.js",
+        &"/* glue */".repeat(100),
+    );
+    write("dist/.hidden.js", "secret");
+    write(
+        "articles/story.json",
+        r#"{"@type":"NewsArticle","headline":"H"}"#,
+    );
+    write("secret.txt", "private");
+    // A symlink inside the site to a dotfile folder, and one out of the site.
+    let _ = std::os::unix::fs::symlink(dir.join("site/.git"), dir.join("site/repo"));
+    let _ = std::os::unix::fs::symlink(dir.join("secret.txt"), dir.join("site/secret-link.txt"));
+}
+
 #[tokio::test]
-async fn static_files_and_cache_headers() {
+async fn only_the_site_the_assets_and_the_articles_are_served() {
     let env = env(|c| {
-        c.site = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        c.articles = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("articles");
-        c.dist = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("articles");
+        folders(&c.data_dir.with_file_name(""));
+        let root = c.data_dir.with_file_name("");
+        c.site = Some(root.join("site"));
+        c.dist = root.join("dist");
+        c.articles = root.join("articles");
     })
     .await;
-    let get = |path: &str| HttpRequest::get(path).body(Body::empty()).expect("req");
+    for path in [
+        "/",
+        "/index.html",
+        "/dist/article-embed.js",
+        "/articles/story.json",
+    ] {
+        assert_eq!(env.send(get(path)).await.status, StatusCode::OK, "{path}");
+    }
+    for path in [
+        "/.env",
+        "/.git/config",
+        "/%2egit/config",
+        "/dist/.hidden.js",
+        "/dist/../secret.txt",
+        "/dist/..%2fsecret.txt",
+        "/dist/%2e%2e/secret.txt",
+        "/dist/%2e%2e%2fsecret.txt",
+        "/articles/..%2f..%2fsecret.txt",
+        "/articles/%2e%2e%5csecret.txt",
+        "/secret.txt",
+        "/repo/config",
+        "/secret-link.txt",
+        "/data/article-embed.db",
+        "/../data/article-embed.db",
+    ] {
+        let reply = env.send(get(path)).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::NOT_FOUND,
+            "{path}: {}",
+            reply.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn headers_caching_and_compression() {
+    let env = env(|c| {
+        let root = c.data_dir.with_file_name("");
+        folders(&root);
+        c.dist = root.join("dist");
+        c.articles = root.join("articles");
+    })
+    .await;
+    // The built-in demo page, with a CSP.
     let index = env.send(get("/")).await;
     assert_eq!(index.status, StatusCode::OK);
     assert!(index.body.contains("<article-embed"));
-    let article = env.send(get("/articles/myanmar-diplomat.json")).await;
-    assert_eq!(article.status, StatusCode::OK);
-    assert_eq!(article.headers[header::CACHE_CONTROL], "no-cache");
-    let versioned = env
+    assert!(index.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .is_ok_and(|c| c.contains("'wasm-unsafe-eval'") && c.contains("frame-ancestors 'none'")));
+    assert_eq!(
+        index.headers[header::REFERRER_POLICY],
+        "strict-origin-when-cross-origin"
+    );
+    assert_eq!(env.send(get("/builder.html")).await.status, StatusCode::OK);
+    assert_eq!(env.send(get("/builder.js")).await.status, StatusCode::OK);
+    for path in [
+        "/",
+        "/nope",
+        "/dist/article-embed.js",
+        "/api/confirm?token=x",
+    ] {
+        assert_eq!(
+            env.send(get(path)).await.headers[header::X_CONTENT_TYPE_OPTIONS],
+            "nosniff",
+            "{path}"
+        );
+    }
+    // What the snippet loads from other origins.
+    for path in ["/dist/article-embed.js", "/articles/story.json"] {
+        let reply = env.send(get(path)).await;
+        assert_eq!(
+            reply.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+            "*",
+            "{path}"
+        );
+        assert_eq!(
+            reply.headers["cross-origin-resource-policy"], "cross-origin",
+            "{path}"
+        );
+    }
+    let loader = env.send(get("/dist/article-embed.js")).await;
+    assert_eq!(loader.headers[header::CACHE_CONTROL], "public, max-age=300");
+    assert_eq!(
+        loader.headers[header::CONTENT_TYPE],
+        "text/javascript; charset=utf-8"
+    );
+    let hashed = env
+        .send(get("/dist/article-embed-0123456789abcdef.js"))
+        .await;
+    assert_eq!(
+        hashed.headers[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+    let legacy = env
         .send(get(&format!(
-            "/dist/v{}/publisher-logo.svg",
+            "/dist/v{}/article-embed.js",
             env!("CARGO_PKG_VERSION")
         )))
         .await;
-    assert_eq!(versioned.status, StatusCode::OK);
-    assert!(versioned.headers[header::CACHE_CONTROL]
-        .to_str()
-        .is_ok_and(|c| c.contains("immutable")));
     assert_eq!(
-        env.send(get("/articles/nope.json")).await.status,
-        StatusCode::NOT_FOUND
+        legacy.status,
+        StatusCode::OK,
+        "old snippets' versioned path"
     );
+    // Compressed for those who accept it: gzip at once, brotli once it has been made in the
+    // background; revalidated by ETag.
+    let accepting = || {
+        HttpRequest::get("/dist/article-embed.js")
+            .header("accept-encoding", "gzip, deflate, br")
+            .body(Body::empty())
+            .expect("req")
+    };
+    let first = env.send(accepting()).await;
+    assert!(["br", "gzip"].contains(
+        &first.headers[header::CONTENT_ENCODING]
+            .to_str()
+            .expect("ascii")
+    ));
+    let mut br = first;
+    for _ in 0..200 {
+        if br.headers[header::CONTENT_ENCODING] == "br" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        br = env.send(accepting()).await;
+    }
+    assert_eq!(br.headers[header::CONTENT_ENCODING], "br");
+    assert!(br.body.len() < loader.body.len() / 4);
+    assert_eq!(br.headers[header::VARY], "Accept-Encoding");
+    let gz = env
+        .send(
+            HttpRequest::get("/dist/article-embed.js")
+                .header("accept-encoding", "gzip")
+                .body(Body::empty())
+                .expect("req"),
+        )
+        .await;
+    assert_eq!(gz.headers[header::CONTENT_ENCODING], "gzip");
+    let etag = loader.headers[header::ETAG].clone();
+    let revalidated = env
+        .send(
+            HttpRequest::get("/dist/article-embed.js")
+                .header("if-none-match", etag)
+                .body(Body::empty())
+                .expect("req"),
+        )
+        .await;
+    assert_eq!(revalidated.status, StatusCode::NOT_MODIFIED);
+    assert!(revalidated.body.is_empty());
+
+    // A file too large to keep in memory goes out as it is, labelled as it is.
+    let big = "x".repeat(5 << 20);
+    std::fs::write(env.config.articles.join("big.json"), &big).expect("big file");
+    let reply = env
+        .send(
+            HttpRequest::get("/articles/big.json")
+                .header("accept-encoding", "br, gzip")
+                .body(Body::empty())
+                .expect("req"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.headers.get(header::CONTENT_ENCODING).is_none());
+    assert_eq!(reply.body.len(), big.len());
 }
 
 async fn hosted() -> Env {
@@ -509,6 +989,11 @@ async fn oembed_answers_rich_json_for_hosted_articles() {
         let q = serde_urlencoded::to_string([("url", url), ("format", "json")]).expect("query");
         let reply = env.send(get(&q)).await;
         assert_eq!(reply.status, StatusCode::OK, "{url}");
+        assert_eq!(reply.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+        assert_eq!(
+            reply.headers["cross-origin-resource-policy"],
+            "cross-origin"
+        );
         let o = reply.json();
         // Required by oEmbed 1.0 for the rich type.
         assert_eq!(o["version"], "1.0");
@@ -590,9 +1075,16 @@ async fn the_embed_page_is_the_server_rendered_card_with_discovery_and_resizing(
         .body
         .contains("action=\"https://embed.example/api/subscribe\""));
     assert!(page.body.contains("/dist/article-embed-frame.js"));
-    assert_eq!(
-        page.headers[header::CONTENT_SECURITY_POLICY],
-        "frame-ancestors *"
+    let csp = page.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("ascii");
+    assert!(
+        csp.contains("frame-ancestors *"),
+        "framed by any site: {csp}"
+    );
+    assert!(
+        csp.contains("script-src 'self' https://embed.example 'wasm-unsafe-eval'"),
+        "{csp}"
     );
     let missing = env
         .send(
@@ -650,4 +1142,30 @@ async fn the_builder_api_gives_the_snippet_or_every_problem() {
         .expect("an iframe for a hosted article");
     assert!(iframe.starts_with("<iframe src=\"https://embed.example/embed/myanmar-diplomat\""));
     assert!(iframe.contains("article-embed-resizer.js") && !iframe.contains("style="));
+}
+
+#[tokio::test]
+async fn a_request_not_finished_in_a_minute_gets_408() {
+    use futures_util::StreamExt as _;
+    let env = env(|_| {}).await;
+    // Half a body, then nothing, ever.
+    let body = futures_util::stream::once(async {
+        Ok::<_, std::io::Error>(axum::body::Bytes::from_static(b"{\"email\": \"slow"))
+    })
+    .chain(futures_util::stream::pending());
+    let request = HttpRequest::post("/api/subscribe")
+        .header("content-type", "application/json")
+        .body(Body::from_stream(body))
+        .expect("req");
+    // The clock jumps ahead whenever everything waits, so the minute passes at once.
+    tokio::time::pause();
+    let started = tokio::time::Instant::now();
+    let reply = tokio::time::timeout(REQUEST_TIMEOUT * 2, env.send(request))
+        .await
+        .expect("the server gave up on the request, not the test");
+    assert_eq!(reply.status, StatusCode::REQUEST_TIMEOUT);
+    assert_eq!(started.elapsed().as_secs(), REQUEST_TIMEOUT.as_secs());
+    // Real time again for the database (its pool has timeouts of its own).
+    tokio::time::resume();
+    assert!(env.rows().await.is_empty());
 }

@@ -1,10 +1,11 @@
 // Shared by the end-to-end tests: Debian's Chromium driven by playwright-core, and the
 // repository served on 127.0.0.1 (tools/serve.mjs) with the built dist/ script.
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { chromium } from "playwright-core";
 import { startServer } from "../../tools/serve.mjs";
 
@@ -92,22 +93,34 @@ export function freePort() {
   });
 }
 
-/** Starts `article-embed serve` (SQLite file and mail drop in `dir`) and resolves once it answers. */
-export async function serve(dir, port, extra = [], bin = BIN) {
-  const child = spawn(
-    bin,
-    ["serve", "--addr", `127.0.0.1:${port}`, "--db", `sqlite://${join(dir, "signups.db")}`, "--mail-dir", join(dir, "mail"), ...extra],
-    { cwd: REPO, stdio: ["ignore", "ignore", "pipe"] },
-  );
+/**
+ * Starts `article-embed serve` with its data directory (SQLite file, mail) in `dir` (`null`:
+ * the default, ./article-embed-data in `cwd`) and resolves once it answers. Options: `bin`, `cwd` (the repository by default, whose
+ * dist/ and articles/ it then serves), `env` (added to this process's), `addr` (`127.0.0.1`).
+ * Returns `{ url, port, child, stop(), log(), exited }`.
+ */
+export async function serve(dir, port, extra = [], { bin = BIN, cwd = REPO, env = {}, host = "127.0.0.1" } = {}) {
+  const dataDir = dir === null ? [] : ["--data-dir", dir];
+  const child = spawn(bin, ["serve", "--addr", `${host}:${port}`, ...dataDir, ...extra], {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let log = "";
   child.stderr.on("data", (d) => (log += d));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) throw new Error(`serve exited: ${log}`);
+  const exited = new Promise((ok) => child.once("exit", (code, signal) => ok({ code, signal })));
+  const closed = new Promise((ok) => child.once("close", ok));
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) {
+      await closed; // all of stderr read
+      throw new Error(`serve exited: ${log}`);
+    }
     try {
-      await fetch(`${url}/articles/myanmar-diplomat.json`);
+      await fetch(`${url}/healthz-probe`);
       break;
-    } catch {
+    } catch (error) {
+      if (i > 150) throw new Error(`serve did not answer: ${error.message}\n${log}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -117,6 +130,34 @@ export async function serve(dir, port, extra = [], bin = BIN) {
       child.once("exit", ok);
       child.kill("SIGKILL");
     });
-  return { url, stop, log: () => log };
+  return { url, port, child, stop, log: () => log, exited };
 }
 
+/** The signups in a data directory, read back through `article-embed signups export`. */
+export async function rows(dir) {
+  const { stdout } = await promisify(execFile)(BIN, ["signups", "export", "--data-dir", dir]);
+  const [header, ...lines] = stdout.trim().split("\r\n");
+  const names = header.split(",");
+  return lines.map((line) => Object.fromEntries(line.split(",").map((v, i) => [names[i], v])));
+}
+
+/**
+ * The mails the server wrote to its data directory (no SMTP), oldest first. The server
+ * sends mail after answering: with `atLeast`, waits (up to 5 s) until there are that many.
+ */
+export async function mails(dir, atLeast = 0) {
+  const folder = join(dir, "mail");
+  const files = () => (existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith(".eml")) : []);
+  for (let i = 0; i < 100 && files().length < atLeast; i++) await new Promise((r) => setTimeout(r, 50));
+  return files()
+    .map((f) => join(folder, f))
+    .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs)
+    .map((f) => readFileSync(f, "utf8").replace(/=\r\n/g, "").replace(/=3D/g, "="));
+}
+
+/** The confirmation links in those mails (waiting for `atLeast` mails). */
+export async function confirmationLinks(dir, atLeast = 0) {
+  return (await mails(dir, atLeast))
+    .map((m) => m.match(/https?:\/\/\S+token=[0-9a-f]{32}/)?.[0])
+    .filter(Boolean);
+}

@@ -1,0 +1,482 @@
+//! `POST /api/subscribe`: the signup protocol of SPEC section 5, with the rules of 6.1. JSON
+//! from the widget or a urlencoded form from a page without script; anything else is
+//! refused (a cross-site `text/plain` post needs no CORS preflight, so it must not count).
+//! Every accepted address gets the same answer, 202 `pending`, whether it is new, pending
+//! or confirmed: the answer reveals nothing about the list.
+
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+
+use super::mail::Mail;
+use super::store::{now_ms, Added, NewSignup};
+use super::{client_ip, headers, pages, App, BODY_LIMIT};
+use crate::{email, i18n};
+
+/// A signup as sent, by the widget (JSON) or by a plain form (urlencoded). Everything is
+/// optional here so that a missing field gets a clear message, not a parse error.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Submission {
+    email: Option<String>,
+    newsletter: Option<String>,
+    consent: Option<Consent>,
+    article: Option<String>,
+    page: Option<String>,
+    locale: Option<String>,
+    /// The honeypot.
+    website: Option<String>,
+}
+
+/// `true` from JSON; "true"/"on"/"1" from a form checkbox.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Consent {
+    Bool(bool),
+    Text(String),
+}
+
+impl Consent {
+    fn given(&self) -> bool {
+        match self {
+            Consent::Bool(b) => *b,
+            Consent::Text(t) => matches!(
+                t.trim().to_ascii_lowercase().as_str(),
+                "true" | "on" | "1" | "yes"
+            ),
+        }
+    }
+}
+
+/// The origins whose pages may post signups (`--allow-origin`). CORS only stops a browser
+/// from reading the answer; a plain form post needs no preflight, so the list is also
+/// enforced here, on the `Origin` header browsers send with every POST.
+pub struct Origins {
+    list: Vec<String>,
+    own: String,
+}
+
+/// `HTTPS://News.Example/` → `https://news.example`.
+pub fn normalise_origin(origin: &str) -> String {
+    origin.trim().trim_end_matches('/').to_ascii_lowercase()
+}
+
+impl Origins {
+    pub fn new(list: &[String], public_url: &str) -> Origins {
+        let own = headers::origin_of(public_url).unwrap_or_default();
+        Origins {
+            list: list.iter().map(|o| normalise_origin(o)).collect(),
+            own,
+        }
+    }
+
+    fn admits(&self, headers: &HeaderMap) -> bool {
+        if self.list.is_empty() {
+            return true;
+        }
+        // Not from a browser page (curl, a server): CORS is no concern, limits still apply.
+        let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
+            return true;
+        };
+        let origin = normalise_origin(origin);
+        // The server's own pages: the iframe card's form, the demo.
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        let same_host = host.is_some_and(|h| {
+            origin
+                .split_once("://")
+                .is_some_and(|(_, rest)| rest.eq_ignore_ascii_case(h))
+        });
+        origin == self.own || same_host || self.list.contains(&origin)
+    }
+}
+
+/// An answer in SPEC section 5's terms, rendered as JSON or as a small page.
+pub(super) struct Answer {
+    pub status: StatusCode,
+    pub json: serde_json::Value,
+    pub retry_after: Option<u64>,
+}
+
+impl Answer {
+    fn new(status: StatusCode, json: serde_json::Value) -> Answer {
+        Answer {
+            status,
+            json,
+            retry_after: None,
+        }
+    }
+
+    fn pending() -> Answer {
+        Answer::new(
+            StatusCode::ACCEPTED,
+            serde_json::json!({ "status": "pending" }),
+        )
+    }
+
+    fn error(status: StatusCode, error: &str, message: &str) -> Answer {
+        Answer::new(
+            status,
+            serde_json::json!({ "error": error, "message": message }),
+        )
+    }
+
+    fn body(&self) -> String {
+        self.json.to_string()
+    }
+
+    fn into_json(self) -> Response {
+        let mut response = (
+            self.status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            self.body(),
+        )
+            .into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+
+    /// For a form posted without JavaScript: a page that says what happened and links back.
+    fn into_page(self, back: Option<&str>, words: &i18n::Words) -> Response {
+        let status = self.json.get("status").and_then(|s| s.as_str());
+        let message = match status {
+            Some("pending") => words.pending.to_owned(),
+            Some("subscribed") => words.subscribed.to_owned(),
+            Some("already_subscribed") => words.already_subscribed.to_owned(),
+            _ => self
+                .json
+                .get("message")
+                .and_then(|m| m.as_str())
+                .unwrap_or(words.server_error)
+                .to_owned(),
+        };
+        let retry_after = self.retry_after;
+        let mut response = (self.status, Html(pages::message(&message, back))).into_response();
+        headers::own_page(response.headers_mut(), headers::PLAIN_PAGE_CSP);
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum BodyKind {
+    Json,
+    Form,
+}
+
+/// `application/json` (or `…+json`) and `application/x-www-form-urlencoded`; nothing else.
+fn body_kind(headers: &HeaderMap) -> Option<BodyKind> {
+    let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let essence = value.split(';').next()?.trim().to_ascii_lowercase();
+    if essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+    {
+        Some(BodyKind::Json)
+    } else if essence == "application/x-www-form-urlencoded" {
+        Some(BodyKind::Form)
+    } else {
+        None
+    }
+}
+
+pub(super) async fn subscribe(State(app): State<Arc<App>>, request: Request) -> Response {
+    let headers = request.headers().clone();
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let client = peer.map(|peer| client_ip::limit_key(app.proxies.client(peer, &headers)));
+    let Some(kind) = body_kind(&headers) else {
+        return Answer::error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Send the signup as application/json or as an application/x-www-form-urlencoded form.",
+        )
+        .into_json();
+    };
+    let is_form = kind == BodyKind::Form;
+    if !app.origins.admits(&headers) {
+        return Answer::error(
+            StatusCode::FORBIDDEN,
+            "origin_not_allowed",
+            "Signups are not accepted from this site.",
+        )
+        .into_json();
+    }
+    let bytes = match axum::body::to_bytes(request.into_body(), BODY_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => {
+            return Answer::error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                &format!("The request body is larger than {BODY_LIMIT} bytes."),
+            )
+            .into_json()
+        }
+    };
+    let parsed: Result<Submission, String> = if is_form {
+        serde_urlencoded::from_bytes(&bytes).map_err(|e| format!("The form data is not valid: {e}"))
+    } else {
+        serde_json::from_slice(&bytes)
+            .map_err(|e| format!("The request body is not valid JSON: {e}"))
+    };
+    let submission = match parsed {
+        Ok(s) => s,
+        Err(message) => {
+            return Answer::error(StatusCode::BAD_REQUEST, "bad_request", &message).into_json()
+        }
+    };
+    let locale = submission
+        .locale
+        .as_deref()
+        .map(crate::text::clean)
+        .filter(|l| !l.is_empty() && l.len() <= 35)
+        .unwrap_or_else(|| "en".into());
+    let words = i18n::words(&locale);
+    let back = submission
+        .page
+        .as_deref()
+        .or_else(|| headers.get(header::REFERER).and_then(|r| r.to_str().ok()))
+        .and_then(|p| crate::url::resolve(p, None).ok());
+
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|k| k.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 200)
+        .map(str::to_owned);
+    let client = client.unwrap_or_else(|| "unknown".into());
+    let answer = match &key {
+        Some(key) => match app.store.recall(key).await {
+            Ok(Some((status, body))) => {
+                let json = serde_json::from_str(&body).unwrap_or(serde_json::Value::Null);
+                Answer::new(StatusCode::from_u16(status).unwrap_or(StatusCode::OK), json)
+            }
+            Ok(None) => {
+                let answer = handle(&app, submission, &locale, &client).await;
+                // Only accepted signups are remembered (they are rate-limited, so the table
+                // cannot be flooded); a retry after a refusal or a failure runs again.
+                if answer.status.is_success() {
+                    if let Err(e) = app
+                        .store
+                        .remember(key, answer.status.as_u16(), &answer.body(), now_ms())
+                        .await
+                    {
+                        eprintln!("article-embed: cannot remember an idempotency key: {e}");
+                    }
+                }
+                answer
+            }
+            Err(e) => storage_failed(e),
+        },
+        None => handle(&app, submission, &locale, &client).await,
+    };
+    if is_form {
+        answer.into_page(back.as_deref(), words)
+    } else {
+        answer.into_json()
+    }
+}
+
+fn storage_failed(e: sqlx::Error) -> Answer {
+    eprintln!("article-embed: storage error: {e}");
+    Answer::error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "unavailable",
+        "The signup could not be stored. Please try again.",
+    )
+}
+
+async fn handle(app: &App, s: Submission, locale: &str, client: &str) -> Answer {
+    let words = i18n::words(locale);
+    if app
+        .failures_left
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok()
+    {
+        return Answer::error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "fault",
+            "Injected failure (--fail-first).",
+        );
+    }
+    // Bots that fill the hidden field get the answer everyone gets, and nothing is kept.
+    if s.website.as_deref().is_some_and(|w| !w.trim().is_empty()) {
+        return Answer::pending();
+    }
+    let email = match email::validate(s.email.as_deref().unwrap_or("")) {
+        Ok(e) => normalise_email(e),
+        Err(email::EmailProblem::Missing) => {
+            return Answer::error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_email",
+                words.email_missing,
+            )
+        }
+        Err(email::EmailProblem::Invalid) => {
+            return Answer::error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_email",
+                words.email_invalid,
+            )
+        }
+    };
+    let asked = s
+        .newsletter
+        .as_deref()
+        .map(crate::text::clean)
+        .filter(|n| !n.is_empty());
+    let Some(asked) = asked else {
+        return Answer::error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_newsletter",
+            "newsletter: missing (required)",
+        );
+    };
+    let Some(newsletter) = app.newsletters.accept(&asked) else {
+        return Answer::error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_newsletter",
+            "This newsletter is not offered here.",
+        );
+    };
+    let consent = s.consent.as_ref().is_some_and(Consent::given);
+    if app.consent_required && !consent {
+        return Answer::error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "consent_required",
+            words.consent_missing,
+        );
+    }
+    let now = Instant::now();
+    let limited = app
+        .per_ip
+        .hit(client, now)
+        .and_then(|()| app.per_email.hit(&email, now));
+    if let Err(seconds) = limited {
+        let mut answer = Answer::error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            words.rate_limited,
+        );
+        answer.retry_after = Some(seconds);
+        return answer;
+    }
+    let url = |u: Option<String>| u.and_then(|u| crate::url::resolve(&u, None).ok());
+    let signup = NewSignup {
+        email,
+        newsletter,
+        consent,
+        consent_text: words.consent.to_owned(),
+        article: url(s.article),
+        page: url(s.page),
+        locale: locale.to_owned(),
+    };
+    // The answer is the same whatever the address's state, and mail goes out afterwards.
+    let mail = match app.store.add(&signup, now_ms()).await {
+        Ok(Added::New { token } | Added::Pending { token }) => Some(Mail::Confirmation {
+            link: format!("{}/api/confirm?token={token}", app.public_url),
+        }),
+        Ok(Added::Confirmed { notify: true }) => Some(Mail::AlreadySubscribed),
+        Ok(Added::Confirmed { notify: false }) => None,
+        Err(e) => return storage_failed(e),
+    };
+    if let Some(mail) = mail {
+        app.mailer.send_later(signup.email, signup.newsletter, mail);
+    }
+    Answer::pending()
+}
+
+/// Lower-cases the domain (case-insensitive by the DNS) and the local part (case-sensitive
+/// in theory, never in practice), so one reader is one row.
+fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_json_and_urlencoded_bodies() {
+        let kind = |t: &'static str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(t));
+            body_kind(&h)
+        };
+        assert!(matches!(kind("application/json"), Some(BodyKind::Json)));
+        assert!(matches!(
+            kind("Application/JSON; charset=utf-8"),
+            Some(BodyKind::Json)
+        ));
+        assert!(matches!(
+            kind("application/merge-patch+json"),
+            Some(BodyKind::Json)
+        ));
+        assert!(matches!(
+            kind("application/x-www-form-urlencoded;charset=UTF-8"),
+            Some(BodyKind::Form)
+        ));
+        for refused in [
+            "text/plain",
+            "text/plain;charset=UTF-8",
+            "multipart/form-data; boundary=x",
+            "application/jsonx",
+            "text/json",
+        ] {
+            assert!(kind(refused).is_none(), "{refused}");
+        }
+        assert!(body_kind(&HeaderMap::new()).is_none());
+    }
+
+    #[test]
+    fn a_restricted_list_admits_its_origins_and_the_servers_own() {
+        let o = Origins::new(
+            &["https://Publisher.example/".into()],
+            "https://embed.example/base/",
+        );
+        let with = |origin: Option<&'static str>, host: &'static str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::HOST, HeaderValue::from_static(host));
+            if let Some(origin) = origin {
+                h.insert(header::ORIGIN, HeaderValue::from_static(origin));
+            }
+            o.admits(&h)
+        };
+        assert!(with(Some("https://publisher.example"), "embed.example"));
+        assert!(
+            with(Some("https://embed.example"), "internal:8080"),
+            "own origin"
+        );
+        assert!(
+            with(Some("http://internal:8080"), "internal:8080"),
+            "same host"
+        );
+        assert!(!with(Some("https://elsewhere.example"), "embed.example"));
+        assert!(!with(Some("null"), "embed.example"));
+        assert!(with(None, "embed.example"), "not from a browser");
+        let open = Origins::new(&[], "https://embed.example");
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://anyone.example"),
+        );
+        assert!(open.admits(&h), "any origin by default");
+    }
+}
