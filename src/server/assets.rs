@@ -309,17 +309,7 @@ impl Assets {
             let mut r = Response::new(body);
             r.headers_mut()
                 .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-            match encoding {
-                Encoding::Identity => {}
-                Encoding::Brotli => {
-                    r.headers_mut()
-                        .insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
-                }
-                Encoding::Gzip => {
-                    r.headers_mut()
-                        .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-                }
-            }
+            label(r.headers_mut(), encoding);
             r
         };
         let h = response.headers_mut();
@@ -374,15 +364,7 @@ impl Assets {
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-        match encoding {
-            Encoding::Identity => {}
-            Encoding::Brotli => {
-                h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
-            }
-            Encoding::Gzip => {
-                h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-            }
-        }
+        label(h, encoding);
         if name == "builder.html" {
             headers::own_page(h, headers::BUILDER_CSP);
         } else if name.ends_with(".html") {
@@ -393,6 +375,16 @@ impl Assets {
 }
 
 /// `None` for GET and HEAD; else the 405 to send.
+/// `Content-Encoding` for what is sent.
+fn label(h: &mut HeaderMap, encoding: Encoding) {
+    let name = match encoding {
+        Encoding::Identity => return,
+        Encoding::Brotli => "br",
+        Encoding::Gzip => "gzip",
+    };
+    h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(name));
+}
+
 /// A large file, read as it is sent (a publisher's photo need not sit in memory).
 async fn stream(path: &Path) -> std::io::Result<Body> {
     use tokio::io::AsyncReadExt as _;
@@ -434,29 +426,19 @@ fn not_found() -> Response {
 
 /// `GET /dist/…`
 pub async fn dist(State(app): State<Arc<App>>, request: Request) -> Response {
-    let rest = request
-        .uri()
-        .path()
-        .strip_prefix("/dist/")
-        .unwrap_or("")
-        .to_owned();
-    let (parts, _) = request.into_parts();
-    app.assets
-        .serve(Kind::Dist, &rest, &parts.method, &parts.headers)
-        .await
+    folder(&app, Kind::Dist, "/dist/", request).await
 }
 
 /// `GET /articles/…`
 pub async fn articles(State(app): State<Arc<App>>, request: Request) -> Response {
-    let rest = request
-        .uri()
-        .path()
-        .strip_prefix("/articles/")
-        .unwrap_or("")
-        .to_owned();
+    folder(&app, Kind::Articles, "/articles/", request).await
+}
+
+async fn folder(app: &App, kind: Kind, prefix: &str, request: Request) -> Response {
     let (parts, _) = request.into_parts();
+    let rest = parts.uri.path().strip_prefix(prefix).unwrap_or("");
     app.assets
-        .serve(Kind::Articles, &rest, &parts.method, &parts.headers)
+        .serve(kind, rest, &parts.method, &parts.headers)
         .await
 }
 
