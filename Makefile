@@ -20,7 +20,7 @@ CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 
-RUST_SOURCES := Cargo.toml $(wildcard Cargo.lock) $(shell find src -type f)
+RUST_SOURCES := Cargo.toml $(wildcard Cargo.lock) build.rs $(shell find src -type f)
 # The server (src/server*, the binary) is native only: changing it does not rebuild the wasm.
 WASM_SOURCES := $(filter-out src/server% src/main.rs,$(RUST_SOURCES))
 WASM := target/$(WASM_TARGET)/release/article_embed.wasm

@@ -31,7 +31,7 @@ const EXCERPT_MAX_PARAGRAPHS: usize = 3;
 
 static NULL: Json = Json::Null;
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Hash)]
 pub struct Article {
     pub headline: String,
     /// `alternativeHeadline`, else `description`.
@@ -72,13 +72,13 @@ impl Article {
 }
 
 /// A person or organisation named in the byline or the contributors line.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Party {
     pub name: String,
     pub url: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Image {
     pub url: String,
     pub width: Option<u32>,
@@ -88,7 +88,7 @@ pub struct Image {
     pub credit: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Publisher {
     pub name: Option<String>,
     pub logo: Option<Image>,
@@ -96,11 +96,15 @@ pub struct Publisher {
 
 /// An ISO 8601 date or date-time as written in the data, with its calendar date as the
 /// publisher wrote it (the publisher's own time zone), so every reader sees the same day.
-#[derive(Debug, Clone, PartialEq)]
+/// A date given only as a month (`2021-03`) or a year (`2021`) has `day` (and `month`) 0,
+/// and is shown as precisely as it was given.
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Date {
     pub iso: String,
     pub year: i32,
+    /// 1 to 12; 0 when only the year is known.
     pub month: u8,
+    /// 1 to 31; 0 when only the month or the year is known.
     pub day: u8,
 }
 
@@ -129,15 +133,22 @@ pub enum ProblemKind {
     NotADate,
     NotAPositiveNumber,
     NotALanguageTag,
+    /// `{"@id": …}` naming no node of the document.
+    UnresolvedReference,
 }
 
 impl Problem {
-    /// Warnings are dropped values; the card still renders without them.
+    /// Warnings are dropped values; the card still renders without them. Only a document
+    /// without an article, or an article without a usable headline, cannot be shown: real
+    /// JSON-LD is full of half-filled fields, and one of them must not cost the whole card.
     pub fn is_warning(&self) -> bool {
-        matches!(
+        let fatal_kind = matches!(
             self.kind,
-            ProblemKind::NotHttpUrl | ProblemKind::RelativeUrlWithoutBase
-        )
+            ProblemKind::NoArticle | ProblemKind::NotAnArticle { .. }
+        );
+        let headline = self.path == "headline" || self.path.ends_with(".headline");
+        let document = self.path.is_empty() || self.path == "@graph";
+        !(fatal_kind || headline || document)
     }
 }
 
@@ -169,6 +180,9 @@ impl fmt::Display for Problem {
             ProblemKind::NotADate => write!(f, "not an ISO 8601 date like 2021-03-05T18:00:00Z"),
             ProblemKind::NotAPositiveNumber => write!(f, "not a positive whole number"),
             ProblemKind::NotALanguageTag => write!(f, "not a language tag like \"en\" or \"he-IL\""),
+            ProblemKind::UnresolvedReference => {
+                write!(f, "an @id that names no node of this document (dropped)")
+            }
         }
     }
 }
@@ -199,6 +213,21 @@ pub fn parse(doc: &Json, base: Option<&str>) -> Result<Parsed, Vec<Problem>> {
         }),
         _ => Err(problems),
     }
+}
+
+/// Like [`parse`], and `base` may also be root-relative (`/articles/story.json`, how a
+/// snippet often names its data): relative URLs then become root-relative ones, which the
+/// page showing the card resolves against its own origin.
+pub fn parse_with_base(doc: &Json, base: Option<&str>) -> Result<Parsed, Vec<Problem>> {
+    const STAND_IN: &str = "http://root-relative.invalid";
+    let Some(root_relative) = base.filter(|b| b.starts_with('/') && !b.starts_with("//")) else {
+        return parse(doc, base);
+    };
+    let mut parsed = parse(doc, Some(&format!("{STAND_IN}{root_relative}")))?;
+    parsed
+        .article
+        .map_urls(|u| u.strip_prefix(STAND_IN).unwrap_or(u).to_owned());
+    Ok(parsed)
 }
 
 struct Reader<'a> {
@@ -461,6 +490,21 @@ impl<'a> Reader<'a> {
         match self.deref(v) {
             Json::Null => None,
             Json::String(name) => short_name(name).map(|name| Party { name, url: None }),
+            obj @ Json::Object(entries) if entries.iter().all(|(k, _)| k.starts_with('@')) => {
+                // A bare reference (`{"@id": …}`) that deref could not follow.
+                let kind = if obj.get("@id").is_some() {
+                    ProblemKind::UnresolvedReference
+                } else {
+                    ProblemKind::Missing
+                };
+                let at = if kind == ProblemKind::Missing {
+                    child(path, "name")
+                } else {
+                    path.to_owned()
+                };
+                self.problem(at, kind);
+                None
+            }
             obj @ Json::Object(_) => {
                 let name_path = child(path, "name");
                 let name = match obj.get("name") {
@@ -639,8 +683,38 @@ fn excerpt(body: &str) -> Vec<String> {
     out
 }
 
-/// Reads `YYYY-MM-DD`, optionally followed by `THH:MM[:SS[.fff]]` and `Z` or `±HH:MM`.
+/// Reads `YYYY-MM-DD`, optionally followed by `THH:MM[:SS[.fff]]` and `Z` or `±HH:MM`; or
+/// a date as imprecise as `YYYY-MM` or `YYYY`.
 pub fn parse_date(s: &str) -> Option<Date> {
+    let b = s.as_bytes();
+    let number = |r: std::ops::Range<usize>| {
+        b.get(r)
+            .filter(|p| p.iter().all(u8::is_ascii_digit))
+            .map(|p| p.iter().fold(0i32, |n, d| n * 10 + i32::from(d - b'0')))
+    };
+    if b.len() == 4 || b.len() == 7 {
+        let year = number(0..4)?;
+        let month = if b.len() == 7 {
+            if b.get(4) != Some(&b'-') {
+                return None;
+            }
+            u8::try_from(number(5..7)?)
+                .ok()
+                .filter(|m| (1..=12).contains(m))?
+        } else {
+            0
+        };
+        return Some(Date {
+            iso: s.to_owned(),
+            year,
+            month,
+            day: 0,
+        });
+    }
+    parse_full_date(s)
+}
+
+fn parse_full_date(s: &str) -> Option<Date> {
     let b = s.as_bytes();
     let digits = |r: std::ops::Range<usize>| -> Option<u32> {
         let part = b.get(r)?;

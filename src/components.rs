@@ -36,9 +36,19 @@ pub fn Card(props: &CardProps) -> Html {
     let CardProps {
         article, options, ..
     } = props;
+    // The widget's own words may be in another language than the story (`lang="es"` on
+    // an English story): the card says the story's language, and each part holding the
+    // widget's words says theirs, so that screen readers pronounce both right.
     let lang = options.language(article).to_owned();
     let words = i18n::words(&lang);
-    let dir = if i18n::is_rtl(&lang) { "rtl" } else { "ltr" };
+    let content_lang = article.language.clone().unwrap_or_else(|| lang.clone());
+    let words_lang: Option<AttrValue> =
+        (content_lang != lang).then(|| AttrValue::from(lang.clone()));
+    let dir = if i18n::is_rtl(&content_lang) {
+        "rtl"
+    } else {
+        "ltr"
+    };
     let full = options.layout == Layout::Full;
 
     {
@@ -52,10 +62,10 @@ pub fn Card(props: &CardProps) -> Html {
         format!("theme-{}", options.theme.as_str()),
     );
     html! {
-        <article part="card" {class} lang={lang.clone()} {dir}>
+        <article part="card" {class} lang={content_lang} {dir}>
             <masthead::Masthead publisher={article.publisher.clone()} />
             if let Some(image) = &article.image {
-                <photo::Photo image={image.clone()} {words} />
+                <photo::Photo image={image.clone()} {words} words_lang={words_lang.clone()} />
             }
             <div class="content">
                 <headline::Headline
@@ -68,14 +78,19 @@ pub fn Card(props: &CardProps) -> Html {
                     published={article.published.clone()}
                     modified={article.modified.clone()}
                     lang={lang.clone()}
+                    words_lang={words_lang.clone()}
                     {words}
                 />
                 if full {
                     <excerpt::Excerpt paragraphs={article.excerpt.clone()} />
-                    <contributors::Contributors contributors={article.contributors.clone()} {words} />
+                    <contributors::Contributors
+                        contributors={article.contributors.clone()}
+                        {words}
+                        words_lang={words_lang.clone()}
+                    />
                 }
                 if let Some(url) = &article.url {
-                    <a part="link" class="more" href={url.clone()}>
+                    <a part="link" class="more" href={url.clone()} lang={words_lang.clone()}>
                         { words.read_full_story }
                         <span class="arrow" aria-hidden="true">{ if dir == "rtl" { "←" } else { "→" } }</span>
                     </a>
@@ -90,6 +105,7 @@ pub fn Card(props: &CardProps) -> Html {
                     article_url={article.url.clone()}
                     page={options.page.clone()}
                     lang={lang}
+                    words_lang={words_lang}
                     {words}
                     on_subscribe={props.on_subscribe.clone()}
                 />

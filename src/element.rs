@@ -47,7 +47,7 @@ impl ArticleData {
 pub fn parse_article(data: JsValue, base: Option<String>) -> Result<ArticleData, JsError> {
     let json = Json::deserialize(serde_wasm_bindgen::Deserializer::from(data))
         .map_err(|e| JsError::new(&format!("(document): {e}")))?;
-    match article::parse(&json, base.as_deref()) {
+    match article::parse_with_base(&json, base.as_deref()) {
         Ok(parsed) => Ok(ArticleData {
             article: Rc::new(parsed.article),
             warnings: parsed.warnings.iter().map(ToString::to_string).collect(),
@@ -57,6 +57,24 @@ pub fn parse_article(data: JsValue, base: Option<String>) -> Result<ArticleData,
             Err(JsError::new(&list.join("; ")))
         }
     }
+}
+
+/// The fingerprint of a card from these data and attributes (`options` as written on the
+/// element, camelCase): equal to the one a server-rendered card carries exactly when the
+/// server rendered the markup this widget would (see `src/fingerprint.rs`).
+#[wasm_bindgen]
+pub fn fingerprint(data: &ArticleData, options: JsValue) -> Result<String, JsError> {
+    Ok(crate::fingerprint::fingerprint(
+        &data.article,
+        &raw_options(options)?,
+    ))
+}
+
+fn raw_options(options: JsValue) -> Result<RawOptions, JsError> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(RawOptions::default());
+    }
+    serde_wasm_bindgen::from_value(options).map_err(|e| JsError::new(&format!("options: {e}")))
 }
 
 /// The card's stylesheet, for one constructable sheet shared by every card on the page.
@@ -123,13 +141,7 @@ impl Card {
         data: &ArticleData,
         options: JsValue,
     ) -> Result<(CardProps, Vec<String>), JsError> {
-        let raw: RawOptions = if options.is_undefined() || options.is_null() {
-            RawOptions::default()
-        } else {
-            serde_wasm_bindgen::from_value(options)
-                .map_err(|e| JsError::new(&format!("options: {e}")))?
-        };
-        let (options, ignored) = raw.resolve();
+        let (options, ignored) = raw_options(options)?.resolve();
         let props = CardProps {
             article: Rc::clone(&data.article),
             options: Rc::new(options),

@@ -19,9 +19,9 @@ pub fn validate(input: &str) -> Result<&str, EmailProblem> {
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..")
-        && local
-            .chars()
-            .all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+        && local.chars().all(|c| {
+            international(c) || c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c)
+        });
     let labels: Vec<&str> = domain.split('.').collect();
     let domain_ok = (3..=253).contains(&domain.len())
         && labels.len() >= 2
@@ -29,7 +29,8 @@ pub fn validate(input: &str) -> Result<&str, EmailProblem> {
             (1..=63).contains(&l.len())
                 && !l.starts_with('-')
                 && !l.ends_with('-')
-                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+                && l.chars()
+                    .all(|c| international(c) || c.is_ascii_alphanumeric() || c == '-')
         })
         && labels.last().is_some_and(|tld| {
             tld.chars().count() >= 2 && !tld.chars().all(|c| c.is_ascii_digit())
@@ -39,6 +40,18 @@ pub fn validate(input: &str) -> Result<&str, EmailProblem> {
     } else {
         Err(EmailProblem::Invalid)
     }
+}
+
+/// Outside ASCII, any character but spaces and controls: internationalised addresses
+/// (RFC 6531) and domains hold letters with combining marks (`शर्मा`), which are not
+/// "alphanumeric" but are as valid as any letter.
+fn international(c: char) -> bool {
+    !c.is_ascii()
+        && !c.is_whitespace()
+        && !c.is_control()
+        // Invisible formatting (zero-width space, direction marks and overrides, BOM): never
+        // typed on purpose. The joiners U+200C/U+200D stay: Indic scripts need them.
+        && !matches!(c, '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
 }
 
 #[cfg(test)]
@@ -54,6 +67,8 @@ mod tests {
             "o'brien@example.ie",
             "user@xn--bcher-kva.example",
             "דוד@example.co.il",
+            "शर्मा@example.in",
+            "user@मेल.भारत",
         ] {
             assert_eq!(validate(good), Ok(good.trim()), "{good}");
         }
@@ -77,6 +92,9 @@ mod tests {
             "reader@127.0.0.1",
             "<script>@example.org",
             "reader@exa mple.org",
+            "reader\u{a0}@example.org",
+            "read\u{200b}er@example.org",
+            "reader@exam\u{202e}ple.org",
         ] {
             assert_eq!(validate(bad), Err(EmailProblem::Invalid), "{bad}");
         }

@@ -48,6 +48,8 @@ pub struct Words {
     pub months: [&'static str; 12],
     /// `{month}`, `{day}`, `{year}`.
     pub date: &'static str,
+    /// A date known only to the month: `{month}`, `{year}`.
+    pub month_year: &'static str,
 }
 
 pub const EN: Words = Words {
@@ -86,6 +88,7 @@ pub const EN: Words = Words {
         "October", "November", "December",
     ],
     date: "{month} {day}, {year}",
+    month_year: "{month} {year}",
 };
 
 pub const ES: Words = Words {
@@ -134,6 +137,7 @@ pub const ES: Words = Words {
         "diciembre",
     ],
     date: "{day} de {month} de {year}",
+    month_year: "{month} de {year}",
 };
 
 pub const FR: Words = Words {
@@ -182,6 +186,7 @@ pub const FR: Words = Words {
         "décembre",
     ],
     date: "{day} {month} {year}",
+    month_year: "{month} {year}",
 };
 
 pub const DE: Words = Words {
@@ -230,6 +235,7 @@ pub const DE: Words = Words {
         "Dezember",
     ],
     date: "{day}. {month} {year}",
+    month_year: "{month} {year}",
 };
 
 pub const HE: Words = Words {
@@ -278,6 +284,7 @@ pub const HE: Words = Words {
         "דצמבר",
     ],
     date: "{day} ב{month} {year}",
+    month_year: "{month} {year}",
 };
 
 pub const AR: Words = Words {
@@ -326,6 +333,7 @@ pub const AR: Words = Words {
         "ديسمبر",
     ],
     date: "{day} {month} {year}",
+    month_year: "{month} {year}",
 };
 
 pub const MY: Words = Words {
@@ -374,6 +382,7 @@ pub const MY: Words = Words {
         "ဒီဇင်ဘာ",
     ],
     date: "{day} {month} {year}",
+    month_year: "{month} {year}",
 };
 
 /// Translations by primary language subtag.

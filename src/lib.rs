@@ -8,6 +8,7 @@ pub mod article;
 pub mod browser;
 pub mod components;
 pub mod email;
+pub mod fingerprint;
 pub mod i18n;
 pub mod json;
 pub mod options;

@@ -252,26 +252,21 @@ mod cli {
                 args.article.display()
             )
         })?;
-        // A root-relative src ("/articles/x.json") resolves against the page the snippet goes
-        // in: resolve against a stand-in origin, then take the origin off again.
-        const STAND_IN: &str = "http://snippet.invalid";
-        let base = args.src.as_deref().or(args.base.as_deref()).map(|b| {
-            if b.starts_with('/') && !b.starts_with("//") {
-                format!("{STAND_IN}{b}")
-            } else {
-                b.to_owned()
-            }
-        });
-        let parsed = article_embed::article::parse(&json, base.as_deref()).map_err(|problems| {
-            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            format!("{}: {}", args.article.display(), list.join("; "))
-        })?;
+        // A root-relative src ("/articles/x.json") resolves against the page the snippet
+        // goes in: its relative URLs stay root-relative.
+        let base = args.src.clone().or(args.base.clone());
+        let parsed = article_embed::article::parse_with_base(&json, base.as_deref()).map_err(
+            |problems| {
+                let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                format!("{}: {}", args.article.display(), list.join("; "))
+            },
+        )?;
         for warning in &parsed.warnings {
             eprintln!("{}: {warning}", args.article.display());
         }
-        let mut article = parsed.article;
-        article.map_urls(|u| u.strip_prefix(STAND_IN).unwrap_or(u).to_owned());
+        let article = parsed.article;
         let snippet = Snippet {
+            base,
             data: match args.src {
                 Some(src) => DataSource::Src(src),
                 None => DataSource::Inline(text.trim().to_owned()),

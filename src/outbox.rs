@@ -10,6 +10,12 @@ use crate::signup::SignupRequest;
 
 /// More than this many waiting signups in one browser is not a reader: the oldest go.
 pub const MAX_ENTRIES: usize = 20;
+/// A signup still unsent after a week is stale (the reader has moved on): it is dropped.
+pub const MAX_AGE_MS: f64 = 7.0 * 24.0 * 3600.0 * 1000.0;
+/// Waits between sends of a stored entry that keeps failing: 1 minute, doubling, at most
+/// 6 hours, so that a server in trouble is not hit on every page view.
+const FIRST_WAIT_MS: f64 = 60_000.0;
+const MAX_WAIT_MS: f64 = 6.0 * 3600.0 * 1000.0;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
@@ -17,6 +23,41 @@ pub struct Entry {
     pub request: SignupRequest,
     /// Milliseconds since the epoch.
     pub queued_at: f64,
+    /// Sends from the outbox that failed so far (absent in entries of older versions).
+    #[serde(default)]
+    pub attempts: u32,
+    /// Not to be sent again before this time (milliseconds since the epoch).
+    #[serde(default)]
+    pub next_at: f64,
+}
+
+impl Entry {
+    pub fn new(key: String, request: SignupRequest, now: f64) -> Entry {
+        Entry {
+            key,
+            request,
+            queued_at: now,
+            attempts: 0,
+            next_at: 0.0,
+        }
+    }
+
+    pub fn expired(&self, now: f64) -> bool {
+        now - self.queued_at > MAX_AGE_MS
+    }
+
+    pub fn due(&self, now: f64) -> bool {
+        now >= self.next_at
+    }
+
+    /// The entry after another failed send, or a 429: its next send waits longer.
+    pub fn failed(mut self, now: f64, retry_after_ms: Option<f64>) -> Entry {
+        self.attempts = self.attempts.saturating_add(1);
+        let exponent = i32::try_from(self.attempts.saturating_sub(1).min(20)).unwrap_or(20);
+        let wait = (FIRST_WAIT_MS * 2f64.powi(exponent)).min(MAX_WAIT_MS);
+        self.next_at = now + wait.max(retry_after_ms.unwrap_or(0.0));
+        self
+    }
 }
 
 /// The localStorage key of an endpoint's outbox.
@@ -37,11 +78,16 @@ pub fn add(entries: &mut Vec<Entry>, entry: Entry) {
 }
 
 /// What stays after a flush: everything not settled, including entries another card or tab
-/// added while this flush was sending.
-pub fn without(entries: Vec<Entry>, settled: &[String]) -> Vec<Entry> {
+/// added while this flush was sending; `delayed` replaces the entries of the same key (their
+/// failed sends counted).
+pub fn after_flush(entries: Vec<Entry>, settled: &[String], delayed: &[Entry]) -> Vec<Entry> {
     entries
         .into_iter()
         .filter(|e| !settled.contains(&e.key))
+        .map(|e| match delayed.iter().find(|d| d.key == e.key) {
+            Some(d) => d.clone(),
+            None => e,
+        })
         .collect()
 }
 
@@ -50,9 +96,9 @@ mod tests {
     use super::*;
 
     fn entry(key: &str, email: &str) -> Entry {
-        Entry {
-            key: key.into(),
-            request: SignupRequest {
+        Entry::new(
+            key.into(),
+            SignupRequest {
                 email: email.into(),
                 newsletter: "N".into(),
                 consent: true,
@@ -60,8 +106,42 @@ mod tests {
                 page: None,
                 locale: "en".into(),
             },
-            queued_at: 0.0,
-        }
+            0.0,
+        )
+    }
+
+    #[test]
+    fn entries_expire_after_a_week() {
+        let e = entry("a", "a@x.org");
+        assert!(!e.expired(MAX_AGE_MS - 1.0));
+        assert!(e.expired(MAX_AGE_MS + 1.0));
+    }
+
+    #[test]
+    fn failed_sends_back_off() {
+        let now = 1_000_000.0;
+        let once = entry("a", "a@x.org").failed(now, None);
+        assert_eq!(once.attempts, 1);
+        assert_eq!(once.next_at, now + 60_000.0);
+        assert!(!once.due(now + 59_000.0) && once.due(now + 60_000.0));
+        let twice = once.failed(now, None);
+        assert_eq!(twice.next_at, now + 120_000.0);
+        let many = (0..30).fold(entry("b", "b@x.org"), |e, _| e.failed(now, None));
+        assert_eq!(many.next_at, now + MAX_WAIT_MS, "capped");
+        let limited = entry("c", "c@x.org").failed(now, Some(300_000.0));
+        assert_eq!(
+            limited.next_at,
+            now + 300_000.0,
+            "never sooner than Retry-After"
+        );
+    }
+
+    #[test]
+    fn entries_of_older_versions_still_read() {
+        let old = r#"{"key":"k","request":{"email":"a@x.org","newsletter":"N","consent":true,"article":null,"page":null,"locale":"en"},"queued_at":5}"#;
+        let e: Entry = serde_json::from_str(old).expect("reads");
+        assert_eq!((e.attempts, e.next_at), (0, 0.0));
+        assert!(e.due(0.0));
     }
 
     #[test]
@@ -92,8 +172,11 @@ mod tests {
             entry("b", "b@x.org"),
             entry("new", "n@x.org"),
         ];
-        let left = without(entries, &["a".into(), "b".into()]);
+        let left = after_flush(entries, &["a".into(), "b".into()], &[]);
         assert_eq!(left, [entry("new", "n@x.org")]);
+        let delayed = entry("new", "n@x.org").failed(10.0, None);
+        let left = after_flush(left, &[], std::slice::from_ref(&delayed));
+        assert_eq!(left, [delayed], "a failed send is counted");
     }
 
     #[test]

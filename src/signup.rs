@@ -136,6 +136,8 @@ pub enum Phase {
         attempt: u32,
         delay_ms: u32,
     },
+    /// Being put in the outbox (the browser may refuse to keep it).
+    Keeping,
     /// Kept in the reader's browser, to be sent when back online or on the next visit.
     Queued,
     Done(Outcome),
@@ -157,6 +159,9 @@ pub enum Input {
     },
     /// The wait before a retry is over.
     RetryDue,
+    /// Whether the browser kept the submission in the outbox (storage may be blocked, as in
+    /// sandboxed frames and some private modes, or full).
+    Kept(bool),
 }
 
 /// What the machine asks the component to do.
@@ -186,7 +191,10 @@ impl Default for Machine {
 impl Machine {
     /// True while a submission is under way: another one must not start.
     pub fn busy(&self) -> bool {
-        matches!(self.phase, Phase::Sending { .. } | Phase::Retrying { .. })
+        matches!(
+            self.phase,
+            Phase::Sending { .. } | Phase::Retrying { .. } | Phase::Keeping
+        )
     }
 
     pub fn step(&mut self, input: Input, jitter: f64) -> Vec<Command> {
@@ -226,6 +234,15 @@ impl Machine {
             (Input::NoAnswer { offline }, Phase::Sending { .. }) => {
                 self.failed(attempt, offline, None, jitter)
             }
+            (Input::Kept(true), Phase::Keeping) => {
+                self.phase = Phase::Queued;
+                vec![Command::Report("queued")]
+            }
+            // Not kept: say so (the reader must not be told it is saved), and let them try.
+            (Input::Kept(false), Phase::Keeping) => {
+                self.phase = Phase::Done(Outcome::NetworkError);
+                vec![Command::Report("failed")]
+            }
             // Late or stray inputs (a timer after a reset, an answer after a timeout).
             _ => Vec::new(),
         }
@@ -239,8 +256,8 @@ impl Machine {
         jitter: f64,
     ) -> Vec<Command> {
         if offline || attempt >= MAX_ATTEMPTS {
-            self.phase = Phase::Queued;
-            return vec![Command::Queue, Command::Report("queued")];
+            self.phase = Phase::Keeping;
+            return vec![Command::Queue];
         }
         let delay_ms = backoff_ms(attempt, jitter, retry_after);
         self.phase = Phase::Retrying { attempt, delay_ms };
@@ -401,9 +418,25 @@ mod tests {
         assert_eq!(waits, [1_000, 2_000, 4_000]);
         assert_eq!(
             m.step(Input::NoAnswer { offline: false }, 1.0),
-            [Command::Queue, Command::Report("queued")]
+            [Command::Queue]
         );
+        assert_eq!(m.phase, Phase::Keeping);
+        assert!(m.busy(), "no second submission while it is being kept");
+        assert_eq!(m.step(Input::Kept(true), 1.0), [Command::Report("queued")]);
         assert_eq!(m.phase, Phase::Queued);
+    }
+
+    #[test]
+    fn a_submission_the_browser_will_not_keep_is_reported_as_failed() {
+        let mut m = Machine::default();
+        m.step(Input::Submit, 0.5);
+        assert_eq!(
+            m.step(Input::NoAnswer { offline: true }, 0.5),
+            [Command::Queue]
+        );
+        assert_eq!(m.step(Input::Kept(false), 0.5), [Command::Report("failed")]);
+        assert_eq!(m.phase, Phase::Done(Outcome::NetworkError));
+        assert!(!m.busy(), "the reader can try again");
     }
 
     #[test]
@@ -412,8 +445,9 @@ mod tests {
         m.step(Input::Submit, 0.5);
         assert_eq!(
             m.step(Input::NoAnswer { offline: true }, 0.5),
-            [Command::Queue, Command::Report("queued")]
+            [Command::Queue]
         );
+        assert_eq!(m.step(Input::Kept(true), 0.5), [Command::Report("queued")]);
     }
 
     #[test]

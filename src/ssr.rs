@@ -22,6 +22,9 @@ pub enum DataSource {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snippet {
     pub data: DataSource,
+    /// The URL the article was read against (absolute or root-relative), if any: the
+    /// browser reads it against the same one before it hydrates.
+    pub base: Option<String>,
     /// The attributes of `<article-embed>` (SPEC section 2), as given.
     pub options: RawOptions,
     /// Where the page loads the script from.
@@ -50,15 +53,26 @@ pub fn attr(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// JSON inside `<script>`: `</script>` and `<!--` must not appear in it.
+/// JSON inside `<script>`: no `<` at all (so neither `</script>` nor `<!--` can close or
+/// confuse the element), and no U+2028/U+2029. All three become JSON escapes, which are only
+/// valid in JSON strings — the only place valid JSON can hold them — so `JSON.parse` reads
+/// back exactly the text that was written.
 fn script_text(json: &str) -> String {
-    json.replace("</", "<\\/").replace("<!--", "<\\!--")
+    json.replace('<', "\\u003c")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
 }
 
 /// The `<article-embed>` element with the card rendered in a declarative shadow root, its
 /// styles inside, the data for hydration, and the script tag.
 pub async fn snippet(article: Article, snippet: &Snippet) -> String {
     let (options, _) = snippet.options.resolve();
+    let fingerprint = crate::fingerprint::fingerprint(&article, &snippet.options);
+    let base = snippet
+        .base
+        .as_deref()
+        .map(|b| format!(" data-base=\"{}\"", attr(b)))
+        .unwrap_or_default();
     let card = render_card(article, options).await;
     let mut attributes = String::new();
     if let DataSource::Src(src) = &snippet.data {
@@ -86,7 +100,7 @@ pub async fn snippet(article: Article, snippet: &Snippet) -> String {
         DataSource::Src(_) => String::new(),
     };
     format!(
-        "<article-embed{attributes}>\n  <template shadowrootmode=\"open\"><style>{css}</style><div class=\"mount\">{card}</div></template>{inline}\n</article-embed>\n<script type=\"module\" src=\"{script}\"></script>\n",
+        "<article-embed{attributes}>\n  <template shadowrootmode=\"open\"><style>{css}</style><div class=\"mount\" data-fingerprint=\"{fingerprint}\"{base}>{card}</div></template>{inline}\n</article-embed>\n<script type=\"module\" src=\"{script}\"></script>\n",
         css = crate::STYLESHEET,
         script = attr(&snippet.script),
     )
@@ -119,6 +133,7 @@ mod tests {
     fn inline(options: RawOptions) -> Snippet {
         Snippet {
             data: DataSource::Inline(FIXTURE.to_owned()),
+            base: Some("https://news.example/articles/myanmar-diplomat.json".into()),
             options,
             script: "https://cdn.example/article-embed.js".into(),
         }
@@ -195,6 +210,7 @@ mod tests {
     fn attributes_are_escaped_and_src_replaces_inline_data() {
         let html = render(&Snippet {
             data: DataSource::Src("https://news.example/a.json?x=1&y=\"2\"".into()),
+            base: None,
             options: RawOptions {
                 newsletter: Some("<Daily> \"News\"".into()),
                 layout: Some("compact".into()),
@@ -212,6 +228,7 @@ mod tests {
     #[test]
     fn inline_data_cannot_close_its_script() {
         let html = render(&Snippet {
+            base: None,
             data: DataSource::Inline(
                 r#"{"headline":"</script><script>alert(1)</script><!--"}"#.into(),
             ),
@@ -223,9 +240,11 @@ mod tests {
             .nth(1)
             .expect("inline data");
         let body = inline.split("</script>").next().expect("script body");
-        assert!(
-            body.contains("<\\/script><script>alert(1)<\\/script><\\!--"),
-            "{body}"
+        assert!(!body.contains('<'), "{body}");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(body).expect("still JSON")["headline"],
+            "</script><script>alert(1)</script><!--",
+            "read back exactly as written"
         );
     }
 }

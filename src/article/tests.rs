@@ -178,12 +178,25 @@ fn errors_name_the_field_path() {
         errors(r#""just a string""#),
         ["(document): expected a JSON-LD object, found text"]
     );
-    let all = errors(
+    // Everything but the headline is optional: bad fields are dropped, each named.
+    let lenient = ok(
         r#"{"@type":"NewsArticle","headline":"H","author":[{"@type":"Person"}, 7],
             "image":[{"@type":"ImageObject","width":-3,"url":"p.jpg"}],
             "datePublished":"yesterday","dateModified":"2021-02-30",
             "inLanguage":"not a tag!","contributor":true,"publisher":[1]}"#,
     );
+    assert_eq!(lenient.article.headline, "H");
+    assert!(lenient.article.authors.is_empty() && lenient.article.published.is_none());
+    assert_eq!(
+        lenient
+            .article
+            .image
+            .as_ref()
+            .map(|i| (i.url.as_str(), i.width)),
+        Some(("https://news.example/articles/p.jpg", None)),
+        "the photo stays without its bad width"
+    );
+    let all: Vec<String> = lenient.warnings.iter().map(ToString::to_string).collect();
     assert_eq!(
         all,
         [
@@ -346,6 +359,41 @@ fn language_value_objects_and_standfirst_fallbacks() {
 }
 
 #[test]
+fn what_real_sites_publish_is_shown_without_the_bad_fields() {
+    let parsed = ok(r##"{"@context":"https://schema.org","@graph":[
+        {"@type":"NewsArticle","headline":"Partial","datePublished":"2021-03",
+         "dateModified":"2021","author":{"@id":"https://news.example/#/schema/person/1"},
+         "image":{"@type":"ImageObject","url":"p.jpg","width":"auto","height":"100%"}}]}"##);
+    let a = &parsed.article;
+    assert_eq!(a.headline, "Partial");
+    let published = a.published.as_ref().map(|d| (d.year, d.month, d.day));
+    assert_eq!(
+        published,
+        Some((2021, 3, 0)),
+        "a month, as precise as given"
+    );
+    let modified = a.modified.as_ref().map(|d| (d.year, d.month, d.day));
+    assert_eq!(modified, Some((2021, 0, 0)));
+    assert!(
+        a.authors.is_empty(),
+        "an @id that resolves nowhere is dropped"
+    );
+    assert!(a
+        .image
+        .as_ref()
+        .is_some_and(|i| i.width.is_none() && i.height.is_none()));
+    let warnings: Vec<String> = parsed.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "@graph[0].author: an @id that names no node of this document (dropped)",
+            "@graph[0].image.width: not a positive whole number",
+            "@graph[0].image.height: not a positive whole number",
+        ]
+    );
+}
+
+#[test]
 fn dates() {
     for good in [
         "2021-03-05",
@@ -354,8 +402,13 @@ fn dates() {
         "2021-03-05T18:00:00.123+02:00",
         "2021-03-05T18:00:00-0500",
         "2024-02-29T00:00:00+05",
+        "2021-03",
+        "2021",
     ] {
         assert!(parse_date(good).is_some(), "{good}");
+    }
+    for partial in ["2021-00", "2021-13", "2021/03", "202", "21-03", "2021-3"] {
+        assert!(parse_date(partial).is_none(), "{partial}");
     }
     for bad in [
         "2021-3-5",

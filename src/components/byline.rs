@@ -11,6 +11,8 @@ pub struct BylineProps {
     pub published: Option<Date>,
     pub modified: Option<Date>,
     pub lang: AttrValue,
+    /// The widget's language, when not the story's.
+    pub words_lang: Option<AttrValue>,
     pub words: &'static Words,
 }
 
@@ -21,6 +23,7 @@ pub fn Byline(props: &BylineProps) -> Html {
         published,
         modified,
         lang,
+        words_lang,
         words,
     } = props;
     if authors.is_empty() && published.is_none() {
@@ -45,7 +48,7 @@ pub fn Byline(props: &BylineProps) -> Html {
         Some((m.year, m.month, m.day)) != published.as_ref().map(|p| (p.year, p.month, p.day))
     });
     html! {
-        <p part="byline" class="byline">
+        <p part="byline" class="byline" lang={words_lang.clone()}>
             if !authors.is_empty() {
                 <span class="authors">{ before }{ for people }{ after }</span>
             }
@@ -83,14 +86,20 @@ pub fn format_date(date: &Date, lang: &str) -> String {
     }
 
     let options = js_sys::Object::new();
-    for (key, value) in [("year", "numeric"), ("month", "long"), ("day", "numeric")] {
-        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    // As precise as the data: "2021", "March 2021", "March 6, 2021".
+    let parts: &[(&str, &str)] = match (date.month, date.day) {
+        (0, _) => &[("year", "numeric")],
+        (_, 0) => &[("year", "numeric"), ("month", "long")],
+        _ => &[("year", "numeric"), ("month", "long"), ("day", "numeric")],
+    };
+    for (key, value) in parts {
+        let _ = js_sys::Reflect::set(&options, &(*key).into(), &(*value).into());
     }
     // Local midnight of the publisher's calendar date: every reader sees the same day.
     let d = js_sys::Date::new_with_year_month_day(
         date.year as u32,
-        i32::from(date.month) - 1,
-        i32::from(date.day),
+        i32::from(date.month.max(1)) - 1,
+        i32::from(date.day.max(1)),
     );
     let d: &CheckedDate = d.unchecked_ref();
     d.locale_date(lang, &options)
@@ -103,9 +112,16 @@ pub fn format_date(date: &Date, lang: &str) -> String {
 #[cfg(not(target_arch = "wasm32"))]
 pub fn format_date(date: &Date, lang: &str) -> String {
     let words = crate::i18n::words(lang);
+    if date.month == 0 {
+        return date.year.to_string();
+    }
+    let pattern = if date.day == 0 {
+        words.month_year
+    } else {
+        words.date
+    };
     match words.months.get(usize::from(date.month).wrapping_sub(1)) {
-        Some(month) => words
-            .date
+        Some(month) => pattern
             .replace("{month}", month)
             .replace("{day}", &date.day.to_string())
             .replace("{year}", &date.year.to_string()),
@@ -114,5 +130,9 @@ pub fn format_date(date: &Date, lang: &str) -> String {
 }
 
 fn fallback_date(date: &Date) -> String {
-    format!("{:04}-{:02}-{:02}", date.year, date.month, date.day)
+    match (date.month, date.day) {
+        (0, _) => format!("{:04}", date.year),
+        (_, 0) => format!("{:04}-{:02}", date.year, date.month),
+        _ => format!("{:04}-{:02}-{:02}", date.year, date.month, date.day),
+    }
 }

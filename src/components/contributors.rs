@@ -9,6 +9,8 @@ use crate::i18n::{self, Words};
 pub struct ContributorsProps {
     pub contributors: Vec<Party>,
     pub words: &'static Words,
+    /// The widget's language, when not the story's.
+    pub words_lang: Option<AttrValue>,
 }
 
 #[component]
@@ -18,5 +20,7 @@ pub fn Contributors(props: &ContributorsProps) -> Html {
     }
     let names: Vec<&str> = props.contributors.iter().map(|p| p.name.as_str()).collect();
     let line = i18n::fill(props.words.contributed, &i18n::list(props.words, &names));
-    html! { <p part="contributors" class="contributors">{ line }</p> }
+    html! {
+        <p part="contributors" class="contributors" lang={props.words_lang.clone()}>{ line }</p>
+    }
 }

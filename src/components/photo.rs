@@ -11,11 +11,17 @@ use crate::i18n::Words;
 pub struct PhotoProps {
     pub image: Image,
     pub words: &'static Words,
+    /// The widget's language, when not the story's.
+    pub words_lang: Option<AttrValue>,
 }
 
 #[component]
 pub fn Photo(props: &PhotoProps) -> Html {
-    let PhotoProps { image, words } = props;
+    let PhotoProps {
+        image,
+        words,
+        words_lang,
+    } = props;
     let failed = use_state_eq(|| false);
     // A new photo gets a new chance to load.
     {
@@ -59,7 +65,7 @@ pub fn Photo(props: &PhotoProps) -> Html {
                         <span class="caption-text">{ caption }</span>{ " " }
                     }
                     if let Some(credit) = &image.credit {
-                        <span class="credit-label">{ words.photo_credit }{ " " }</span>
+                        <span class="credit-label" lang={words_lang.clone()}>{ words.photo_credit }{ " " }</span>
                         <span part="credit" class="credit">{ credit }</span>
                     }
                 </figcaption>

@@ -27,6 +27,8 @@ pub struct SignupProps {
     pub article_url: Option<String>,
     pub page: Option<String>,
     pub lang: AttrValue,
+    /// The widget's language, when not the story's.
+    pub words_lang: Option<AttrValue>,
     pub words: &'static Words,
     pub on_subscribe: Callback<&'static str>,
 }
@@ -77,13 +79,10 @@ impl Driver {
                     let mut entries = browser::outbox_load(&self.endpoint);
                     outbox::add(
                         &mut entries,
-                        Entry {
-                            key: self.key.clone(),
-                            request: self.request.clone(),
-                            queued_at: browser::now_ms(),
-                        },
+                        Entry::new(self.key.clone(), self.request.clone(), browser::now_ms()),
                     );
-                    browser::outbox_save(&self.endpoint, &entries);
+                    let kept = browser::outbox_save(&self.endpoint, &entries);
+                    self.feed(Input::Kept(kept));
                 }
                 Command::Report(status) => self.on_subscribe.emit(status),
             }
@@ -98,27 +97,56 @@ thread_local! {
 
 /// Sends what waits in the endpoint's outbox, each entry with its own idempotency key.
 /// Returns the outcomes of the entries that were settled (sent, or refused for good).
+/// Entries older than a week are dropped unsent; an entry whose send fails, or meets a
+/// 429, stays and waits longer before the next try.
 async fn flush(endpoint: AttrValue) -> Vec<Outcome> {
     let started = FLUSHING.with(|f| f.borrow_mut().insert(endpoint.to_string()));
     if !started {
         return Vec::new();
     }
     let mut settled = Vec::new();
+    let mut delayed = Vec::new();
     let mut outcomes = Vec::new();
     for entry in browser::outbox_load(&endpoint) {
-        if let Input::Answered { status, reply, .. } =
-            browser::post(&endpoint, &entry.key, &entry.request).await
-        {
-            let outcome = classify(status, reply.as_ref());
-            if !outcome.is_transient() {
-                settled.push(entry.key);
-                outcomes.push(outcome);
+        let now = browser::now_ms();
+        if entry.expired(now) {
+            settled.push(entry.key);
+            continue;
+        }
+        if !entry.due(now) {
+            continue;
+        }
+        match browser::post(&endpoint, &entry.key, &entry.request).await {
+            Input::Answered {
+                status,
+                reply,
+                retry_after,
+            } => {
+                let outcome = classify(status, reply.as_ref());
+                if outcome == Outcome::RateLimited {
+                    // Kept for later, and nothing more sent now: the server asked for calm.
+                    let wait = retry_after.map(|s| f64::from(s) * 1000.0);
+                    delayed.push(entry.failed(browser::now_ms(), wait));
+                    break;
+                } else if outcome.is_transient() {
+                    delayed.push(entry.failed(browser::now_ms(), None));
+                } else {
+                    settled.push(entry.key);
+                    outcomes.push(outcome);
+                }
             }
+            Input::NoAnswer { offline } => {
+                delayed.push(entry.failed(browser::now_ms(), None));
+                if offline {
+                    break;
+                }
+            }
+            _ => {}
         }
     }
-    if !settled.is_empty() {
+    if !settled.is_empty() || !delayed.is_empty() {
         // Read again: a submission queued while this one was sending must stay.
-        let left = outbox::without(browser::outbox_load(&endpoint), &settled);
+        let left = outbox::after_flush(browser::outbox_load(&endpoint), &settled, &delayed);
         browser::outbox_save(&endpoint, &left);
     }
     FLUSHING.with(|f| f.borrow_mut().remove(endpoint.as_str()));
@@ -286,12 +314,15 @@ pub fn Signup(props: &SignupProps) -> Html {
         })
     };
 
-    let busy = matches!(*phase, Phase::Sending { .. } | Phase::Retrying { .. });
+    let busy = matches!(
+        *phase,
+        Phase::Sending { .. } | Phase::Retrying { .. } | Phase::Keeping
+    );
     let (message, tone) = match (&*problem, &*phase) {
         (Some(Problem::Email(m)), _) => ((*m).to_owned(), "error"),
         (Some(Problem::Consent), _) => (words.consent_missing.to_owned(), "error"),
         (None, Phase::Sending { .. }) => (words.sending.to_owned(), ""),
-        (None, Phase::Retrying { .. }) => (words.retrying.to_owned(), ""),
+        (None, Phase::Retrying { .. } | Phase::Keeping) => (words.retrying.to_owned(), ""),
         (None, Phase::Queued) => (words.queued.to_owned(), "success"),
         (None, Phase::Done(outcome)) => (
             outcome_message(outcome, words),
@@ -324,6 +355,8 @@ pub fn Signup(props: &SignupProps) -> Html {
             action={props.endpoint.clone()}
             novalidate=true
             aria-labelledby={title_id.clone()}
+            lang={props.words_lang.clone()}
+            dir={props.words_lang.as_ref().map(|l| if i18n::is_rtl(l) { "rtl" } else { "ltr" })}
             {onsubmit}
         >
             <h3 id={title_id} class="signup-title">

@@ -124,8 +124,10 @@ pub(super) async fn page(
     };
     let title = article.headline.clone();
     let lang = article.language.clone().unwrap_or_else(|| "en".into());
+    let src = format!("{}/articles/{slug}.json", app.public_url);
     let snippet = Snippet {
-        data: DataSource::Src(format!("{}/articles/{slug}.json", app.public_url)),
+        base: Some(src.clone()),
+        data: DataSource::Src(src),
         options: options(&app, q),
         script: format!("{}/dist/article-embed.js", app.public_url),
     };
@@ -224,8 +226,10 @@ pub(super) async fn oembed(State(app): State<Arc<App>>, Query(q): Query<OembedQu
         .image
         .as_ref()
         .map(|i| (i.url.clone(), i.width, i.height));
+    let src = format!("{}/articles/{slug}.json", app.public_url);
     let snippet = Snippet {
-        data: DataSource::Src(format!("{}/articles/{slug}.json", app.public_url)),
+        base: Some(src.clone()),
+        data: DataSource::Src(src),
         options: RawOptions {
             theme: q.theme,
             layout: q.layout,
@@ -286,7 +290,7 @@ pub(super) async fn snippet(
                 .into_response(),
         };
     let src = r.src.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let parsed = match article::parse(&json, src) {
+    let parsed = match article::parse_with_base(&json, src) {
         Ok(p) => p,
         Err(problems) => {
             let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
@@ -303,6 +307,7 @@ pub(super) async fn snippet(
         None => DataSource::Inline(r.json.trim().to_owned()),
     };
     let snippet = Snippet {
+        base: src.map(str::to_owned),
         data,
         options: r.options.clone(),
         script: format!("{}/dist/article-embed.js", app.public_url),

@@ -64,7 +64,13 @@ test("languages", async (t) => {
 
   await t.test("Spanish from the lang attribute, over the article's English", async () => {
     const es = await card("es");
-    assert.equal(es.lang, "es");
+    assert.equal(es.lang, "en", "the card says the story's language");
+    const wordsLang = await page.evaluate(() => {
+      const root = document.querySelector("#es").shadowRoot;
+      const lang = (part) => root.querySelector(`[part~=${part}]`).closest("[lang]").getAttribute("lang");
+      return { signup: lang("signup"), link: lang("link"), byline: lang("byline"), headline: lang("headline") };
+    });
+    assert.deepEqual(wordsLang, { signup: "es", link: "es", byline: "es", headline: "en" }, "each part holding the widget's words says theirs");
     const p = await parts(page, "#es");
     assert.match(p.link, /^Leer la noticia completa/);
     assert.equal(p.date, "6 de marzo de 2021");

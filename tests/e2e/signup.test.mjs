@@ -15,7 +15,8 @@ test("newsletter signup, end to end", async (t) => {
 
   /** The plain page with the form posting to the given test mode. */
   async function form(mode, attributes = {}) {
-    const { page, errors } = await openPage(context, `${server.url}${PAGE}`);
+    // The host page's query and fragment (subscriber ids, addresses) must not be sent.
+    const { page, errors } = await openPage(context, `${server.url}${PAGE}?subscriber=42&email=a%40b.example#top`);
     await waitForState(page, "#card", "ready");
     await page.evaluate(
       ([endpoint, attrs]) => {

@@ -28,10 +28,19 @@ const OPTIONS = {
   lang: "lang",
 };
 
+/** property → attribute, for the properties the element defines. */
+const PROPERTY_ATTRIBUTES = [["src", "src"], ...Object.entries(OPTIONS).filter(([, p]) => p !== "lang")].map(
+  ([attribute, property]) => [attribute, property],
+);
+const PROPERTIES = PROPERTY_ATTRIBUTES.map(([, property]) => property);
+
 function describe(el) {
   const src = el.getAttribute("src");
   return src ? `<${TAG} src="${src}">` : `<${TAG}>`;
 }
+
+/** How long a `src` may take to answer before the card gives up with an error. */
+export const FETCH_TIMEOUT_MS = 15_000;
 
 export class ArticleEmbedElement extends HTMLElement {
   static observedAttributes = ["src", ...Object.keys(OPTIONS)];
@@ -52,6 +61,15 @@ export class ArticleEmbedElement extends HTMLElement {
   #waiting = null; // stops waiting for a server-rendered card to be needed
 
   connectedCallback() {
+    // A framework may have set properties before the element was defined: they sit on
+    // the instance and hide the accessors. Move them through the accessors.
+    for (const property of PROPERTIES) {
+      if (Object.hasOwn(this, property)) {
+        const value = this[property];
+        delete this[property];
+        this[property] = value;
+      }
+    }
     if (!this.#mount) this.#setUp();
     // A card moved within the page keeps what it shows.
     if (this.#active) return;
@@ -110,8 +128,11 @@ export class ArticleEmbedElement extends HTMLElement {
       this.#load++; // what is still loading is dropped
       this.#observer?.disconnect();
       this.#observer = null;
-      this.#card?.destroy();
-      this.#card?.free();
+      // A server-rendered card never taken over stays as it is (and waits again when put
+      // back); a card the widget drew is removed, and the fallback shows again.
+      if (!this.#card) return;
+      this.#card.destroy();
+      this.#card.free();
       this.#card = null;
       if (!this.#fallback.isConnected) this.shadowRoot.append(this.#fallback);
     });
@@ -155,11 +176,22 @@ export class ArticleEmbedElement extends HTMLElement {
       if (load !== this.#load || data === undefined) return;
       this.#wasm = wasm;
       adoptSheet(this.shadowRoot, wasm.sheet);
-      const article = wasm.parseArticle(data.json, data.base);
+      // A server-rendered card is hydrated only from the very article and attributes the
+      // server rendered; read the data as the server did (against its base) to check.
+      const matching = this.#hydrate ? this.#serverMatch(wasm, data.json) : null;
+      const article = matching ?? wasm.parseArticle(data.json, data.base);
       for (const warning of article.warnings) console.warn(`${describe(this)}: ${warning}`);
       this.#article?.free();
       this.#article = article;
       this.#articleLoad = load;
+      if (this.#hydrate && !matching) {
+        // The markup differs from what this widget would render: render afresh, keeping
+        // what the reader typed. (Hydrating it would trip Yew's checks and abort the wasm
+        // instance every card on the page shares.)
+        this.#hydrate = false;
+        this.#typed = this.#typedSoFar();
+        this.#mount.replaceChildren();
+      }
       this.#render();
     } catch (error) {
       if (load === this.#load) this.#fail(error);
@@ -171,17 +203,30 @@ export class ArticleEmbedElement extends HTMLElement {
     const src = this.getAttribute("src");
     if (src) {
       const url = new URL(src, document.baseURI);
+      // A src that never answers must not leave the card loading for good.
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), FETCH_TIMEOUT_MS);
+      const failed = (error) =>
+        abort.signal.aborted
+          ? new Error(`could not load ${url.href}: no answer within ${FETCH_TIMEOUT_MS / 1000} s`)
+          : error;
       let response;
       try {
-        response = await fetch(url, { headers: { Accept: "application/ld+json, application/json" } });
+        response = await fetch(url, { headers: { Accept: "application/ld+json, application/json" }, signal: abort.signal });
       } catch (error) {
-        throw new Error(`could not load ${url.href}: ${error.message}`);
+        clearTimeout(timer);
+        throw failed(new Error(`could not load ${url.href}: ${error.message}`));
       }
-      if (!response.ok) throw new Error(`could not load ${url.href}: HTTP ${response.status}`);
+      if (!response.ok) {
+        clearTimeout(timer);
+        throw new Error(`could not load ${url.href}: HTTP ${response.status}`);
+      }
       try {
         return { json: await response.json(), base: response.url || url.href };
       } catch (error) {
-        throw new Error(`${url.href} is not valid JSON: ${error.message}`);
+        throw failed(new Error(`${url.href} is not valid JSON: ${error.message}`));
+      } finally {
+        clearTimeout(timer);
       }
     }
     const script = this.querySelector(':scope > script[type="application/ld+json"]');
@@ -217,13 +262,44 @@ export class ArticleEmbedElement extends HTMLElement {
     }
   }
 
-  #options() {
+  /**
+   * The article read as the server read it, when the card's fingerprint says the server's
+   * markup is what this widget renders from it; else `null`.
+   */
+  #serverMatch(wasm, json) {
+    const expected = this.#mount.dataset.fingerprint;
+    if (!expected || this.#mount.firstElementChild?.localName !== "article") return null;
+    let article;
+    try {
+      article = wasm.parseArticle(json, this.#mount.dataset.base ?? null);
+      if (wasm.fingerprint(article, this.#attributes()) === expected) return article;
+    } catch {
+      // Data the server could read and this widget cannot: not the same data.
+    }
+    article?.free();
+    return null;
+  }
+
+  /** The options as the attributes say them (what the server saw). */
+  #attributes() {
     const options = {};
     for (const [attribute, option] of Object.entries(OPTIONS)) {
       const value = this.getAttribute(attribute);
       if (value !== null) options[option] = value;
     }
-    return cardOptions(this, options);
+    return options;
+  }
+
+  #options() {
+    return cardOptions(this, this.#attributes());
+  }
+
+  /** What the reader typed into a server-rendered form before the script ran. */
+  #typedSoFar() {
+    return {
+      typed: this.#mount.querySelector("[part~=email]")?.value,
+      ticked: this.#mount.querySelector("[part~=consent]")?.checked,
+    };
   }
 
   #render() {
@@ -233,11 +309,10 @@ export class ArticleEmbedElement extends HTMLElement {
       let ignored;
       if (this.#hydrate) {
         // Whatever the reader typed before the script arrived must survive hydration.
-        const typed = this.#mount.querySelector("[part~=email]")?.value;
-        const ticked = this.#mount.querySelector("[part~=consent]")?.checked;
-        ignored = this.#card.hydrate(this.#article, this.#options());
+        const typed = this.#typedSoFar();
         this.#hydrate = false;
-        this.#typed = { typed, ticked };
+        ignored = this.#card.hydrate(this.#article, this.#options());
+        this.#typed = typed;
       } else {
         ignored = this.#card.render(this.#article, this.#options());
       }
@@ -287,6 +362,23 @@ export class ArticleEmbedElement extends HTMLElement {
     if (!error?.logged) console.error(`${describe(this)}: ${message}`);
     emit(this, "error", { message });
   }
+}
+
+// Properties mirror the attributes (`card.src = …`, `card.signupEndpoint = …`), for
+// frameworks that set properties rather than attributes. `lang` is HTMLElement's own
+// property, which already reflects the attribute.
+for (const [attribute, property] of PROPERTY_ATTRIBUTES) {
+  Object.defineProperty(ArticleEmbedElement.prototype, property, {
+    get() {
+      return this.getAttribute(attribute);
+    },
+    set(value) {
+      if (value === null || value === undefined) this.removeAttribute(attribute);
+      else this.setAttribute(attribute, String(value));
+    },
+    configurable: true,
+    enumerable: true,
+  });
 }
 
 /** Registers <article-embed>; safe to call any number of times, from any copy of the script. */
