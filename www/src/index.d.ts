@@ -62,7 +62,7 @@ export interface NewsArticle {
   url?: string;
   author?: OneOrMany<Party | string | NodeReference>;
   contributor?: OneOrMany<Party | string | NodeReference>;
-  /** ISO 8601 date or date-time. */
+  /** ISO 8601 date or date-time; a month (2021-03) or a year (2021) is shown as such. */
   datePublished?: string;
   dateModified?: string;
   dateline?: Text;
@@ -125,8 +125,27 @@ export interface ArticleEmbedEventMap {
   "article-embed:subscribe": CustomEvent<{ status: SubscribeStatus }>;
 }
 
-/** The `<article-embed>` element. */
+/**
+ * The `<article-embed>` element. Each property mirrors its attribute (setting `null`
+ * removes it), so frameworks that set properties (Lit's `.src=`, React 19) work as well as
+ * those that set attributes; properties set before the element is defined are taken over
+ * when it is. `lang` is HTMLElement's own property, which reflects the `lang` attribute.
+ */
 export interface ArticleEmbedElement extends HTMLElement {
+  /** `src`: URL of the article's JSON-LD. */
+  src: string | null;
+  /** `signup-endpoint`. */
+  signupEndpoint: string | null;
+  /** `newsletter`. */
+  newsletter: string | null;
+  /** `privacy-url`. */
+  privacyUrl: string | null;
+  /** `consent`: "required" or "optional". */
+  consent: "required" | "optional" | (string & {}) | null;
+  /** `theme`: "light", "dark" or "auto". */
+  theme: "light" | "dark" | "auto" | (string & {}) | null;
+  /** `layout`: "full" or "compact". */
+  layout: "full" | "compact" | (string & {}) | null;
   addEventListener<K extends keyof ArticleEmbedEventMap>(
     type: K,
     listener: (this: ArticleEmbedElement, event: ArticleEmbedEventMap[K]) => unknown,

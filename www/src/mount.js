@@ -13,12 +13,16 @@ function read({ parseArticle }, article, baseUrl) {
       throw new Error(`article-embed: the article is not valid JSON: ${error.message}`);
     }
   }
+  let data;
   try {
-    return parseArticle(json, baseUrl ?? document.baseURI);
+    data = parseArticle(json, baseUrl ?? document.baseURI);
   } catch (error) {
     // The message lists every problem with its field path.
     throw new Error(`article-embed: ${error.message}`);
   }
+  // Fields that were dropped (a bad date, a javascript: link), each with its path.
+  for (const warning of data.warnings) console.warn(`article-embed: ${warning}`);
+  return data;
 }
 
 function checkOptions(options) {

@@ -1,7 +1,10 @@
-// Must NOT compile: a misspelt option name and a value that is not a theme.
+// Must NOT compile: a misspelt option name, a value that is not a theme, a number for a
+// property that takes text.
 import { mount } from "article-embed";
 
 export async function wrong(element: Element): Promise<void> {
   await mount(element, { headline: "H" }, { signupEndpont: "/api/subscribe" });
   await mount(element, { headline: "H" }, { theme: "purple" });
+  const tag = document.createElement("article-embed");
+  tag.layout = 5;
 }

@@ -11,6 +11,8 @@ const tag = document.querySelector("article-embed");
 tag?.addEventListener("article-embed:ready", (event) => {
   document.body.dataset.tagReady = event.detail.url ?? "";
 });
+// Properties mirror the attributes, typed (a framework setting properties).
+if (tag && tag.layout === null) tag.layout = "full";
 
 async function start(): Promise<void> {
   const story: NewsArticle = await (await fetch("/story.json")).json();
