@@ -234,16 +234,57 @@ proptest! {
             Err(problems) => prop_assert!(problems.iter().all(|p| !p.to_string().is_empty())),
         }
     }
+}
 
-    #[test]
-    fn arbitrary_json_ld_never_panics_and_keeps_only_http_urls(doc in json(), base in proptest::option::of(text())) {
-        if let Ok(parsed) = article::parse(&doc, base.as_deref()) {
-            for url in urls(&parsed.article) {
-                prop_assert!(url.starts_with("http://") || url.starts_with("https://"), "{url}");
+/// Arbitrary trees and article-shaped objects, with any base: nothing panics, a refusal is
+/// always for a reason that stops the card, and what parses keeps only http(s) URLs and
+/// renders inert. Both outcomes are counted, so that neither branch can go untested.
+#[test]
+fn arbitrary_json_ld_never_panics_and_keeps_only_http_urls() {
+    use proptest::test_runner::{Config, TestRunner};
+    use std::cell::Cell;
+
+    let parsed_count = Cell::new(0u32);
+    let refused_count = Cell::new(0u32);
+    let mut runner = TestRunner::new(Config {
+        cases: 400,
+        ..Config::default()
+    });
+    let strategy = (
+        prop_oneof![json(), article_like()],
+        proptest::option::of(text()),
+    );
+    runner
+        .run(&strategy, |(doc, base)| {
+            match article::parse(&doc, base.as_deref()) {
+                Ok(parsed) => {
+                    parsed_count.set(parsed_count.get() + 1);
+                    for url in urls(&parsed.article) {
+                        prop_assert!(
+                            url.starts_with("http://") || url.starts_with("https://"),
+                            "{url}"
+                        );
+                    }
+                    prop_assert!(parsed.warnings.iter().all(article::Problem::is_warning));
+                    assert_inert(&render(parsed.article));
+                }
+                Err(problems) => {
+                    refused_count.set(refused_count.get() + 1);
+                    prop_assert!(
+                        problems.iter().any(|p| !p.is_warning()),
+                        "refused without a fatal problem: {problems:?}"
+                    );
+                }
             }
-            assert_inert(&render(parsed.article));
-        }
-    }
+            Ok(())
+        })
+        .expect("every generated document holds");
+    assert!(
+        parsed_count.get() >= 40 && refused_count.get() >= 40,
+        "both outcomes must be exercised: {} parsed, {} refused",
+        parsed_count.get(),
+        refused_count.get()
+    );
 }
 
 #[test]
@@ -263,19 +304,32 @@ fn every_vector_in_every_field_stays_inert() {
         let doc: Json = serde_json::from_value(doc).expect("json");
         let parsed = article::parse(&doc, Some("https://news.example/a.json"))
             .unwrap_or_else(|p| panic!("{vector}: {p:?}"));
+        assert_eq!(parsed.article.headline, parsed_headline(vector));
         for url in urls(&parsed.article) {
             assert!(url.starts_with("https://news.example/"), "{vector} → {url}");
         }
         let html = render(parsed.article);
         assert_inert(&html);
-        // The text is there, as text.
-        let escaped = vector
+        // The text is there, as text: the headline as the card shows it (whitespace
+        // collapsed, controls dropped), escaped as HTML text is.
+        let shown = parsed_headline(vector);
+        let escaped = shown
             .replace('&', "&amp;")
             .replace('<', "&lt;")
             .replace('>', "&gt;");
         assert!(
-            html.contains(&format!("H {}", escaped.trim())) || html.contains("H "),
-            "{vector}"
+            html.contains(&format!(">{escaped}<")),
+            "{vector}: {escaped} not in {html}"
         );
     }
+}
+
+/// "H " and the vector, as the card keeps text: whitespace runs become one space, control
+/// characters go.
+fn parsed_headline(vector: &str) -> String {
+    format!("H {vector}")
+        .split_whitespace()
+        .map(|w| w.chars().filter(|c| !c.is_control()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -82,6 +82,8 @@ export async function startServer({ port = 8080, host = "127.0.0.1", root = REPO
         return send(res, 500, { error: "internal", message: "Something broke." });
       case "ratelimit":
         return send(res, 429, { error: "rate_limited" }, { "Retry-After": "30" });
+      case "ratelimitshort":
+        return send(res, 429, { error: "rate_limited" }, { "Retry-After": "1" });
       case "slow":
         await new Promise((r) => setTimeout(r, 800));
         break;

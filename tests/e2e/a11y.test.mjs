@@ -18,7 +18,16 @@ test("accessibility", async (t) => {
       const el = document.querySelector("#card");
       for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
     }, attributes);
-    await page.waitForTimeout(100);
+    // Until the card shows what the attributes say, axe would check the previous render.
+    await page.waitForFunction((attrs) => {
+      const root = document.querySelector("#card").shadowRoot;
+      const card = root.querySelector("[part=card]");
+      return (
+        (!attrs.theme || card.classList.contains(`theme-${attrs.theme}`)) &&
+        (!attrs.layout || card.classList.contains(`layout-${attrs.layout}`)) &&
+        (!attrs["signup-endpoint"] || root.querySelector("form")?.getAttribute("action")?.endsWith(attrs["signup-endpoint"]))
+      );
+    }, attributes);
     return page;
   }
   async function violations(page) {

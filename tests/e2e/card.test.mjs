@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { test } from "node:test";
 import { startServer } from "../../tools/serve.mjs";
-import { openPage, parts, setUp, waitForState } from "./helpers.mjs";
+import { never, openPage, parts, setUp, waitForState } from "./helpers.mjs";
 
 const SEED_HEADLINE = "Diplomat at Myanmar Embassy in TLV resigns following Junta's crackdown";
 
@@ -211,7 +211,16 @@ test("the card, end to end", async (t) => {
       el.shadowRoot.querySelector("[part=headline]").dataset.mark = "kept";
       document.body.prepend(el);
     });
-    await page.waitForTimeout(200);
+    // A card that reloaded would flip to "loading" and fetch its data again at once.
+    await never(
+      page,
+      (before) =>
+        document.querySelector("#card").getAttribute("state") !== "ready" ||
+        performance.getEntriesByType("resource").filter((e) => e.name.endsWith(".json")).length !== before,
+      before,
+      1000,
+      "a moved card neither reloads nor refetches",
+    );
     const after = await page.evaluate(() => {
       const el = document.querySelector("#card");
       return {

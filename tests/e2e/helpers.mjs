@@ -1,5 +1,6 @@
 // Shared by the end-to-end tests: Debian's Chromium driven by playwright-core, and the
 // repository served on 127.0.0.1 (tools/serve.mjs) with the built dist/ script.
+import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
@@ -63,6 +64,15 @@ export function waitForState(page, selector, state, timeout = 15000) {
     [selector, state],
     { timeout },
   );
+}
+
+/**
+ * Asserts that `condition` (evaluated in the page, polled every frame) stays false for
+ * `ms`: for "this must not happen" checks. The window must be longer than the unwanted
+ * thing would take to show, or the check proves nothing.
+ */
+export async function never(page, condition, arg, ms, message) {
+  await assert.rejects(page.waitForFunction(condition, arg, { timeout: ms }), /Timeout/, message);
 }
 
 /** Text of each `[part=…]` inside the element's shadow root. */

@@ -111,7 +111,8 @@ test("the widget against article-embed serve", async (t) => {
     // Another view sends nothing more.
     await page.reload();
     await waitForState(page, "article-embed", "ready");
-    await page.waitForTimeout(500);
+    // A second send would leave as the card starts: wait until the network has been quiet.
+    await page.waitForLoadState("networkidle");
     assert.equal(sent.length, 1, "sent exactly once");
     assert.equal((await rows(dir)).length, 1);
     await page.close();
@@ -128,7 +129,7 @@ test("the widget against article-embed serve", async (t) => {
     for (let i = 0; i < 6; i++) await page.keyboard.press("Enter");
     await part("submit").click({ force: true });
     await part("status").filter({ hasText: "check your inbox" }).waitFor();
-    await page.waitForTimeout(300);
+    await page.waitForLoadState("networkidle");
     assert.equal(posts, 1);
     assert.equal((await rows(dir)).length, 1);
     await page.close();

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { startServer } from "../../tools/serve.mjs";
-import { freePort, launchBrowser, openPage, serve, setUp, waitForState } from "./helpers.mjs";
+import { freePort, launchBrowser, never, openPage, serve, setUp, waitForState } from "./helpers.mjs";
 
 test("server-rendered cards", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "article-embed-ssr-"));
@@ -60,8 +60,16 @@ test("server-rendered cards", async (t) => {
         for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shift += entry.value;
       }).observe({ type: "layout-shift", buffered: true });
     });
-    await page.goto(PAGE);
-    await page.waitForTimeout(800);
+    await page.goto(PAGE, { waitUntil: "load" });
+    await page.waitForFunction(() => customElements.get("article-embed"));
+    // An eager loader would fetch the glue and the wasm right after defining the element.
+    await never(
+      page,
+      () => performance.getEntriesByType("resource").some((e) => e.name.endsWith(".wasm") || /article-embed-[0-9a-f]{16}\.js$/.test(e.name)),
+      undefined,
+      1500,
+      "no glue, no wasm before a card is near",
+    );
     assert.equal(await loaded(page, ".wasm"), 0, "no wasm before a card is near");
     assert.equal(await page.locator("article-embed[state]").count(), 0);
 

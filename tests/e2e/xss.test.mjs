@@ -50,7 +50,13 @@ test("XSS vectors in every field, rendered in Chromium", async (t) => {
         headline: root.querySelector("[part=headline]").textContent,
       });
     }
-    await new Promise((r) => setTimeout(r, 300));
+    // A vector that became an element would run on its image's error or load: wait until
+    // every image the cards hold has settled, and the frames after it.
+    // (The card's own photos load lazily, off screen: they are not waited for.)
+    const images = () =>
+      [...document.querySelectorAll("article-embed")].flatMap((el) => [...el.shadowRoot.querySelectorAll("img")]).filter((img) => img.loading !== "lazy");
+    for (let i = 0; i < 100 && !images().every((img) => img.complete); i++) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
     return { cards, xss: window.__xss ?? null };
   }, VECTORS);
   assert.equal(result.xss, null, "no vector ran");
