@@ -26,7 +26,8 @@ pub struct CardProps {
     /// Told the `status` of every finished signup (SPEC section 2, `article-embed:subscribe`).
     #[prop_or_default]
     pub on_subscribe: Callback<&'static str>,
-    /// Called after every render has reached the DOM.
+    /// Called after every render has reached the DOM, the parts' own included (the photo's
+    /// placeholder, the form's messages): the element keeps track of the DOM it owns.
     #[prop_or_default]
     pub on_rendered: Callback<()>,
 }
@@ -65,7 +66,12 @@ pub fn Card(props: &CardProps) -> Html {
         <article part="card" {class} lang={content_lang} {dir}>
             <masthead::Masthead publisher={article.publisher.clone()} />
             if let Some(image) = &article.image {
-                <photo::Photo image={image.clone()} {words} words_lang={words_lang.clone()} />
+                <photo::Photo
+                    image={image.clone()}
+                    {words}
+                    words_lang={words_lang.clone()}
+                    on_rendered={props.on_rendered.clone()}
+                />
             }
             <div class="content">
                 <headline::Headline
@@ -108,6 +114,7 @@ pub fn Card(props: &CardProps) -> Html {
                     words_lang={words_lang}
                     {words}
                     on_subscribe={props.on_subscribe.clone()}
+                    on_rendered={props.on_rendered.clone()}
                 />
             }
         </article>

@@ -13,6 +13,9 @@ pub struct PhotoProps {
     pub words: &'static Words,
     /// The widget's language, when not the story's.
     pub words_lang: Option<AttrValue>,
+    /// Called after each render of the photo (its placeholder replaces the image).
+    #[prop_or_default]
+    pub on_rendered: Callback<()>,
 }
 
 #[component]
@@ -21,7 +24,12 @@ pub fn Photo(props: &PhotoProps) -> Html {
         image,
         words,
         words_lang,
+        on_rendered,
     } = props;
+    {
+        let on_rendered = on_rendered.clone();
+        use_effect(move || on_rendered.emit(()));
+    }
     let failed = use_state_eq(|| false);
     // A new photo gets a new chance to load.
     {

@@ -31,6 +31,9 @@ pub struct SignupProps {
     pub words_lang: Option<AttrValue>,
     pub words: &'static Words,
     pub on_subscribe: Callback<&'static str>,
+    /// Called after each render of the form (its messages come and go).
+    #[prop_or_default]
+    pub on_rendered: Callback<()>,
 }
 
 /// A problem the reader can fix before anything is sent.
@@ -172,6 +175,10 @@ pub fn Signup(props: &SignupProps) -> Html {
     let shown_at = *use_state(browser::now_ms);
     let input_ref = use_node_ref();
     let trap_ref = use_node_ref();
+    {
+        let on_rendered = props.on_rendered.clone();
+        use_effect(move || on_rendered.emit(()));
+    }
 
     // Send what an earlier visit queued: now, and whenever the browser comes back online.
     {

@@ -305,6 +305,33 @@ test("one card's trouble never takes down the page", async (t) => {
     await page.close();
   });
 
+  await t.test("a host script that edits a card's shadow root cannot make the next render trap", async () => {
+    const html = pageOf(
+      `<article-embed id="edited" src="/articles/myanmar-diplomat.json" signup-endpoint="/test-api/subscribe/pending"></article-embed>` +
+        `<article-embed id="other" src="/articles/myanmar-diplomat.json"></article-embed><script type="module" src="/dist/article-embed.js"></script>`,
+    );
+    const { page, unharmed } = await host("/generated/edited.html", html);
+    await waitForState(page, "#edited", "ready");
+    await waitForState(page, "#other", "ready");
+    await page.locator("#edited [part~=email]").fill("kept@example.org");
+    // The page removes nodes the renderer placed (its "clean-up" script, an extension…).
+    await page.evaluate(() => {
+      const root = document.querySelector("#edited").shadowRoot;
+      for (const part of ["standfirst", "excerpt", "link"]) root.querySelector(`[part~=${part}]`).remove();
+    });
+    await page.evaluate(() => document.querySelector("#edited").setAttribute("layout", "compact"));
+    await page.waitForFunction(() => document.querySelector("#edited").shadowRoot.querySelector(".layout-compact"));
+    await page.evaluate(() => document.querySelector("#edited").setAttribute("layout", "full"));
+    await page.waitForFunction(() => document.querySelector("#edited").shadowRoot.querySelector("[part~=excerpt]"));
+    assert.equal((await parts(page, "#edited")).headline, SEED_HEADLINE);
+    assert.equal(await page.locator("#edited [part~=email]").inputValue(), "kept@example.org", "what was typed stays");
+    // The other card still works: the shared instance is alive.
+    await page.evaluate(() => document.querySelector("#other").setAttribute("layout", "compact"));
+    await page.waitForFunction(() => document.querySelector("#other").shadowRoot.querySelector(".layout-compact"));
+    unharmed();
+    await page.close();
+  });
+
   await t.test("forced colours mark the invalid field without shadows; print leaves out the form", async () => {
     const { page } = await openPage(context, `${server.url}/tests/e2e/pages/plain.html`);
     await waitForState(page, "#card", "ready");

@@ -34,6 +34,16 @@ const PROPERTY_ATTRIBUTES = [["src", "src"], ...Object.entries(OPTIONS).filter((
 );
 const PROPERTIES = PROPERTY_ATTRIBUTES.map(([, property]) => property);
 
+/** The element/text structure below `node`: what the renderer expects to find there. */
+function shape(node) {
+  let out = "";
+  for (const child of node.childNodes) {
+    if (child.nodeType === Node.ELEMENT_NODE) out += `<${child.localName}${shape(child)}>`;
+    else if (child.nodeType === Node.TEXT_NODE) out += "t";
+  }
+  return out;
+}
+
 function describe(el) {
   const src = el.getAttribute("src");
   return src ? `<${TAG} src="${src}">` : `<${TAG}>`;
@@ -56,6 +66,7 @@ export class ArticleEmbedElement extends HTMLElement {
   #active = false; // loading or showing; false once torn down
   #hydrate = false; // the shadow root holds a server-rendered card to take over
   #typed = null; // what the reader typed into a server-rendered form, put back once hydrated
+  #shape = null; // the shape of the DOM the renderer last left in the mount
 
   #wasm = null; // { Card, parseArticle, sheet } once loaded
   #waiting = null; // stops waiting for a server-rendered card to be needed
@@ -134,6 +145,7 @@ export class ArticleEmbedElement extends HTMLElement {
       this.#card.destroy();
       this.#card.free();
       this.#card = null;
+      this.#shape = null;
       if (!this.#fallback.isConnected) this.shadowRoot.append(this.#fallback);
     });
   }
@@ -314,6 +326,15 @@ export class ArticleEmbedElement extends HTMLElement {
         ignored = this.#card.hydrate(this.#article, this.#options());
         this.#typed = typed;
       } else {
+        // The shadow root is open: a host script may have moved or removed nodes the
+        // renderer placed, and patching around them would abort the wasm instance every
+        // card shares. Then the card is drawn afresh instead.
+        if (this.#shape !== null && shape(this.#mount) !== this.#shape) {
+          this.#typed = this.#typedSoFar();
+          this.#card.destroy();
+          this.#mount.replaceChildren();
+          this.#shape = null;
+        }
         ignored = this.#card.render(this.#article, this.#options());
       }
       for (const message of ignored) console.warn(`${describe(this)}: ${message}`);
@@ -338,6 +359,7 @@ export class ArticleEmbedElement extends HTMLElement {
 
   /** Called by the wasm each time a render has reached the DOM. */
   #rendered() {
+    this.#shape = shape(this.#mount);
     if (this.#typed) {
       this.#restore(this.#typed);
       this.#typed = null;
@@ -354,6 +376,7 @@ export class ArticleEmbedElement extends HTMLElement {
   #fail(error) {
     const message = error instanceof Error ? error.message : String(error);
     this.#card?.destroy();
+    this.#shape = null;
     this.#article?.free();
     this.#article = null;
     if (!this.#fallback.isConnected) this.shadowRoot.append(this.#fallback);
