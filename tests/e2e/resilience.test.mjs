@@ -127,7 +127,7 @@ test("one card's trouble never takes down the page", async (t) => {
   });
 
   await t.test("inline data holding <!--, </script> and U+2028 survives the snippet", async () => {
-    const tricky = "Quote: <!-- not a comment --> </script><script>alert(1)</script> line\u2028separator";
+    const tricky = "Quote: <!-- not a comment --> </script><script>alert(1)</script> line\u2028separator\u2029end";
     const file = join(scratch, "tricky.json");
     writeFileSync(file, JSON.stringify({ ...FIXTURE, headline: tricky }));
     const html = pageOf(`<div id="ssr">${snippet(["--base", "https://news.example/articles/tricky.json"], file)}</div>`);
@@ -141,7 +141,7 @@ test("one card's trouble never takes down the page", async (t) => {
     const headline = await page.evaluate(
       () => document.querySelector("#ssr article-embed").shadowRoot.querySelector("[part=headline]").textContent,
     );
-    assert.equal(headline, tricky.replace("\u2028", " "), "read back exactly (the separator is whitespace to the card)");
+    assert.equal(headline, tricky.replace(/[\u2028\u2029]/g, " "), "read back exactly (the separators are whitespace to the card)");
     assert.equal(dialogs, 0, "the data never ran as script");
     unharmed();
     await page.close();
@@ -197,6 +197,37 @@ test("one card's trouble never takes down the page", async (t) => {
     } finally {
       await context.setOffline(false);
     }
+    await page.close();
+  });
+
+  await t.test("the outbox keeps its word: a 429 keeps the entry for later, a week-old entry goes unsent", async () => {
+    const endpoint = "/test-api/subscribe/ratelimit";
+    const { page } = await openPage(context);
+    await page.goto(`${server.url}/tests/e2e/pages/plain.html`);
+    const now = Date.now();
+    const entry = (key, email, queuedAt) => ({
+      key,
+      request: { email, newsletter: "The Jerusalem Post Newsletter", consent: true, article: null, page: null, locale: "en" },
+      queued_at: queuedAt,
+    });
+    const stored = `article-embed:outbox:${server.url}${endpoint}`;
+    await page.evaluate(
+      ([k, v]) => localStorage.setItem(k, JSON.stringify(v)),
+      [stored, [entry("old-key", "old@example.org", now - 8 * 24 * 3600 * 1000), entry("new-key", "new@example.org", now - 60_000)]],
+    );
+    const before = server.requests.filter((r) => r.mode === "ratelimit").length;
+    await waitForState(page, "#card", "ready");
+    await page.evaluate((e) => document.querySelector("#card").setAttribute("signup-endpoint", e), endpoint);
+    await page.waitForFunction(
+      (k) => JSON.parse(localStorage.getItem(k) ?? "[]").some((e) => e.attempts === 1),
+      stored,
+    );
+    const left = await page.evaluate((k) => JSON.parse(localStorage.getItem(k)), stored);
+    assert.deepEqual(left.map((e) => e.key), ["new-key"], "the week-old entry is dropped; the refused one stays");
+    assert.ok(left[0].next_at >= now + 30_000, "and waits at least the Retry-After before its next try");
+    const sent = server.requests.filter((r) => r.mode === "ratelimit").slice(before);
+    assert.deepEqual(sent.map((r) => JSON.parse(r.body).email), ["new@example.org"], "the old one was never sent");
+    await page.evaluate(() => localStorage.clear());
     await page.close();
   });
 
