@@ -37,6 +37,8 @@ pub fn fingerprint(article: &Article, options: &RawOptions) -> String {
     let mut h = Fnv(0xcbf2_9ce4_8422_2325);
     env!("ARTICLE_EMBED_RENDER_ID").hash(&mut h);
     article.hash(&mut h);
+    // Taken apart field by field (not `..`), so that a new option cannot be left out of
+    // the fingerprint without the compiler saying so.
     let RawOptions {
         signup_endpoint,
         newsletter,

@@ -29,13 +29,8 @@ test("one card's trouble never takes down the page", async (t) => {
   t.after(() => rmSync(scratch, { recursive: true, force: true }));
 
   /** A page at `path` on the test server holding `html` (the snippet as a publisher pastes it). */
-  async function host(path, html, { init } = {}) {
-    const page = await context.newPage();
-    const messages = [];
-    const errors = [];
-    page.on("console", (m) => messages.push({ type: m.type(), text: m.text() }));
-    page.on("pageerror", (e) => errors.push(e));
-    if (init) await page.addInitScript(init);
+  async function host(path, html) {
+    const { page, console: messages, errors } = await openPage(context);
     await page.route(`${server.url}${path}`, (route) =>
       route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html }),
     );
