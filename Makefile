@@ -57,8 +57,9 @@ test-postgres:
 test-browser: setup-rust setup-browser
 	cargo test --target $(WASM_TARGET) --test web
 
+# The end-to-end tests; cluster.test.mjs runs three servers on the real PostgreSQL.
 test-e2e: dist $(BIN) dist/ssr.html setup-browser
-	node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/
+	ARTICLE_EMBED_TEST_POSTGRES=$$(tools/postgres.sh) node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/
 
 # The packed tarball in a fresh Vite app (fetches vite and typescript from npm).
 test-npm: dist setup-browser
@@ -69,6 +70,7 @@ bench: dist $(BIN) setup-browser
 	node bench/first-paint.mjs
 	cargo build --profile server --bin article-embed
 	node bench/signup-load.mjs --bin target/server/article-embed
+	node bench/signup-load.mjs --bin target/server/article-embed --processes 3 --postgres $$(tools/postgres.sh)
 
 # Coverage-guided fuzzing of the article reader (libFuzzer through cargo-fuzz), for a
 # bounded time; not part of make test. cargo-fuzz needs nightly flags: RUSTC_BOOTSTRAP

@@ -112,6 +112,13 @@ mod cli {
         /// [default: DATA_DIR/mail].
         #[arg(long, env = "ARTICLE_EMBED_MAIL_DIR")]
         mail_dir: Option<PathBuf>,
+        /// Post each confirmation and erasure to this URL (a mailing-list provider's),
+        /// signed with ARTICLE_EMBED_WEBHOOK_SECRET.
+        #[arg(long, env = "ARTICLE_EMBED_WEBHOOK")]
+        webhook: Option<String>,
+        /// The webhook's signing secret, whsec_ and base64 (give it in the environment).
+        #[arg(long, env = "ARTICLE_EMBED_WEBHOOK_SECRET", hide_env_values = true)]
+        webhook_secret: Option<String>,
         /// Signups per minute from one IP address (an IPv6 reader's /64).
         #[arg(long, env = "ARTICLE_EMBED_RATE_PER_IP", default_value_t = 30)]
         rate_per_ip: u32,
@@ -167,6 +174,23 @@ mod cli {
             #[arg(long)]
             out: Option<PathBuf>,
         },
+        /// Erase one address everywhere the server keeps it (GDPR article 17): signups,
+        /// tokens, queued mail and events, rate-limit counts, mail files. With a webhook
+        /// configured, tells the mailing-list provider (subscriber.deleted).
+        Delete {
+            /// The address to erase.
+            email: String,
+            #[arg(long, env = "ARTICLE_EMBED_DATA_DIR", default_value = server::DEFAULT_DATA_DIR)]
+            data_dir: PathBuf,
+            #[arg(long, env = "ARTICLE_EMBED_DB", hide_env_values = true)]
+            db: Option<String>,
+            /// The mail folder [default: DATA_DIR/mail].
+            #[arg(long, env = "ARTICLE_EMBED_MAIL_DIR")]
+            mail_dir: Option<PathBuf>,
+            /// The webhook `serve` posts to: when set, a subscriber.deleted event is queued.
+            #[arg(long, env = "ARTICLE_EMBED_WEBHOOK")]
+            webhook: Option<String>,
+        },
     }
 
     pub fn main() -> ExitCode {
@@ -190,6 +214,15 @@ mod cli {
                 config.smtp = s.smtp;
                 config.mail_from = s.mail_from;
                 config.mail_dir = s.mail_dir;
+                config.webhook = match (s.webhook, s.webhook_secret) {
+                    (Some(url), Some(secret)) => {
+                        Some(server::webhooks::Webhook::new(&url, &secret)?)
+                    }
+                    (Some(_), None) => {
+                        return Err("--webhook needs ARTICLE_EMBED_WEBHOOK_SECRET (whsec_…)".into())
+                    }
+                    (None, _) => None,
+                };
                 config.rate_per_ip = s.rate_per_ip;
                 config.rate_per_email = s.rate_per_email;
                 config.fail_first = s.fail_first;
@@ -206,6 +239,20 @@ mod cli {
                 let db = db.unwrap_or_else(|| server::default_db(&data_dir));
                 rt.block_on(export(&db, out))
             }),
+            Command::Signups {
+                command:
+                    Signups::Delete {
+                        email,
+                        data_dir,
+                        db,
+                        mail_dir,
+                        webhook,
+                    },
+            } => runtime().and_then(|rt| {
+                let db = db.unwrap_or_else(|| server::default_db(&data_dir));
+                let mail_dir = mail_dir.unwrap_or_else(|| data_dir.join("mail"));
+                rt.block_on(delete(&email, &db, mail_dir, webhook.is_some()))
+            }),
         };
         match result {
             Ok(()) => ExitCode::SUCCESS,
@@ -214,6 +261,29 @@ mod cli {
                 ExitCode::FAILURE
             }
         }
+    }
+
+    async fn delete(email: &str, db: &str, mail_dir: PathBuf, webhook: bool) -> Result<(), String> {
+        let email = email.trim().to_lowercase();
+        let store = store::Store::open(db).await?;
+        let erased = store
+            .erase(&email, store::now_ms(), webhook)
+            .await
+            .map_err(|e| format!("cannot erase: {e}"))?;
+        let mailer = server::mail::Mailer::new("erase@localhost", None, mail_dir)?;
+        let files = mailer.forget(&email).await;
+        store.close().await;
+        println!(
+            "erased {}: {} signup(s), {} queued mail, {} queued event(s), {} mail file(s); \
+             {} subscriber.deleted event(s) queued",
+            server::mail::mask(&email),
+            erased.signups,
+            erased.mail,
+            erased.events,
+            files,
+            erased.queued
+        );
+        Ok(())
     }
 
     fn runtime() -> Result<tokio::runtime::Runtime, String> {

@@ -8,10 +8,13 @@
 //! | `subscribe` | `POST /api/subscribe` (SPEC 5 and 6.1) |
 //! | `confirm` | `GET`/`POST /api/confirm`: double opt-in |
 //! | `embed` | `/embed/<slug>`, `/oembed`, `POST /api/snippet` |
+//! | `metrics` | `/healthz`, `/metrics` |
+//! | `deliver` | the job that sends queued mail and webhook events |
 //! | `cleanup` | the job that deletes expired tokens, unconfirmed signups and old idempotency keys |
-//! | `client_ip`, `limits` | who is asking, behind proxies; rate limits |
-//! | `newsletters`, `mail`, `store` | the newsletters it mails about; mail; the database |
-//! | `headers`, `pages` | security headers; the small HTML pages |
+//! | `client_ip` | who is asking, behind proxies |
+//! | `newsletters`, `mail`, `webhooks` | the newsletters it mails about; mail; webhook events |
+//! | `store`, `queue` | the database; the delivery queues in it |
+//! | `headers`, `pages`, `log` | security headers; the small HTML pages; the log |
 //!
 //! Native only; the binary in `main.rs` is a thin shell over this.
 
@@ -19,14 +22,18 @@ mod assets;
 mod cleanup;
 pub mod client_ip;
 mod confirm;
+mod deliver;
 mod embed;
 mod headers;
-pub mod limits;
+pub mod log;
 pub mod mail;
+mod metrics;
 mod newsletters;
 mod pages;
+pub mod queue;
 pub mod store;
 mod subscribe;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -45,9 +52,9 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use client_ip::{Cidr, Proxies, ProxyHeader};
-use limits::Window;
 use mail::Mailer;
 use store::Store;
+use webhooks::Webhook;
 
 /// Larger bodies are refused with 413 before they are read.
 pub const BODY_LIMIT: usize = 16 * 1024;
@@ -85,6 +92,8 @@ pub struct Config {
     pub mail_from: String,
     /// Where mail is written without SMTP; by default `<data-dir>/mail`.
     pub mail_dir: Option<PathBuf>,
+    /// Where confirmations and erasures are posted, and the secret they are signed with.
+    pub webhook: Option<Webhook>,
     /// Signups per minute from one address (an IPv6 reader's /64).
     pub rate_per_ip: u32,
     /// Signup attempts per hour for one email address.
@@ -113,6 +122,7 @@ impl Config {
             smtp: None,
             mail_from: "Newsletter <newsletter@localhost>".into(),
             mail_dir: None,
+            webhook: None,
             rate_per_ip: 30,
             rate_per_email: 5,
             fail_first: 0,
@@ -215,11 +225,16 @@ fn canonical_or_planned(path: &Path) -> Option<PathBuf> {
 
 pub struct App {
     pub store: Store,
-    mailer: Arc<Mailer>,
+    mailer: Mailer,
     public_url: String,
-    per_ip: Window,
-    per_email: Window,
+    rate_per_ip: u32,
+    rate_per_email: u32,
     failures_left: AtomicU32,
+    webhook: Option<Webhook>,
+    http: reqwest::Client,
+    metrics: metrics::Metrics,
+    /// Wakes this process's delivery job when a request has queued something.
+    wake: Arc<tokio::sync::Notify>,
     articles: embed::Articles,
     assets: Arc<assets::Assets>,
     proxies: Proxies,
@@ -229,9 +244,10 @@ pub struct App {
 }
 
 impl App {
-    /// Waits (up to 10 s) for mail sent in the background: for tests that read the mail.
-    pub async fn settle_mail(&self) {
-        self.mailer.settle(Duration::from_secs(10)).await;
+    /// Sends what the queues hold and is due, as the delivery job of `serve` would (for
+    /// tests, which drive the routes without it). Returns how many rows it dealt with.
+    pub async fn deliver_due(&self) -> usize {
+        deliver::deliver_due(self).await
     }
 
     pub async fn new(config: &Config) -> Result<Arc<App>, String> {
@@ -249,14 +265,18 @@ impl App {
         }
         Ok(Arc::new(App {
             store,
-            mailer: Arc::new(Mailer::new(
-                &config.mail_from,
-                config.smtp.as_deref(),
-                config.mail_dir(),
-            )?),
-            per_ip: Window::new(config.rate_per_ip, Duration::from_secs(60)),
-            per_email: Window::new(config.rate_per_email, Duration::from_secs(3600)),
+            mailer: Mailer::new(&config.mail_from, config.smtp.as_deref(), config.mail_dir())?,
+            rate_per_ip: config.rate_per_ip,
+            rate_per_email: config.rate_per_email,
             failures_left: AtomicU32::new(config.fail_first),
+            webhook: config.webhook.clone(),
+            http: reqwest::Client::builder()
+                .user_agent(concat!("article-embed/", env!("CARGO_PKG_VERSION")))
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| format!("cannot make an HTTP client: {e}"))?,
+            metrics: metrics::Metrics::default(),
+            wake: Arc::new(tokio::sync::Notify::new()),
             articles: embed::Articles {
                 dir: config.articles.clone(),
             },
@@ -318,12 +338,18 @@ pub fn router(app: Arc<App>, config: &Config) -> Router {
     Router::new()
         .merge(signups)
         .merge(public)
+        .route("/healthz", get(metrics::healthz))
+        .route("/metrics", get(metrics::metrics))
         .route("/api/confirm", get(confirm::page).post(confirm::confirm))
         .route("/api/snippet", post(embed::snippet))
         .route("/embed/{slug}", get(embed::page))
         .route("/dist/{*rest}", get(assets::dist))
         .route("/articles/{*rest}", get(assets::articles))
         .fallback(assets::site)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&app),
+            metrics::timed,
+        ))
         .with_state(app)
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -346,6 +372,12 @@ pub async fn serve(config: Config) -> Result<(), String> {
     describe(&config, &app);
     tokio::spawn(Arc::clone(&app.assets).warm());
     let cleanup = tokio::spawn(cleanup::run(app.store.clone()));
+    let (stop_delivery, stopped) = tokio::sync::watch::channel(false);
+    let delivery = tokio::spawn(deliver::run(
+        Arc::clone(&app),
+        Arc::clone(&app.wake),
+        stopped,
+    ));
 
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(hyper_util::rt::TokioTimer::new())
@@ -360,7 +392,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
                     Ok(accepted) => accepted,
                     Err(e) => {
                         // Out of file descriptors, usually: wait instead of spinning.
-                        eprintln!("article-embed: cannot accept a connection: {e}");
+                        log::warn("serve.accept_failed", &[("error", &e)]);
                         tokio::time::sleep(Duration::from_millis(100)).await;
                         continue;
                     }
@@ -385,24 +417,28 @@ pub async fn serve(config: Config) -> Result<(), String> {
         }
     };
     drop(listener);
-    eprintln!("article-embed: {signal}: no new connections; finishing requests in flight");
+    log::info(
+        "serve.stopping",
+        &[("signal", &signal), ("grace_s", &SHUTDOWN_GRACE.as_secs())],
+    );
     let deadline = tokio::time::Instant::now() + SHUTDOWN_GRACE;
     if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
         .await
         .is_err()
     {
-        eprintln!(
-            "article-embed: requests still open after {} s were cut off",
-            SHUTDOWN_GRACE.as_secs()
+        log::warn(
+            "serve.requests_cut_off",
+            &[("after_s", &SHUTDOWN_GRACE.as_secs())],
         );
     }
-    app.mailer
-        .settle(deadline.saturating_duration_since(tokio::time::Instant::now()))
-        .await;
+    // The delivery job finishes what it is sending (the rest waits in the queue for the
+    // next start, or for another process).
+    let _ = stop_delivery.send(true);
+    let _ = tokio::time::timeout_at(deadline, delivery).await;
     cleanup.abort();
     // Handlers cut off above may still hold connections: do not wait for them for long.
     let _ = tokio::time::timeout(Duration::from_secs(2), app.store.close()).await;
-    eprintln!("article-embed: stopped");
+    log::info("serve.stopped", &[]);
     Ok(())
 }
 
@@ -425,13 +461,14 @@ async fn stop_signal() -> &'static str {
     }
 }
 
-/// What an operator needs to know at start; nothing secret (no SMTP or database password).
+/// What an operator needs to know at start; nothing secret (no SMTP or database password,
+/// no webhook secret, no path or query of the webhook URL).
 fn describe(config: &Config, app: &App) {
     let folder = |p: &Path| {
         if p.is_dir() {
             p.display().to_string()
         } else {
-            format!("{} (missing: nothing served there)", p.display())
+            format!("{} (missing: nothing served)", p.display())
         }
     };
     let db = config.db_url();
@@ -440,42 +477,47 @@ fn describe(config: &Config, app: &App) {
     } else {
         "PostgreSQL".into()
     };
-    eprintln!("article-embed: serving on {}", app.public_url);
-    eprintln!(
-        "  site: {}",
-        config
-            .site
-            .as_deref()
-            .map_or_else(|| "the built-in demo pages".into(), folder)
+    let site = config
+        .site
+        .as_deref()
+        .map_or_else(|| "built-in demo pages".into(), folder);
+    let origins = if config.allow_origins.is_empty() {
+        "any".to_owned()
+    } else {
+        config.allow_origins.join(",")
+    };
+    let webhook = app
+        .webhook
+        .as_ref()
+        .and_then(|w| headers::origin_of(&w.url))
+        .unwrap_or_else(|| "none".into());
+    log::info(
+        "serve.started",
+        &[
+            ("url", &app.public_url),
+            ("site", &site),
+            ("assets", &folder(&config.dist)),
+            ("articles", &folder(&config.articles)),
+            ("data", &config.data_dir.display()),
+            ("db", &db),
+            ("mail", &app.mailer.describe()),
+            ("webhook", &webhook),
+            ("newsletters", &app.newsletters.describe()),
+            ("signups_from", &origins),
+            ("trusted_proxies", &config.trusted_proxies.len()),
+        ],
     );
-    eprintln!("  assets: {}", folder(&config.dist));
-    eprintln!("  articles: {}", folder(&config.articles));
-    eprintln!(
-        "  data: {} (signups in {db}, mail to {})",
-        config.data_dir.display(),
-        app.mailer.describe()
-    );
-    eprintln!("  newsletters: {}", app.newsletters.describe());
     if !config.trusted_proxies.is_empty() && config.proxy_header == ProxyHeader::Auto {
-        eprintln!(
-            "  note: pin --proxy-header to the header your proxy writes (x-forwarded-for or \
-             forwarded): with auto, a client behind a proxy that writes only Forwarded can \
-             send an X-Forwarded-For of its own"
+        log::warn(
+            "serve.proxy_header_auto",
+            &[(
+                "advice",
+                &"pin --proxy-header to the header your proxy writes: with auto, a client \
+                  behind a proxy that writes only Forwarded can send an X-Forwarded-For of \
+                  its own",
+            )],
         );
     }
-    eprintln!(
-        "  signups from {}; proxies trusted: {}",
-        if config.allow_origins.is_empty() {
-            "pages on any origin".to_owned()
-        } else {
-            config.allow_origins.join(", ")
-        },
-        if config.trusted_proxies.is_empty() {
-            "none (readers are the socket's peers)".to_owned()
-        } else {
-            format!("{}", config.trusted_proxies.len())
-        }
-    );
 }
 
 #[cfg(test)]

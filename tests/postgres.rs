@@ -33,7 +33,7 @@ async fn post(app: &Arc<App>, config: &Config, body: &str, key: &str) -> (Status
     (status, String::from_utf8_lossy(&bytes).into_owned())
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 #[ignore = "needs PostgreSQL: run with `make test-postgres`"]
 async fn signups_on_postgresql() {
     let base = std::env::var("ARTICLE_EMBED_TEST_POSTGRES")
@@ -86,7 +86,7 @@ async fn signups_on_postgresql() {
     assert_eq!(rows[0].email, "reader@example.org");
     assert!(rows[0].consent);
 
-    app.settle_mail().await;
+    app.deliver_due().await;
     let mail = std::fs::read_dir(config.mail_dir())
         .expect("mail folder")
         .filter_map(Result::ok)
@@ -99,7 +99,11 @@ async fn signups_on_postgresql() {
         app.store.token(token, now_ms()).await,
         Ok(Token::Valid { .. })
     ));
-    let confirmed = app.store.confirm(token, now_ms()).await.expect("confirm");
+    let confirmed = app
+        .store
+        .confirm(token, now_ms(), false)
+        .await
+        .expect("confirm");
     assert!(matches!(
         confirmed,
         article_embed::server::store::Confirmed::Now { .. }
@@ -112,6 +116,41 @@ async fn signups_on_postgresql() {
         .expect("purge on PostgreSQL");
     assert_eq!(purged.signups, 0, "a confirmed signup stays");
     assert_eq!(purged.keys, 2);
+
+    // Three processes' pools claiming queued mail at once never claim one row twice.
+    use article_embed::server::store::{NewSignup, Store};
+    for i in 0..60 {
+        let signup = NewSignup {
+            email: format!("queue{i}@example.org"),
+            newsletter: "N".into(),
+            consent: true,
+            consent_text: "ok".into(),
+            article: None,
+            page: None,
+            locale: "en".into(),
+        };
+        app.store.add(&signup, now_ms()).await.expect("add");
+    }
+    let mut workers = Vec::new();
+    for _ in 0..3 {
+        let store = Store::open(&config.db_url()).await.expect("another pool");
+        workers.push(tokio::spawn(async move {
+            let mut claimed = Vec::new();
+            while let Some(job) = store.next_mail(now_ms()).await.expect("claim") {
+                claimed.push(job.id);
+            }
+            claimed
+        }));
+    }
+    let mut all = Vec::new();
+    for worker in workers {
+        all.extend(worker.await.expect("worker"));
+    }
+    let total = all.len();
+    all.sort_unstable();
+    all.dedup();
+    assert_eq!(all.len(), total, "a row was claimed twice");
+    assert_eq!(total, 60, "every queued mail was claimed once");
 
     drop(app);
     let _ = std::fs::remove_dir_all(&dir);

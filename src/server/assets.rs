@@ -289,7 +289,10 @@ impl Assets {
         let (body, etag) = match read {
             Ok(found) => found,
             Err(e) => {
-                eprintln!("article-embed: cannot read {}: {e}", path.display());
+                super::log::warn(
+                    "asset.unreadable",
+                    &[("path", &path.display()), ("error", &e)],
+                );
                 return not_found();
             }
         };

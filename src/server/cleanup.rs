@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use super::log;
 use super::store::{now_ms, Store};
 
 const EVERY: Duration = Duration::from_secs(3600);
@@ -14,12 +15,16 @@ pub async fn run(store: Store) {
     loop {
         tick.tick().await;
         match store.purge(now_ms()).await {
-            Ok(p) if p.signups + p.tokens + p.keys > 0 => eprintln!(
-                "article-embed: deleted {} unconfirmed signup(s), {} expired token(s), {} idempotency key(s)",
-                p.signups, p.tokens, p.keys
+            Ok(p) if p.signups + p.tokens + p.keys > 0 => log::info(
+                "cleanup.done",
+                &[
+                    ("unconfirmed_signups", &p.signups),
+                    ("expired_tokens", &p.tokens),
+                    ("idempotency_keys", &p.keys),
+                ],
             ),
             Ok(_) => {}
-            Err(e) => eprintln!("article-embed: cleanup failed (will try again): {e}"),
+            Err(e) => log::warn("cleanup.failed", &[("error", &e)]),
         }
     }
 }

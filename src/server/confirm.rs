@@ -38,7 +38,7 @@ fn confirmed(newsletter: &str) -> String {
 }
 
 fn failed(e: &sqlx::Error) -> Response {
-    eprintln!("article-embed: storage error: {e}");
+    super::log::warn("storage.failed", &[("error", e)]);
     respond(
         StatusCode::SERVICE_UNAVAILABLE,
         pages::message(crate::i18n::EN.server_error, None),
@@ -76,8 +76,17 @@ pub(super) async fn confirm(
     if !store::is_token(&token) {
         return respond(StatusCode::NOT_FOUND, pages::message(UNKNOWN, None));
     }
-    match app.store.confirm(&token, now_ms()).await {
-        Ok(Confirmed::Now { newsletter, .. } | Confirmed::Already { newsletter, .. }) => {
+    match app
+        .store
+        .confirm(&token, now_ms(), app.webhook.is_some())
+        .await
+    {
+        Ok(Confirmed::Now { newsletter, .. }) => {
+            // The subscriber.confirmed event is queued: deliver it now.
+            app.wake.notify_one();
+            respond(StatusCode::OK, confirmed(&newsletter))
+        }
+        Ok(Confirmed::Already { newsletter, .. }) => {
             respond(StatusCode::OK, confirmed(&newsletter))
         }
         Ok(Confirmed::Expired { .. }) => respond(StatusCode::GONE, pages::message(EXPIRED, None)),

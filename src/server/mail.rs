@@ -1,16 +1,10 @@
 //! Mail for double opt-in: the confirmation link, and the note to a reader who is already
-//! subscribed. Through SMTP when `--smtp URL` is given, else (and whenever SMTP fails)
-//! written as an `.eml` file to the mail folder in the data directory, which is never
-//! served. The log names the file, never the address or the link (SPEC 6.1).
-//!
-//! Mail goes out after the reader has been answered: how long SMTP takes must not tell
-//! who is on the list (a confirmed reader may get no mail at all).
+//! subscribed. Through SMTP when `--smtp URL` is given, else written as an `.eml` file to
+//! the mail folder in the data directory, which is never served. Mail is queued with the
+//! signup and sent by the delivery job (`deliver.rs`), which retries a failed send: an SMTP
+//! outage delays mail and loses none.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
-use tokio::task::JoinSet;
 
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -19,16 +13,6 @@ pub struct Mailer {
     from: Mailbox,
     smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
     drop_dir: PathBuf,
-    /// Mail on its way, waited for when the server stops.
-    in_flight: Mutex<JoinSet<()>>,
-}
-
-/// What to tell a reader.
-pub enum Mail {
-    /// The link that opens the confirmation page.
-    Confirmation { link: String },
-    /// They are subscribed already: nothing to do.
-    AlreadySubscribed,
 }
 
 /// `reader@example.org` → `r…@example.org`: enough to tell log lines apart, not enough to
@@ -84,43 +68,32 @@ impl Mailer {
             from,
             smtp,
             drop_dir,
-            in_flight: Mutex::new(JoinSet::new()),
         })
     }
 
-    /// Sends in the background and logs where the mail went (masked address, no link).
-    pub fn send_later(self: &Arc<Self>, to: String, newsletter: String, mail: Mail) {
-        let mailer = Arc::clone(self);
-        let mut in_flight = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
-        while in_flight.try_join_next().is_some() {}
-        in_flight.spawn(async move {
-            let (what, sent) = match mail {
-                Mail::Confirmation { link } => (
-                    "confirmation",
-                    mailer.send_confirmation(&to, &newsletter, &link).await,
-                ),
-                Mail::AlreadySubscribed => (
-                    "already-subscribed note",
-                    mailer.send_already_subscribed(&to, &newsletter).await,
-                ),
-            };
-            match sent {
-                Ok(where_to) => eprintln!("article-embed: {what} for {} {where_to}", mask(&to)),
-                Err(e) => eprintln!("article-embed: {what} for {} NOT sent: {e}", mask(&to)),
-            }
-        });
-    }
-
-    /// Waits for the mail on its way, for at most `within`.
-    pub async fn settle(&self, within: Duration) {
-        let mut in_flight = {
-            let mut guard = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
-            std::mem::take(&mut *guard)
+    /// Deletes the mail written to the mail folder for this address (erasure).
+    pub async fn forget(&self, email: &str) -> usize {
+        let Ok(mut entries) = tokio::fs::read_dir(&self.drop_dir).await else {
+            return 0;
         };
-        let _ = tokio::time::timeout(within, async {
-            while in_flight.join_next().await.is_some() {}
-        })
-        .await;
+        let mut deleted = 0;
+        while let Ok(Some(entry)) = entries.next_entry().await {
+            let path = entry.path();
+            if path.extension().and_then(|e| e.to_str()) != Some("eml") {
+                continue;
+            }
+            let Ok(text) = tokio::fs::read_to_string(&path).await else {
+                continue;
+            };
+            let addressed = text.lines().take_while(|l| !l.is_empty()).any(|line| {
+                line.get(..3).is_some_and(|h| h.eq_ignore_ascii_case("to:"))
+                    && line.to_lowercase().contains(&email.to_lowercase())
+            });
+            if addressed && tokio::fs::remove_file(&path).await.is_ok() {
+                deleted += 1;
+            }
+        }
+        deleted
     }
 
     pub fn describe(&self) -> String {
@@ -131,7 +104,7 @@ impl Mailer {
     }
 
     /// Sends the confirmation link; says where it went.
-    async fn send_confirmation(
+    pub async fn send_confirmation(
         &self,
         to: &str,
         newsletter: &str,
@@ -154,7 +127,11 @@ impl Mailer {
 
     /// Tells a confirmed reader who signed up again that nothing changed (the page they
     /// signed up on said "check your inbox", as it says to everyone).
-    async fn send_already_subscribed(&self, to: &str, newsletter: &str) -> Result<String, String> {
+    pub async fn send_already_subscribed(
+        &self,
+        to: &str,
+        newsletter: &str,
+    ) -> Result<String, String> {
         self.send(
             to,
             format!("You're already subscribed to {newsletter}"),
@@ -180,15 +157,13 @@ impl Mailer {
             .body(body)
             .map_err(|e| format!("cannot build the message: {e}"))?;
         if let Some(smtp) = &self.smtp {
-            match smtp.send(message.clone()).await {
-                Ok(_) => return Ok("sent by SMTP".into()),
-                // An SMTP server's reply may quote the recipient: masked.
-                Err(e) => eprintln!(
-                    "article-embed: SMTP failed ({}); keeping the message in {}",
-                    redact(&e.to_string()),
-                    self.drop_dir.display()
-                ),
-            }
+            // A failure goes back to the queue, which tries again later. An SMTP server's
+            // reply may quote the recipient: masked.
+            return smtp
+                .send(message)
+                .await
+                .map(|_| "sent by SMTP".to_owned())
+                .map_err(|e| format!("SMTP failed: {}", redact(&e.to_string())));
         }
         tokio::fs::create_dir_all(&self.drop_dir)
             .await

@@ -11,6 +11,8 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor, Row};
 
+use super::webhooks;
+
 static SQLITE: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("migrations/postgres");
 
@@ -29,8 +31,8 @@ pub const NOTICE_EVERY_MS: i64 = DAY_MS;
 
 #[derive(Clone)]
 pub struct Store {
-    pool: AnyPool,
-    sqlite: bool,
+    pub(super) pool: AnyPool,
+    pub(super) sqlite: bool,
 }
 
 /// A signup as received, checked and normalised.
@@ -47,16 +49,38 @@ pub struct NewSignup {
 }
 
 /// What a signup request did. The reader is told the same in every case (SPEC 6.1: no list
-/// membership revealed); only the mail differs.
+/// membership revealed); only the mail differs, and it is queued in the same transaction.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Added {
-    /// A new row, `pending` until confirmed with this token.
-    New { token: String },
-    /// Already signed up and not confirmed yet: a new link (the earlier ones still work).
-    Pending { token: String },
-    /// Already confirmed. `notify`: tell the reader so by mail now (at most once a day).
-    Confirmed { notify: bool },
+    /// A new row, `pending` until confirmed; a confirmation is queued.
+    New { signup_id: i64 },
+    /// Already signed up and not confirmed yet: another confirmation is queued (unless one
+    /// is waiting already); the links sent earlier still work.
+    Pending { signup_id: i64 },
+    /// Already confirmed. `notified`: a note saying so is queued (at most once a day).
+    Confirmed { signup_id: i64, notified: bool },
 }
+
+/// Kinds of mail in the queue.
+pub const CONFIRMATION: &str = "confirmation";
+pub const ALREADY_SUBSCRIBED: &str = "already_subscribed";
+
+/// What happened to an `Idempotency-Key` when a request claimed it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Claim {
+    /// This request holds the key: do the work, then [`Store::complete_key`] or
+    /// [`Store::release_key`].
+    Mine,
+    /// The work is done: the answer to give again.
+    Done { status: u16, body: String },
+    /// Another request holds it and is still at work.
+    Busy,
+    /// The key came with another request body.
+    Reused,
+}
+
+/// A claim on a key older than this is taken over: its holder is gone (requests get 60 s).
+const CLAIM_LEASE_MS: i64 = 90_000;
 
 /// What a confirmation token names.
 #[derive(Debug, Clone, PartialEq)]
@@ -271,8 +295,10 @@ impl Store {
         Ok(token)
     }
 
-    /// Adds a signup unless the address already has one for this newsletter.
+    /// Adds a signup unless the address already has one for this newsletter, and queues the
+    /// mail that goes with it, in one transaction: a signup never lacks its mail.
     pub async fn add(&self, s: &NewSignup, now: i64) -> Result<Added, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO signups \
              (email, newsletter, consent, consent_text, article, page, locale, status, created_at) \
@@ -287,37 +313,206 @@ impl Store {
         .bind(&s.page)
         .bind(&s.locale)
         .bind(now)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *tx)
         .await?;
-        if let Some(row) = inserted {
-            let token = self.issue_token(row.try_get("id")?, now).await?;
-            return Ok(Added::New { token });
-        }
-        let row =
-            sqlx::query("SELECT id, status FROM signups WHERE email = $1 AND newsletter = $2")
-                .bind(&s.email)
-                .bind(&s.newsletter)
-                .fetch_one(&self.pool)
+        let added = if let Some(row) = inserted {
+            Added::New {
+                signup_id: row.try_get("id")?,
+            }
+        } else {
+            let row =
+                sqlx::query("SELECT id, status FROM signups WHERE email = $1 AND newsletter = $2")
+                    .bind(&s.email)
+                    .bind(&s.newsletter)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let signup_id: i64 = row.try_get("id")?;
+            let status: String = row.try_get("status")?;
+            if status == "pending" {
+                Added::Pending { signup_id }
+            } else {
+                // Claimed in one statement, so that concurrent requests queue one note.
+                let claimed = sqlx::query(
+                    "UPDATE signups SET notified_at = $1 \
+                     WHERE id = $2 AND (notified_at IS NULL OR notified_at <= $3)",
+                )
+                .bind(now)
+                .bind(signup_id)
+                .bind(now.saturating_sub(NOTICE_EVERY_MS))
+                .execute(&mut *tx)
                 .await?;
-        let id: i64 = row.try_get("id")?;
-        let status: String = row.try_get("status")?;
-        if status == "pending" {
-            return Ok(Added::Pending {
-                token: self.issue_token(id, now).await?,
-            });
+                Added::Confirmed {
+                    signup_id,
+                    notified: claimed.rows_affected() == 1,
+                }
+            }
+        };
+        let (signup_id, kind) = match added {
+            Added::New { signup_id } | Added::Pending { signup_id } => {
+                (signup_id, Some(CONFIRMATION))
+            }
+            Added::Confirmed {
+                signup_id,
+                notified,
+            } => (signup_id, notified.then_some(ALREADY_SUBSCRIBED)),
+        };
+        if let Some(kind) = kind {
+            // One waiting mail of a kind per signup: asking five times before it went out
+            // sends it once.
+            sqlx::query(
+                "INSERT INTO mail_queue (kind, signup_id, email, newsletter, created_at, next_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (signup_id, kind) DO NOTHING",
+            )
+            .bind(kind)
+            .bind(signup_id)
+            .bind(&s.email)
+            .bind(&s.newsletter)
+            .bind(now)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
         }
-        // Claimed in one statement, so that concurrent requests send one notice.
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    /// A new confirmation token for a signup still pending, as its mail is sent (tokens are
+    /// made then, so that only their hashes are ever stored); `None` when there is no such
+    /// signup any more.
+    pub async fn token_for(&self, signup_id: i64, now: i64) -> Result<Option<String>, sqlx::Error> {
+        let pending =
+            sqlx::query("SELECT 1 AS one FROM signups WHERE id = $1 AND status = 'pending'")
+                .bind(signup_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .is_some();
+        if !pending {
+            return Ok(None);
+        }
+        self.issue_token(signup_id, now).await.map(Some)
+    }
+
+    /// Forgets a token whose mail never left.
+    pub async fn drop_token(&self, token: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM confirmations WHERE token_hash = $1")
+            .bind(token_hash(token))
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    /// Claims an `Idempotency-Key` for a request whose body hashes to `request_hash`: of
+    /// several requests with one key, on any number of processes, one does the work.
+    /// `subject`: the address the request is for (kept hashed, for erasure).
+    pub async fn claim_key(
+        &self,
+        key: &str,
+        request_hash: &str,
+        subject: &str,
+        now: i64,
+    ) -> Result<Claim, sqlx::Error> {
         let claimed = sqlx::query(
-            "UPDATE signups SET notified_at = $1 \
-             WHERE id = $2 AND (notified_at IS NULL OR notified_at <= $3)",
+            "INSERT INTO idempotency (key, status, body, created_at, request_hash, subject) \
+             VALUES ($1, 0, '', $2, $3, $4) ON CONFLICT (key) DO NOTHING",
         )
+        .bind(key)
         .bind(now)
-        .bind(id)
-        .bind(now.saturating_sub(NOTICE_EVERY_MS))
+        .bind(request_hash)
+        .bind(email_limit_key(subject))
         .execute(&self.pool)
         .await?;
-        Ok(Added::Confirmed {
-            notify: claimed.rows_affected() == 1,
+        if claimed.rows_affected() == 1 {
+            return Ok(Claim::Mine);
+        }
+        let Some(row) =
+            sqlx::query("SELECT status, body, request_hash FROM idempotency WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?
+        else {
+            // Released between the two statements: the caller asks again.
+            return Ok(Claim::Busy);
+        };
+        let stored: Option<String> = row.try_get("request_hash")?;
+        // Keys kept before hashes were (NULL) cannot be compared.
+        if stored.as_deref().is_some_and(|h| h != request_hash) {
+            return Ok(Claim::Reused);
+        }
+        let status: i64 = row.try_get("status")?;
+        if status != 0 {
+            return Ok(Claim::Done {
+                status: u16::try_from(status).unwrap_or(500),
+                body: row.try_get("body")?,
+            });
+        }
+        // Held: by a request at work, or by one whose process died; take the latter over.
+        let taken = sqlx::query(
+            "UPDATE idempotency SET created_at = $1 \
+             WHERE key = $2 AND status = 0 AND created_at <= $3",
+        )
+        .bind(now)
+        .bind(key)
+        .bind(now.saturating_sub(CLAIM_LEASE_MS))
+        .execute(&self.pool)
+        .await?;
+        Ok(if taken.rows_affected() == 1 {
+            Claim::Mine
+        } else {
+            Claim::Busy
+        })
+    }
+
+    /// The answer to a claimed key, to give again to the same request.
+    pub async fn complete_key(
+        &self,
+        key: &str,
+        status: u16,
+        body: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE idempotency SET status = $1, body = $2 WHERE key = $3")
+            .bind(i64::from(status))
+            .bind(body)
+            .bind(key)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    /// Gives a claimed key up (the request failed or was refused): a retry runs again.
+    pub async fn release_key(&self, key: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM idempotency WHERE key = $1 AND status = 0")
+            .bind(key)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    /// Counts a hit for `key` in the fixed window of `window_ms` that holds `now`, for every
+    /// process at once; `Err(seconds)` (until the window ends) past `limit`.
+    pub async fn hit(
+        &self,
+        key: &str,
+        limit: u32,
+        window_ms: i64,
+        now: i64,
+    ) -> Result<Result<(), u64>, sqlx::Error> {
+        let window_ms = window_ms.max(1);
+        let start = now - now.rem_euclid(window_ms);
+        let row = sqlx::query(
+            "INSERT INTO rate_counts (key, window_start, count) VALUES ($1, $2, 1) \
+             ON CONFLICT (key, window_start) DO UPDATE SET count = rate_counts.count + 1 \
+             RETURNING count",
+        )
+        .bind(key)
+        .bind(start)
+        .fetch_one(&self.pool)
+        .await?;
+        let count: i64 = row.try_get("count")?;
+        Ok(if count > i64::from(limit.max(1)) {
+            let left_ms = (start + window_ms - now).max(1);
+            Err(u64::try_from((left_ms + 999) / 1000).unwrap_or(1))
+        } else {
+            Ok(())
         })
     }
 
@@ -349,7 +544,14 @@ impl Store {
 
     /// Uses a token: confirms its signup once; every other token of that signup is void.
     /// One transaction: a failure half-way leaves the token unused, to be pressed again.
-    pub async fn confirm(&self, token: &str, now: i64) -> Result<Confirmed, sqlx::Error> {
+    ///
+    /// With `webhooks`, a `subscriber.confirmed` event is queued in the same transaction.
+    pub async fn confirm(
+        &self,
+        token: &str,
+        now: i64,
+        webhooks: bool,
+    ) -> Result<Confirmed, sqlx::Error> {
         let hash = token_hash(token);
         let mut tx = self.pool.begin().await?;
         // The claim is one statement: of two clicks at once, one confirms.
@@ -403,6 +605,14 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
+        if webhooks && !subscribed {
+            let row = sqlx::query(&format!("SELECT {SUBSCRIBER} FROM signups WHERE id = $1"))
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+            let who = subscriber(&row)?;
+            queue_event(&mut tx, webhooks::CONFIRMED, &who, now).await?;
+        }
         tx.commit().await?;
         Ok(if subscribed {
             Confirmed::Already { newsletter, locale }
@@ -433,6 +643,17 @@ impl Store {
             .execute(&self.pool)
             .await?
             .rows_affected();
+        // Counting windows are an hour at most; mail for a signup that is gone goes too.
+        sqlx::query("DELETE FROM rate_counts WHERE window_start <= $1")
+            .bind(now.saturating_sub(DAY_MS))
+            .execute(&self.pool)
+            .await?;
+        sqlx::query(
+            "DELETE FROM mail_queue WHERE NOT EXISTS \
+             (SELECT 1 FROM signups s WHERE s.id = mail_queue.signup_id)",
+        )
+        .execute(&self.pool)
+        .await?;
         Ok(Purged {
             signups,
             tokens,
@@ -440,37 +661,68 @@ impl Store {
         })
     }
 
-    /// The answer given to an `Idempotency-Key` before, if any.
-    pub async fn recall(&self, key: &str) -> Result<Option<(u16, String)>, sqlx::Error> {
-        let row = sqlx::query("SELECT status, body FROM idempotency WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| {
-            let status: i64 = r.try_get("status")?;
-            Ok((u16::try_from(status).unwrap_or(500), r.try_get("body")?))
-        })
-        .transpose()
-    }
-
-    pub async fn remember(
+    /// Erases an address everywhere the database holds it (GDPR art. 17): its signups, their
+    /// tokens, its mail and webhook rows sent or not, its rate-limit counts. With
+    /// `webhooks`, a `subscriber.deleted` event is queued for each confirmed signup (the
+    /// provider knew of those), and goes, address and all, once delivered.
+    pub async fn erase(
         &self,
-        key: &str,
-        status: u16,
-        body: &str,
+        email: &str,
         now: i64,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO idempotency (key, status, body, created_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (key) DO NOTHING",
-        )
-        .bind(key)
-        .bind(i64::from(status))
-        .bind(body)
-        .bind(now)
-        .execute(&self.pool)
+        webhooks: bool,
+    ) -> Result<Erased, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let rows = sqlx::query(&format!(
+            "SELECT id, status, {SUBSCRIBER} FROM signups WHERE email = $1"
+        ))
+        .bind(email)
+        .fetch_all(&mut *tx)
         .await?;
-        Ok(())
+        sqlx::query(
+            "DELETE FROM confirmations WHERE signup_id IN (SELECT id FROM signups WHERE email = $1)",
+        )
+        .bind(email)
+        .execute(&mut *tx)
+        .await?;
+        let mail = sqlx::query("DELETE FROM mail_queue WHERE email = $1")
+            .bind(email)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let events = sqlx::query("DELETE FROM webhook_queue WHERE email = $1")
+            .bind(email)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query("DELETE FROM rate_counts WHERE key = $1")
+            .bind(email_limit_key(email))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM idempotency WHERE subject = $1")
+            .bind(email_limit_key(email))
+            .execute(&mut *tx)
+            .await?;
+        let signups = sqlx::query("DELETE FROM signups WHERE email = $1")
+            .bind(email)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let mut queued = 0;
+        if webhooks {
+            for row in &rows {
+                if row.try_get::<String, _>("status")? == "subscribed" {
+                    queue_event(&mut tx, webhooks::DELETED, &subscriber(row)?, now).await?;
+                    queued += 1;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(Erased {
+            signups,
+            mail,
+            events,
+            queued,
+        })
     }
 
     pub async fn all(&self) -> Result<Vec<Signup>, sqlx::Error> {
@@ -498,6 +750,58 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// What an erasure deleted, and the `subscriber.deleted` events it queued.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Erased {
+    pub signups: u64,
+    pub mail: u64,
+    pub events: u64,
+    pub queued: u64,
+}
+
+/// The columns a webhook event tells.
+const SUBSCRIBER: &str = "email, newsletter, consent_text, confirmed_at, article, page, locale";
+
+fn subscriber(row: &sqlx::any::AnyRow) -> Result<webhooks::Subscriber, sqlx::Error> {
+    Ok(webhooks::Subscriber {
+        email: row.try_get("email")?,
+        newsletter: row.try_get("newsletter")?,
+        consent_text: row.try_get("consent_text")?,
+        confirmed_at: row.try_get("confirmed_at")?,
+        article: row.try_get("article")?,
+        page: row.try_get("page")?,
+        locale: row.try_get("locale")?,
+    })
+}
+
+async fn queue_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    kind: &str,
+    who: &webhooks::Subscriber,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let (id, payload) = webhooks::event(kind, who, now).map_err(sqlx::Error::Protocol)?;
+    sqlx::query(
+        "INSERT INTO webhook_queue (id, type, email, payload, created_at, next_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&id)
+    .bind(kind)
+    .bind(&who.email)
+    .bind(&payload)
+    .bind(now)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The key an address is counted and found under: a hash, so that rate-limit counts and
+/// idempotency keys do not hold the address itself.
+pub fn email_limit_key(email: &str) -> String {
+    format!("email:{}", hex(&Sha256::digest(email.as_bytes())))
 }
 
 /// The signups as CSV (RFC 4180), times in UTC ISO 8601.
@@ -608,7 +912,7 @@ mod tests {
             Ok(Token::Valid { .. })
         ));
         assert!(matches!(
-            store.confirm(token, now_ms()).await,
+            store.confirm(token, now_ms(), false).await,
             Ok(Confirmed::Now { .. })
         ));
         assert_eq!(store.all().await.expect("rows")[0].status, "subscribed");

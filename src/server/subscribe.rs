@@ -7,16 +7,17 @@
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
-use super::mail::Mail;
-use super::store::{now_ms, Added, NewSignup};
-use super::{client_ip, headers, pages, App, BODY_LIMIT};
+use super::store::{now_ms, Claim, NewSignup};
+use super::{client_ip, headers, log, pages, App, BODY_LIMIT};
 use crate::{email, i18n};
 
 /// A signup as sent, by the widget (JSON) or by a plain form (urlencoded). Everything is
@@ -263,30 +264,19 @@ pub(super) async fn subscribe(State(app): State<Arc<App>>, request: Request) -> 
         .map(str::to_owned);
     let client = client.unwrap_or_else(|| "unknown".into());
     let answer = match &key {
-        Some(key) => match app.store.recall(key).await {
-            Ok(Some((status, body))) => {
-                let json = serde_json::from_str(&body).unwrap_or(serde_json::Value::Null);
-                Answer::new(StatusCode::from_u16(status).unwrap_or(StatusCode::OK), json)
-            }
-            Ok(None) => {
-                let answer = handle(&app, submission, &locale, &client).await;
-                // Only accepted signups are remembered (they are rate-limited, so the table
-                // cannot be flooded); a retry after a refusal or a failure runs again.
-                if answer.status.is_success() {
-                    if let Err(e) = app
-                        .store
-                        .remember(key, answer.status.as_u16(), &answer.body(), now_ms())
-                        .await
-                    {
-                        eprintln!("article-embed: cannot remember an idempotency key: {e}");
-                    }
-                }
-                answer
-            }
-            Err(e) => storage_failed(e),
-        },
+        Some(key) => {
+            let request_hash = super::store::hex(&Sha256::digest(&bytes));
+            let subject = normalise_email(submission.email.as_deref().unwrap_or(""));
+            with_key(&app, key, &request_hash, &subject, || {
+                handle(&app, submission, &locale, &client)
+            })
+            .await
+        }
         None => handle(&app, submission, &locale, &client).await,
     };
+    if let Some(reason) = answer.json.get("error").and_then(|e| e.as_str()) {
+        app.metrics.refused(reason);
+    }
     if is_form {
         answer.into_page(back.as_deref(), words)
     } else {
@@ -294,8 +284,76 @@ pub(super) async fn subscribe(State(app): State<Arc<App>>, request: Request) -> 
     }
 }
 
+/// How long a request waits for another request with its key, before asking to be retried.
+const KEY_WAIT: Duration = Duration::from_secs(10);
+
+/// Runs `work` once per `Idempotency-Key`, whatever the number of processes: the key is
+/// claimed in the database before any work. A request with a key that is being worked on
+/// waits for that answer; the same key with another body is refused.
+async fn with_key<F, Fut>(
+    app: &App,
+    key: &str,
+    request_hash: &str,
+    subject: &str,
+    work: F,
+) -> Answer
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Answer>,
+{
+    let started = tokio::time::Instant::now();
+    loop {
+        match app
+            .store
+            .claim_key(key, request_hash, subject, now_ms())
+            .await
+        {
+            Ok(Claim::Mine) => {
+                let answer = work().await;
+                // Only accepted signups are remembered (they are rate-limited, so the table
+                // cannot be flooded); a retry after a refusal or a failure runs again.
+                let kept = if answer.status.is_success() {
+                    app.store
+                        .complete_key(key, answer.status.as_u16(), &answer.body())
+                        .await
+                } else {
+                    app.store.release_key(key).await
+                };
+                if let Err(e) = kept {
+                    log::warn("idempotency.not_kept", &[("error", &e)]);
+                }
+                return answer;
+            }
+            Ok(Claim::Done { status, body }) => {
+                let json = serde_json::from_str(&body).unwrap_or(serde_json::Value::Null);
+                return Answer::new(StatusCode::from_u16(status).unwrap_or(StatusCode::OK), json);
+            }
+            Ok(Claim::Reused) => {
+                return Answer::error(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "idempotency_key_reused",
+                    "This Idempotency-Key was used for another request.",
+                )
+            }
+            Ok(Claim::Busy) if started.elapsed() < KEY_WAIT => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Ok(Claim::Busy) => {
+                let mut answer = Answer::error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "in_progress",
+                    "This signup is still being handled. Please try again.",
+                );
+                answer.retry_after = Some(2);
+                return answer;
+            }
+            Err(e) => return storage_failed(e),
+        }
+    }
+}
+
 fn storage_failed(e: sqlx::Error) -> Answer {
-    eprintln!("article-embed: storage error: {e}");
+    log::warn("storage.failed", &[("error", &e)]);
     Answer::error(
         StatusCode::SERVICE_UNAVAILABLE,
         "unavailable",
@@ -318,6 +376,7 @@ async fn handle(app: &App, s: Submission, locale: &str, client: &str) -> Answer 
     }
     // Bots that fill the hidden field get the answer everyone gets, and nothing is kept.
     if s.website.as_deref().is_some_and(|w| !w.trim().is_empty()) {
+        app.metrics.refused("honeypot");
         return Answer::pending();
     }
     let email = match email::validate(s.email.as_deref().unwrap_or("")) {
@@ -364,11 +423,29 @@ async fn handle(app: &App, s: Submission, locale: &str, client: &str) -> Answer 
             words.consent_missing,
         );
     }
-    let now = Instant::now();
-    let limited = app
-        .per_ip
-        .hit(client, now)
-        .and_then(|()| app.per_email.hit(&email, now));
+    // Counted in the database: one limit however many processes serve.
+    let now = now_ms();
+    let limited = match app
+        .store
+        .hit(&format!("ip:{client}"), app.rate_per_ip, 60_000, now)
+        .await
+    {
+        Ok(Ok(())) => {
+            app.store
+                .hit(
+                    &super::store::email_limit_key(&email),
+                    app.rate_per_email,
+                    3_600_000,
+                    now,
+                )
+                .await
+        }
+        other => other,
+    };
+    let limited = match limited {
+        Ok(limited) => limited,
+        Err(e) => return storage_failed(e),
+    };
     if let Err(seconds) = limited {
         let mut answer = Answer::error(
             StatusCode::TOO_MANY_REQUESTS,
@@ -388,19 +465,15 @@ async fn handle(app: &App, s: Submission, locale: &str, client: &str) -> Answer 
         page: url(s.page),
         locale: locale.to_owned(),
     };
-    // The answer is the same whatever the address's state, and mail goes out afterwards.
-    let mail = match app.store.add(&signup, now_ms()).await {
-        Ok(Added::New { token } | Added::Pending { token }) => Some(Mail::Confirmation {
-            link: format!("{}/api/confirm?token={token}", app.public_url),
-        }),
-        Ok(Added::Confirmed { notify: true }) => Some(Mail::AlreadySubscribed),
-        Ok(Added::Confirmed { notify: false }) => None,
-        Err(e) => return storage_failed(e),
-    };
-    if let Some(mail) = mail {
-        app.mailer.send_later(signup.email, signup.newsletter, mail);
+    // The answer is the same whatever the address's state; the mail that goes with it was
+    // queued with the signup, and the delivery job sends it.
+    match app.store.add(&signup, now_ms()).await {
+        Ok(_) => {
+            app.wake.notify_one();
+            Answer::pending()
+        }
+        Err(e) => storage_failed(e),
     }
-    Answer::pending()
 }
 
 /// Lower-cases the domain (case-insensitive by the DNS) and the local part (case-sensitive

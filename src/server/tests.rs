@@ -100,7 +100,7 @@ impl Env {
     }
 
     async fn mails(&self) -> Vec<String> {
-        self.app.settle_mail().await;
+        self.app.deliver_due().await;
         std::fs::read_dir(self.config.mail_dir())
             .map(|dir| {
                 dir.filter_map(Result::ok)
@@ -212,7 +212,10 @@ async fn tokens_are_stored_hashed_and_expire_after_a_week() {
         Ok(store::Token::Valid { .. })
     ));
     assert!(matches!(
-        env.app.store.confirm(&token, now + week + 60_000).await,
+        env.app
+            .store
+            .confirm(&token, now + week + 60_000, false)
+            .await,
         Ok(store::Confirmed::Expired { .. })
     ));
     assert_eq!(env.rows().await[0].status, "pending");
@@ -233,7 +236,7 @@ async fn unconfirmed_signups_go_after_30_days_and_keys_after_a_day() {
     );
     env.app
         .store
-        .confirm(&kept_token, store::now_ms())
+        .confirm(&kept_token, store::now_ms(), false)
         .await
         .expect("confirm");
     let now = store::now_ms();
@@ -253,7 +256,15 @@ async fn unconfirmed_signups_go_after_30_days_and_keys_after_a_day() {
     let rows = env.rows().await;
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].email, "kept@example.org", "confirmed signups stay");
-    assert_eq!(env.app.store.recall("key-1").await.expect("recall"), None);
+    assert_eq!(
+        env.app
+            .store
+            .claim_key("key-1", "any body", "old@example.org", store::now_ms())
+            .await
+            .expect("claim"),
+        store::Claim::Mine,
+        "the key is free again"
+    );
 }
 
 #[tokio::test]
@@ -267,6 +278,7 @@ async fn new_pending_and_confirmed_addresses_get_the_same_answer() {
             serde_json::json!({ "status": "pending" })
         )
     );
+    assert_eq!(env.mails().await.len(), 1, "sent by the delivery job");
     // Pending: the same answer, and a second link (both work).
     let pending = env.subscribe(signup("A@example.org"), None).await;
     assert_eq!(
@@ -441,7 +453,7 @@ async fn rate_limits_answer_429_with_retry_after() {
         .expect("seconds");
     assert!((1..=3600).contains(&wait), "{wait}");
     assert_eq!(limited.json()["error"], "rate_limited");
-    // Per IP: this address has used its 3 per minute (the refused one did not count).
+    // Per IP: this address has used its 3 this minute (refused requests count too).
     let from_ip = env.subscribe(signup("new@example.org"), None).await;
     assert_eq!(from_ip.status, StatusCode::TOO_MANY_REQUESTS);
     // Another IP is not affected.
@@ -1168,4 +1180,255 @@ async fn a_request_not_finished_in_a_minute_gets_408() {
     // Real time again for the database (its pool has timeouts of its own).
     tokio::time::resume();
     assert!(env.rows().await.is_empty());
+}
+
+#[tokio::test]
+async fn an_idempotency_key_does_its_work_once_even_for_requests_at_the_same_time() {
+    let env = env(|_| {}).await;
+    let key = "8c5f0a7e2b9d4c1f";
+    let body = signup("once@example.org");
+    let (a, b, c) = tokio::join!(
+        env.subscribe(body.clone(), Some(key)),
+        env.subscribe(body.clone(), Some(key)),
+        env.subscribe(body.clone(), Some(key)),
+    );
+    for reply in [&a, &b, &c] {
+        assert_eq!(
+            (reply.status, reply.json()),
+            (
+                StatusCode::ACCEPTED,
+                serde_json::json!({ "status": "pending" })
+            )
+        );
+    }
+    assert_eq!(env.rows().await.len(), 1);
+    assert_eq!(env.mails().await.len(), 1, "one confirmation mail");
+    // The same key with another body is a client bug: refused, and nothing done.
+    let other = env.subscribe(signup("other@example.org"), Some(key)).await;
+    assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(other.json()["error"], "idempotency_key_reused");
+    assert_eq!(env.rows().await.len(), 1);
+}
+
+#[tokio::test]
+async fn mail_that_cannot_be_sent_waits_in_the_queue_and_is_not_lost() {
+    // Nothing listens on port 9: every send fails.
+    let env = env(|c| c.smtp = Some("smtp://127.0.0.1:9".into())).await;
+    assert_eq!(
+        env.subscribe(signup("queued@example.org"), None)
+            .await
+            .status,
+        StatusCode::ACCEPTED,
+        "the answer does not depend on SMTP"
+    );
+    assert_eq!(env.app.deliver_due().await, 1, "one attempt");
+    assert_eq!(
+        env.app.store.queue_depths().await.expect("depths"),
+        (1, 0),
+        "still queued"
+    );
+    assert_eq!(
+        env.app.deliver_due().await,
+        0,
+        "not due again before its backoff"
+    );
+    let tokens = sqlx::query("SELECT COUNT(*) AS n FROM confirmations")
+        .fetch_one(&env.app.store.pool)
+        .await
+        .expect("count");
+    assert_eq!(
+        sqlx::Row::try_get::<i64, _>(&tokens, "n").expect("n"),
+        0,
+        "the token of a link that never left is gone"
+    );
+}
+
+/// Every text value of every table, for "no trace of the address" checks.
+async fn everything(store: &store::Store) -> String {
+    let mut all = String::new();
+    for table in [
+        "signups",
+        "confirmations",
+        "idempotency",
+        "rate_counts",
+        "mail_queue",
+        "webhook_queue",
+    ] {
+        let rows = sqlx::query(&format!("SELECT * FROM {table}"))
+            .fetch_all(&store.pool)
+            .await
+            .expect("rows");
+        for row in rows {
+            for i in 0..sqlx::Row::len(&row) {
+                if let Ok(Some(text)) = sqlx::Row::try_get::<Option<String>, _>(&row, i) {
+                    all.push_str(&text);
+                    all.push('\n');
+                }
+            }
+        }
+    }
+    all
+}
+
+#[tokio::test]
+async fn erasure_leaves_no_trace_of_the_address_once_the_provider_is_told() {
+    let (url, received) = receiver(vec![200, 200]).await;
+    let env = env(|c| {
+        c.webhook = Some(
+            webhooks::Webhook::new(&url, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").expect("hook"),
+        )
+    })
+    .await;
+    let email = "erase.me@example.org";
+    env.subscribe(signup(email), Some("erase-key")).await;
+    let token = token_in(&env.mails().await[0]);
+    assert_eq!(env.send(confirm_post(&token)).await.status, StatusCode::OK);
+    env.subscribe(signup(email), None).await; // a note, and rate-limit counts
+    env.app.deliver_due().await;
+    assert!(everything(&env.app.store).await.contains(email));
+    assert_eq!(
+        received.lock().expect("lock").len(),
+        1,
+        "subscriber.confirmed delivered"
+    );
+
+    let erased = env
+        .app
+        .store
+        .erase(email, store::now_ms(), true)
+        .await
+        .expect("erase");
+    assert_eq!((erased.signups, erased.queued), (1, 1));
+    assert!(
+        everything(&env.app.store).await.contains(email),
+        "held until the provider is told"
+    );
+    env.app.deliver_due().await;
+    let events = received.lock().expect("lock").clone();
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[1].1["type"], "subscriber.deleted");
+    assert_eq!(events[1].1["data"]["email"], email);
+    assert!(
+        !everything(&env.app.store).await.contains(email),
+        "no column of any table holds the address"
+    );
+    assert!(!everything(&env.app.store)
+        .await
+        .contains(&store::email_limit_key(email)));
+}
+
+#[tokio::test]
+async fn webhook_events_are_retried_with_the_same_id_and_a_valid_signature() {
+    let (url, received) = receiver(vec![500, 200]).await;
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let env = env(|c| c.webhook = Some(webhooks::Webhook::new(&url, secret).expect("hook"))).await;
+    env.subscribe(signup("hook@example.org"), None).await;
+    let token = token_in(&env.mails().await[0]);
+    env.send(confirm_post(&token)).await;
+    env.app.deliver_due().await;
+    assert_eq!(
+        received.lock().expect("lock").len(),
+        1,
+        "the first answer was 500"
+    );
+    assert_eq!(env.app.store.queue_depths().await.expect("depths"), (0, 1));
+    // Due again after its backoff: make it due now.
+    sqlx::query("UPDATE webhook_queue SET next_at = 0")
+        .execute(&env.app.store.pool)
+        .await
+        .expect("due");
+    env.app.deliver_due().await;
+    let events = received.lock().expect("lock").clone();
+    assert_eq!(events.len(), 2);
+    let (first, second) = (&events[0], &events[1]);
+    assert_eq!(
+        first.0["webhook-id"], second.0["webhook-id"],
+        "the same id on every try"
+    );
+    for (headers, body) in &events {
+        let id = &headers["webhook-id"];
+        let timestamp: i64 = headers["webhook-timestamp"].parse().expect("seconds");
+        let key = base64::Engine::decode(
+            &base64::engine::general_purpose::STANDARD,
+            "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        )
+        .expect("key");
+        assert_eq!(
+            headers["webhook-signature"],
+            webhooks::sign(&key, id, timestamp, &body.to_string()),
+        );
+        assert_eq!(body["type"], "subscriber.confirmed");
+        assert_eq!(body["data"]["email"], "hook@example.org");
+        assert_eq!(body["data"]["newsletter"], "The Jerusalem Post Newsletter");
+    }
+    assert_eq!(env.app.store.queue_depths().await.expect("depths"), (0, 0));
+}
+
+type Received =
+    Arc<std::sync::Mutex<Vec<(std::collections::HashMap<String, String>, serde_json::Value)>>>;
+
+/// A webhook receiver on a real port that answers with `statuses` in turn (then 200).
+async fn receiver(statuses: Vec<u16>) -> (String, Received) {
+    let received: Received = Arc::default();
+    let answers = Arc::new(std::sync::Mutex::new(statuses.into_iter()));
+    let sink = Arc::clone(&received);
+    let hook = axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
+        let sink = Arc::clone(&sink);
+        let answers = Arc::clone(&answers);
+        async move {
+            let wanted = ["webhook-id", "webhook-timestamp", "webhook-signature"];
+            let headers = wanted
+                .iter()
+                .filter_map(|h| Some(((*h).to_owned(), headers.get(*h)?.to_str().ok()?.to_owned())))
+                .collect();
+            let json: serde_json::Value = serde_json::from_str(&body).expect("JSON body");
+            sink.lock().expect("lock").push((headers, json));
+            let status = answers.lock().expect("lock").next().unwrap_or(200);
+            StatusCode::from_u16(status).expect("status")
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, Router::new().route("/hook", hook)).await;
+    });
+    (format!("http://{addr}/hook"), received)
+}
+
+#[tokio::test]
+async fn healthz_and_metrics() {
+    let env = env(|_| {}).await;
+    env.subscribe(signup("m@example.org"), None).await;
+    env.subscribe(signup("not-an-address"), None).await;
+    let health = env.send(get("/healthz")).await;
+    assert_eq!(
+        (health.status, health.body.as_str()),
+        (StatusCode::OK, "ok\n")
+    );
+    let metrics = env.send(get("/metrics")).await;
+    assert!(metrics.headers[header::CONTENT_TYPE]
+        .to_str()
+        .is_ok_and(|t| t.starts_with("text/plain; version=0.0.4")));
+    for line in [
+        "article_embed_signups{status=\"pending\"} 1",
+        "article_embed_queue_depth{queue=\"mail\"} 1",
+        "article_embed_refusals_total{reason=\"invalid_email\"} 1",
+    ] {
+        assert!(
+            metrics.body.lines().any(|l| l == line),
+            "{line} in\n{}",
+            metrics.body
+        );
+    }
+    assert!(metrics
+        .body
+        .contains("article_embed_request_duration_seconds_count"));
+    env.app.store.close().await;
+    assert_eq!(
+        env.send(get("/healthz")).await.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "no database, no health"
+    );
 }

@@ -85,8 +85,8 @@ test("the publisher's server on the open internet", async (t) => {
     assert.equal((await signup(server.url, "private@example.org")).status, 202);
     const data = join(work, "article-embed-data");
     assert.ok(existsSync(join(data, "article-embed.db")), "the database is in the data directory");
+    assert.equal((await mails(data, 1)).length, 1, "so is the mail");
     const [mail] = readdirSync(join(data, "mail"));
-    assert.ok(mail?.endsWith(".eml"), "so is the mail");
 
     const loader = readFileSync(join(work, "dist/article-embed.js"), "utf8");
     const glue = loader.match(/article-embed-[0-9a-f]{16}\.js/)[0];
@@ -196,7 +196,7 @@ test("the publisher's server on the open internet", async (t) => {
 
     // The log names neither the address nor any token.
     const log = server.log();
-    assert.match(log, /c…@example\.org/);
+    assert.match(log, /event=mail\.sent kind=confirmation to=c…@example\.org/);
     assert.ok(!/confirm@example\.org/i.test(log), "no full address in the log");
     for (const link of await confirmationLinks(dir)) assert.ok(!log.includes(link.split("token=")[1]), "no token in the log");
   });
@@ -296,9 +296,13 @@ test("the publisher's server on the open internet", async (t) => {
     assert.equal((await signup(url, "env@example.org", { newsletter: "Evening Brief" })).status, 429, "ARTICLE_EMBED_RATE_PER_EMAIL");
     assert.equal((await signup(url, "env2@example.org")).status, 422, "only the listed newsletters");
     assert.ok(!readFileSync(`/proc/${child.pid}/cmdline`, "utf8").includes("hunter2"));
-    // SMTP is down: the mail falls back to the data directory, and nothing says the password.
-    assert.equal((await mails(dir, 1)).length, 1);
-    assert.match(log, /SMTP failed/);
+    // SMTP is down: the mail waits in the queue (to go out when SMTP is back), and nothing
+    // says the password.
+    for (let i = 0; i < 50 && !/event=mail\.failed/.test(log); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(log, /event=mail\.failed .*SMTP failed/);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    assert.match(metrics, /^article_embed_queue_depth\{queue="mail"\} 1$/m);
+    assert.deepEqual(await mails(dir), [], "not written anywhere else");
     assert.ok(!log.includes("hunter2"), log);
   });
 

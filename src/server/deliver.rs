@@ -1,0 +1,186 @@
+//! The delivery job, one in every `serve` process: sends what the queues hold (mail, then
+//! webhook events), each row by the one process that leased it, and puts a failed one back
+//! for later. It wakes when this process queues something, and every second for what the
+//! other processes queued or what has come due.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{watch, Notify};
+
+use super::log;
+use super::mail::mask;
+use super::queue::{retry_delay_ms, MailJob, WebhookJob};
+use super::store::{self, now_ms};
+use super::App;
+
+/// How long a webhook receiver gets to answer.
+const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
+const POLL: Duration = Duration::from_secs(1);
+
+/// Runs until `stop` says so; what is being sent then is finished first.
+pub async fn run(app: Arc<App>, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        deliver_due(&app).await;
+        tokio::select! {
+            () = wake.notified() => {}
+            () = tokio::time::sleep(POLL) => {}
+            _ = stop.changed() => {}
+        }
+    }
+}
+
+/// Sends everything that is due now, and says how many rows it dealt with.
+pub async fn deliver_due(app: &App) -> usize {
+    let mut done = 0;
+    loop {
+        match app.store.next_mail(now_ms()).await {
+            Ok(Some(job)) => {
+                send_mail(app, job).await;
+                done += 1;
+            }
+            Ok(None) => break,
+            Err(e) => {
+                log::warn("mail.queue_unavailable", &[("error", &e)]);
+                break;
+            }
+        }
+    }
+    if let Some(webhook) = &app.webhook {
+        loop {
+            match app.store.next_webhook(now_ms()).await {
+                Ok(Some(job)) => {
+                    deliver_event(app, webhook, job).await;
+                    done += 1;
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    log::warn("webhook.queue_unavailable", &[("error", &e)]);
+                    break;
+                }
+            }
+        }
+    }
+    done
+}
+
+async fn send_mail(app: &App, job: MailJob) {
+    let now = now_ms();
+    let (sent, token) = match job.kind.as_str() {
+        store::CONFIRMATION => match app.store.token_for(job.signup_id, now).await {
+            Ok(Some(token)) => {
+                let link = format!("{}/api/confirm?token={token}", app.public_url);
+                (
+                    app.mailer
+                        .send_confirmation(&job.email, &job.newsletter, &link)
+                        .await,
+                    Some(token),
+                )
+            }
+            // Confirmed or erased meanwhile: nothing to send.
+            Ok(None) => (Ok("not needed any more".into()), None),
+            Err(e) => (Err(format!("storage: {e}")), None),
+        },
+        store::ALREADY_SUBSCRIBED => (
+            app.mailer
+                .send_already_subscribed(&job.email, &job.newsletter)
+                .await,
+            None,
+        ),
+        other => (Ok(format!("unknown kind {other}, dropped")), None),
+    };
+    let to = mask(&job.email);
+    match sent {
+        Ok(where_to) => {
+            app.metrics.mail_sent();
+            log::info(
+                "mail.sent",
+                &[("kind", &job.kind), ("to", &to), ("result", &where_to)],
+            );
+            if let Err(e) = app.store.mail_done(job.id).await {
+                log::warn("mail.not_cleared", &[("error", &e)]);
+            }
+        }
+        Err(error) => {
+            app.metrics.mail_failed();
+            if let Some(token) = token {
+                // The link never left: its token must not linger.
+                let _ = app.store.drop_token(&token).await;
+            }
+            let wait = retry_delay_ms(job.attempts, super::queue::jitter());
+            log::warn(
+                "mail.failed",
+                &[
+                    ("kind", &job.kind),
+                    ("to", &to),
+                    ("attempt", &job.attempts),
+                    ("retry_in_s", &(wait / 1000)),
+                    ("error", &error),
+                ],
+            );
+            if let Err(e) = app.store.mail_later(job.id, now + wait, &error).await {
+                log::warn("mail.not_rescheduled", &[("error", &e)]);
+            }
+        }
+    }
+}
+
+async fn deliver_event(app: &App, webhook: &super::webhooks::Webhook, job: WebhookJob) {
+    let now = now_ms();
+    let timestamp = now / 1000;
+    let signature = webhook.sign(&job.id, timestamp, &job.payload);
+    let result = app
+        .http
+        .post(&webhook.url)
+        .timeout(WEBHOOK_TIMEOUT)
+        .header("content-type", "application/json")
+        .header("webhook-id", &job.id)
+        .header("webhook-timestamp", timestamp.to_string())
+        .header("webhook-signature", signature)
+        .body(job.payload.clone())
+        .send()
+        .await;
+    let failure = match result {
+        Ok(response) if response.status().is_success() => None,
+        Ok(response) => Some(format!("HTTP {}", response.status().as_u16())),
+        // Without the URL, which may hold a token of the receiver's.
+        Err(e) => Some(if e.is_timeout() {
+            "no answer in time".to_owned()
+        } else if e.is_connect() {
+            "cannot connect".to_owned()
+        } else {
+            "request failed".to_owned()
+        }),
+    };
+    match failure {
+        None => {
+            app.metrics.webhook_delivered();
+            log::info(
+                "webhook.delivered",
+                &[("id", &job.id), ("attempt", &job.attempts)],
+            );
+            if let Err(e) = app.store.webhook_done(&job.id).await {
+                log::warn("webhook.not_cleared", &[("error", &e)]);
+            }
+        }
+        Some(error) => {
+            app.metrics.webhook_failed();
+            let wait = retry_delay_ms(job.attempts, super::queue::jitter());
+            log::warn(
+                "webhook.failed",
+                &[
+                    ("id", &job.id),
+                    ("attempt", &job.attempts),
+                    ("retry_in_s", &(wait / 1000)),
+                    ("error", &error),
+                ],
+            );
+            if let Err(e) = app.store.webhook_later(&job.id, now + wait, &error).await {
+                log::warn("webhook.not_rescheduled", &[("error", &e)]);
+            }
+        }
+    }
+}
