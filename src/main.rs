@@ -190,6 +190,9 @@ mod cli {
             /// The webhook `serve` posts to: when set, a subscriber.deleted event is queued.
             #[arg(long, env = "ARTICLE_EMBED_WEBHOOK")]
             webhook: Option<String>,
+            /// Erase without telling a webhook, even though events are queued for one.
+            #[arg(long, conflicts_with = "webhook")]
+            no_webhook: bool,
         },
     }
 
@@ -247,11 +250,12 @@ mod cli {
                         db,
                         mail_dir,
                         webhook,
+                        no_webhook,
                     },
             } => runtime().and_then(|rt| {
                 let db = db.unwrap_or_else(|| server::default_db(&data_dir));
                 let mail_dir = mail_dir.unwrap_or_else(|| data_dir.join("mail"));
-                rt.block_on(delete(&email, &db, mail_dir, webhook.is_some()))
+                rt.block_on(delete(&email, &db, mail_dir, webhook.is_some(), no_webhook))
             }),
         };
         match result {
@@ -263,9 +267,28 @@ mod cli {
         }
     }
 
-    async fn delete(email: &str, db: &str, mail_dir: PathBuf, webhook: bool) -> Result<(), String> {
+    async fn delete(
+        email: &str,
+        db: &str,
+        mail_dir: PathBuf,
+        webhook: bool,
+        no_webhook: bool,
+    ) -> Result<(), String> {
         let email = email.trim().to_lowercase();
         let store = store::Store::open(db).await?;
+        // Events waiting for a webhook mean `serve` posts to one: erasing without telling
+        // the provider would leave the address on its list. Ask for a decision.
+        let (_, events) = store
+            .queue_depths()
+            .await
+            .map_err(|e| format!("cannot read the queues: {e}"))?;
+        if !webhook && !no_webhook && events > 0 {
+            return Err(format!(
+                "{events} webhook event(s) are queued, so serve posts to a webhook, but none is \
+                 set here: give --webhook URL (or ARTICLE_EMBED_WEBHOOK) as serve has it, so \
+                 the provider hears of the erasure, or --no-webhook to erase without telling it"
+            ));
+        }
         let erased = store
             .erase(&email, store::now_ms(), webhook)
             .await

@@ -235,6 +235,8 @@ pub struct App {
     metrics: metrics::Metrics,
     /// Wakes this process's delivery job when a request has queued something.
     wake: Arc<tokio::sync::Notify>,
+    /// Set on SIGTERM: the delivery job starts nothing new.
+    stopping: std::sync::atomic::AtomicBool,
     articles: embed::Articles,
     assets: Arc<assets::Assets>,
     proxies: Proxies,
@@ -277,6 +279,7 @@ impl App {
                 .map_err(|e| format!("cannot make an HTTP client: {e}"))?,
             metrics: metrics::Metrics::default(),
             wake: Arc::new(tokio::sync::Notify::new()),
+            stopping: std::sync::atomic::AtomicBool::new(false),
             articles: embed::Articles {
                 dir: config.articles.clone(),
             },
@@ -433,6 +436,8 @@ pub async fn serve(config: Config) -> Result<(), String> {
     }
     // The delivery job finishes what it is sending (the rest waits in the queue for the
     // next start, or for another process).
+    app.stopping
+        .store(true, std::sync::atomic::Ordering::Relaxed);
     let _ = stop_delivery.send(true);
     let _ = tokio::time::timeout_at(deadline, delivery).await;
     cleanup.abort();

@@ -89,3 +89,63 @@ fn snippet_prints_the_rendered_card_and_the_script() {
     assert_eq!(code, 1);
     assert!(err.contains("cannot read"));
 }
+
+/// `signups delete` on a database whose server posts to a webhook: without the webhook it
+/// refuses (the provider would keep the address), with `--no-webhook` it erases anyway, and
+/// the address is gone from the export.
+#[tokio::test]
+async fn signups_delete_erases_and_asks_about_the_webhook() {
+    use article_embed::server::store::{now_ms, NewSignup, Store};
+    let dir = std::env::temp_dir().join(format!("article-embed-cli-delete-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let db = format!("sqlite://{}", dir.join("signups.db").display());
+    let store = Store::open(&db).await.expect("database");
+    let signup = NewSignup {
+        email: "gone@example.org".into(),
+        newsletter: "N".into(),
+        consent: true,
+        consent_text: "ok".into(),
+        article: None,
+        page: None,
+        locale: "en".into(),
+    };
+    store.add(&signup, now_ms()).await.expect("add");
+    let token = store
+        .token_for(1, now_ms())
+        .await
+        .expect("token")
+        .expect("pending");
+    // Confirmed on a server with a webhook: an event waits in the queue.
+    store
+        .confirm(&token, now_ms(), true)
+        .await
+        .expect("confirm");
+    store.close().await;
+
+    let (code, _, err) = run(&["signups", "delete", "gone@example.org", "--db", &db]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("--no-webhook"), "{err}");
+    let (_, csv, _) = run(&["signups", "export", "--db", &db]);
+    assert!(csv.contains("gone@example.org"), "nothing erased yet");
+
+    let (code, out, err) = run(&[
+        "signups",
+        "delete",
+        "Gone@Example.org",
+        "--db",
+        &db,
+        "--no-webhook",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("erased g…@example.org: 1 signup(s)"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("gone@example.org"),
+        "the output masks the address"
+    );
+    let (_, csv, _) = run(&["signups", "export", "--db", &db]);
+    assert!(!csv.contains("gone@example.org"), "{csv}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

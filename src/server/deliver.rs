@@ -9,13 +9,16 @@ use std::time::Duration;
 use tokio::sync::{watch, Notify};
 
 use super::log;
-use super::mail::mask;
+use super::mail::{mask, MailError};
 use super::queue::{retry_delay_ms, MailJob, WebhookJob};
 use super::store::{self, now_ms};
 use super::App;
 
 /// How long a webhook receiver gets to answer.
 const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
+/// A mail send is cut off after this, well inside the row's lease (`queue::LEASE_MS`):
+/// another process must not take a row over while it is being sent.
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(90);
 const POLL: Duration = Duration::from_secs(1);
 
 /// Runs until `stop` says so; what is being sent then is finished first.
@@ -36,7 +39,9 @@ pub async fn run(app: Arc<App>, wake: Arc<Notify>, mut stop: watch::Receiver<boo
 /// Sends everything that is due now, and says how many rows it dealt with.
 pub async fn deliver_due(app: &App) -> usize {
     let mut done = 0;
-    loop {
+    // Stopping: what is being sent is finished, nothing new is started.
+    let stopping = || app.stopping.load(std::sync::atomic::Ordering::Relaxed);
+    while !stopping() {
         match app.store.next_mail(now_ms()).await {
             Ok(Some(job)) => {
                 send_mail(app, job).await;
@@ -50,7 +55,7 @@ pub async fn deliver_due(app: &App) -> usize {
         }
     }
     if let Some(webhook) = &app.webhook {
-        loop {
+        while !stopping() {
             match app.store.next_webhook(now_ms()).await {
                 Ok(Some(job)) => {
                     deliver_event(app, webhook, job).await;
@@ -69,37 +74,44 @@ pub async fn deliver_due(app: &App) -> usize {
 
 async fn send_mail(app: &App, job: MailJob) {
     let now = now_ms();
-    let (sent, token) = match job.kind.as_str() {
-        store::CONFIRMATION => match app.store.token_for(job.signup_id, now).await {
-            Ok(Some(token)) => {
-                let link = format!("{}/api/confirm?token={token}", app.public_url);
-                (
+    let mut token = None;
+    let send = async {
+        match job.kind.as_str() {
+            store::CONFIRMATION => match app.store.token_for(job.signup_id, now).await {
+                Ok(Some(t)) => {
+                    let link = format!("{}/api/confirm?token={t}", app.public_url);
+                    token = Some(t);
                     app.mailer
                         .send_confirmation(&job.email, &job.newsletter, &link)
-                        .await,
-                    Some(token),
-                )
-            }
-            // Confirmed or erased meanwhile: nothing to send.
-            Ok(None) => (Ok("not needed any more".into()), None),
-            Err(e) => (Err(format!("storage: {e}")), None),
-        },
-        store::ALREADY_SUBSCRIBED => (
-            app.mailer
+                        .await
+                        .map(Some)
+                }
+                // Confirmed or erased meanwhile: nothing to send.
+                Ok(None) => Ok(None),
+                Err(e) => Err(MailError::from(format!("storage: {e}"))),
+            },
+            store::ALREADY_SUBSCRIBED => app
+                .mailer
                 .send_already_subscribed(&job.email, &job.newsletter)
-                .await,
-            None,
-        ),
-        other => (Ok(format!("unknown kind {other}, dropped")), None),
+                .await
+                .map(Some),
+            _ => Ok(None),
+        }
+    };
+    let sent = match tokio::time::timeout(SEND_TIMEOUT, send).await {
+        Ok(sent) => sent,
+        Err(_) => Err(MailError::from("no answer in time".to_owned())),
     };
     let to = mask(&job.email);
     match sent {
-        Ok(where_to) => {
-            app.metrics.mail_sent();
-            log::info(
-                "mail.sent",
-                &[("kind", &job.kind), ("to", &to), ("result", &where_to)],
-            );
+        Ok(result) => {
+            if let Some(where_to) = &result {
+                app.metrics.mail_sent();
+                log::info(
+                    "mail.sent",
+                    &[("kind", &job.kind), ("to", &to), ("result", where_to)],
+                );
+            }
             if let Err(e) = app.store.mail_done(job.id).await {
                 log::warn("mail.not_cleared", &[("error", &e)]);
             }
@@ -109,6 +121,17 @@ async fn send_mail(app: &App, job: MailJob) {
             if let Some(token) = token {
                 // The link never left: its token must not linger.
                 let _ = app.store.drop_token(&token).await;
+            }
+            if error.permanent {
+                // Trying again cannot help: the row goes (and the address with it).
+                log::warn(
+                    "mail.refused",
+                    &[("kind", &job.kind), ("to", &to), ("error", &error)],
+                );
+                if let Err(e) = app.store.mail_done(job.id).await {
+                    log::warn("mail.not_cleared", &[("error", &e)]);
+                }
+                return;
             }
             let wait = retry_delay_ms(job.attempts, super::queue::jitter());
             log::warn(
@@ -121,7 +144,7 @@ async fn send_mail(app: &App, job: MailJob) {
                     ("error", &error),
                 ],
             );
-            if let Err(e) = app.store.mail_later(job.id, now + wait, &error).await {
+            if let Err(e) = app.store.mail_later(&job, now + wait, &error.message).await {
                 log::warn("mail.not_rescheduled", &[("error", &e)]);
             }
         }
@@ -165,6 +188,8 @@ async fn deliver_event(app: &App, webhook: &super::webhooks::Webhook, job: Webho
             if let Err(e) = app.store.webhook_done(&job.id).await {
                 log::warn("webhook.not_cleared", &[("error", &e)]);
             }
+            // The event held an address: fold SQLite's log, so it does not linger there.
+            app.store.fold_log().await;
         }
         Some(error) => {
             app.metrics.webhook_failed();
@@ -178,7 +203,7 @@ async fn deliver_event(app: &App, webhook: &super::webhooks::Webhook, job: Webho
                     ("error", &error),
                 ],
             );
-            if let Err(e) = app.store.webhook_later(&job.id, now + wait, &error).await {
+            if let Err(e) = app.store.webhook_later(&job, now + wait, &error).await {
                 log::warn("webhook.not_rescheduled", &[("error", &e)]);
             }
         }

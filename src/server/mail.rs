@@ -9,6 +9,30 @@ use std::path::PathBuf;
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
+/// Why a mail was not sent; `permanent` when trying again cannot help (a 5xx from the SMTP
+/// server, an address it cannot take), so that the queue drops it instead of keeping the
+/// address for ever.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MailError {
+    pub message: String,
+    pub permanent: bool,
+}
+
+impl std::fmt::Display for MailError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<String> for MailError {
+    fn from(message: String) -> MailError {
+        MailError {
+            message,
+            permanent: false,
+        }
+    }
+}
+
 pub struct Mailer {
     from: Mailbox,
     smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
@@ -109,7 +133,7 @@ impl Mailer {
         to: &str,
         newsletter: &str,
         link: &str,
-    ) -> Result<String, String> {
+    ) -> Result<String, MailError> {
         // Short lines keep the message 7-bit, so the link stays readable in an .eml file.
         self.send(
             to,
@@ -131,7 +155,7 @@ impl Mailer {
         &self,
         to: &str,
         newsletter: &str,
-    ) -> Result<String, String> {
+    ) -> Result<String, MailError> {
         self.send(
             to,
             format!("You're already subscribed to {newsletter}"),
@@ -145,17 +169,21 @@ impl Mailer {
         .await
     }
 
-    async fn send(&self, to: &str, subject: String, body: String) -> Result<String, String> {
-        let to: Mailbox = to
-            .parse()
-            .map_err(|e| format!("recipient {}: {e}", mask(to)))?;
+    async fn send(&self, to: &str, subject: String, body: String) -> Result<String, MailError> {
+        let to: Mailbox = to.parse().map_err(|e| MailError {
+            message: format!("recipient {}: {e}", mask(to)),
+            permanent: true,
+        })?;
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(subject)
             .header(ContentType::TEXT_PLAIN)
             .body(body)
-            .map_err(|e| format!("cannot build the message: {e}"))?;
+            .map_err(|e| MailError {
+                message: format!("cannot build the message: {e}"),
+                permanent: true,
+            })?;
         if let Some(smtp) = &self.smtp {
             // A failure goes back to the queue, which tries again later. An SMTP server's
             // reply may quote the recipient: masked.
@@ -163,7 +191,10 @@ impl Mailer {
                 .send(message)
                 .await
                 .map(|_| "sent by SMTP".to_owned())
-                .map_err(|e| format!("SMTP failed: {}", redact(&e.to_string())));
+                .map_err(|e| MailError {
+                    message: format!("SMTP failed: {}", redact(&e.to_string())),
+                    permanent: e.is_permanent(),
+                });
         }
         tokio::fs::create_dir_all(&self.drop_dir)
             .await

@@ -16,6 +16,8 @@ pub struct MailJob {
     pub email: String,
     pub newsletter: String,
     pub attempts: i64,
+    /// The lease this process holds (its `locked_until`).
+    pub lease: i64,
 }
 
 /// A webhook event to deliver.
@@ -24,9 +26,11 @@ pub struct WebhookJob {
     pub id: String,
     pub payload: String,
     pub attempts: i64,
+    pub lease: i64,
 }
 
-/// How long a claimed row is left to its process (a send times out well before).
+/// How long a claimed row is left to its process; a send is cut off well before
+/// (`deliver::SEND_TIMEOUT`), so that no other process takes it over mid-send.
 pub const LEASE_MS: i64 = 120_000;
 
 /// Waits after a failed send: 5 s, then four times longer each time, at most an hour, with
@@ -50,17 +54,27 @@ pub fn jitter() -> f64 {
 
 /// Picks the next due row of `table` and leases it, in one statement. On PostgreSQL the
 /// rows other processes are claiming are skipped (`FOR UPDATE SKIP LOCKED`); SQLite lets
-/// one writer at a time, which serialises the claims by itself.
-fn claim_sql(table: &str, columns: &str, sqlite: bool) -> String {
+/// one writer at a time, which serialises the claims by itself. With `in_order`, a row
+/// waits while an older row for the same address is still queued (webhook events of one
+/// subscriber arrive in the order they happened, whatever the retries).
+fn claim_sql(table: &str, columns: &str, sqlite: bool, in_order: bool) -> String {
     let skip = if sqlite {
         ""
     } else {
         " FOR UPDATE SKIP LOCKED"
     };
+    let order = if in_order {
+        format!(
+            " AND NOT EXISTS (SELECT 1 FROM {table} o WHERE o.email = q.email \
+             AND o.created_at < q.created_at)"
+        )
+    } else {
+        String::new()
+    };
     format!(
         "UPDATE {table} SET locked_until = $1, attempts = attempts + 1 \
-         WHERE id = (SELECT id FROM {table} \
-                     WHERE next_at <= $2 AND (locked_until IS NULL OR locked_until <= $2) \
+         WHERE id = (SELECT id FROM {table} q \
+                     WHERE next_at <= $2 AND (locked_until IS NULL OR locked_until <= $2){order} \
                      ORDER BY next_at, id LIMIT 1{skip}) \
          RETURNING {columns}"
     )
@@ -70,8 +84,9 @@ impl Store {
     pub async fn next_mail(&self, now: i64) -> Result<Option<MailJob>, sqlx::Error> {
         let sql = claim_sql(
             "mail_queue",
-            "id, kind, signup_id, email, newsletter, attempts",
+            "id, kind, signup_id, email, newsletter, attempts, locked_until",
             self.sqlite,
+            false,
         );
         let row = sqlx::query(&sql)
             .bind(now + LEASE_MS)
@@ -86,6 +101,7 @@ impl Store {
                 email: r.try_get("email")?,
                 newsletter: r.try_get("newsletter")?,
                 attempts: r.try_get("attempts")?,
+                lease: r.try_get("locked_until")?,
             })
         })
         .transpose()
@@ -100,20 +116,33 @@ impl Store {
             .map(|_| ())
     }
 
-    pub async fn mail_later(&self, id: i64, next_at: i64, error: &str) -> Result<(), sqlx::Error> {
+    /// Back to the queue for later, unless the lease went to another process meanwhile.
+    pub async fn mail_later(
+        &self,
+        job: &MailJob,
+        next_at: i64,
+        error: &str,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "UPDATE mail_queue SET next_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3",
+            "UPDATE mail_queue SET next_at = $1, locked_until = NULL, last_error = $2 \
+             WHERE id = $3 AND locked_until = $4",
         )
         .bind(next_at)
         .bind(error)
-        .bind(id)
+        .bind(job.id)
+        .bind(job.lease)
         .execute(&self.pool)
         .await
         .map(|_| ())
     }
 
     pub async fn next_webhook(&self, now: i64) -> Result<Option<WebhookJob>, sqlx::Error> {
-        let sql = claim_sql("webhook_queue", "id, payload, attempts", self.sqlite);
+        let sql = claim_sql(
+            "webhook_queue",
+            "id, payload, attempts, locked_until",
+            self.sqlite,
+            true,
+        );
         let row = sqlx::query(&sql)
             .bind(now + LEASE_MS)
             .bind(now)
@@ -124,6 +153,7 @@ impl Store {
                 id: r.try_get("id")?,
                 payload: r.try_get("payload")?,
                 attempts: r.try_get("attempts")?,
+                lease: r.try_get("locked_until")?,
             })
         })
         .transpose()
@@ -138,19 +168,21 @@ impl Store {
             .map(|_| ())
     }
 
+    /// Back to the queue for later, unless the lease went to another process meanwhile.
     pub async fn webhook_later(
         &self,
-        id: &str,
+        job: &WebhookJob,
         next_at: i64,
         error: &str,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "UPDATE webhook_queue SET next_at = $1, locked_until = NULL, last_error = $2 \
-             WHERE id = $3",
+             WHERE id = $3 AND locked_until = $4",
         )
         .bind(next_at)
         .bind(error)
-        .bind(id)
+        .bind(&job.id)
+        .bind(job.lease)
         .execute(&self.pool)
         .await
         .map(|_| ())
@@ -197,7 +229,8 @@ mod tests {
 
     #[test]
     fn postgres_claims_skip_locked_rows() {
-        assert!(claim_sql("mail_queue", "id", false).contains("FOR UPDATE SKIP LOCKED"));
-        assert!(!claim_sql("mail_queue", "id", true).contains("FOR UPDATE"));
+        assert!(claim_sql("webhook_queue", "id", true, true).contains("o.email = q.email"));
+        assert!(claim_sql("mail_queue", "id", false, false).contains("FOR UPDATE SKIP LOCKED"));
+        assert!(!claim_sql("mail_queue", "id", true, false).contains("FOR UPDATE"));
     }
 }

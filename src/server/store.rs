@@ -245,6 +245,17 @@ impl Store {
             .map(PathBuf::from)
     }
 
+    /// On SQLite, folds the write-ahead log into the file and empties it, so that deleted
+    /// rows do not linger there (the file itself overwrites them: `secure_delete`). Best
+    /// effort: a busy database is folded at the next chance.
+    pub async fn fold_log(&self) {
+        if self.sqlite {
+            let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await;
+        }
+    }
+
     /// Answers when the database does.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1")
@@ -579,8 +590,8 @@ impl Store {
         };
         let newsletter: String = row.try_get("newsletter")?;
         let locale: String = row.try_get("locale")?;
-        let subscribed = row.try_get::<String, _>("status")? == "subscribed";
         if !claimed {
+            let subscribed = row.try_get::<String, _>("status")? == "subscribed";
             tx.rollback().await?;
             // Used or expired: what counts is whether the reader is subscribed.
             return Ok(if subscribed {
@@ -590,22 +601,21 @@ impl Store {
             });
         }
         let id: i64 = row.try_get("signup_id")?;
-        sqlx::query(
+        // Whether this request confirmed is what the update says: of two links clicked at
+        // once, the second waits for the first and then finds nothing pending. (Sibling
+        // tokens are not touched: a subscribed signup's tokens are void by its status, and
+        // updating them here could deadlock two such requests.)
+        let confirmed_now = sqlx::query(
             "UPDATE signups SET status = 'subscribed', confirmed_at = $1 \
              WHERE id = $2 AND status = 'pending'",
         )
         .bind(now)
         .bind(id)
         .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "UPDATE confirmations SET used_at = $1 WHERE signup_id = $2 AND used_at IS NULL",
-        )
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        if webhooks && !subscribed {
+        .await?
+        .rows_affected()
+            == 1;
+        if webhooks && confirmed_now {
             let row = sqlx::query(&format!("SELECT {SUBSCRIBER} FROM signups WHERE id = $1"))
                 .bind(id)
                 .fetch_one(&mut *tx)
@@ -614,10 +624,10 @@ impl Store {
             queue_event(&mut tx, webhooks::CONFIRMED, &who, now).await?;
         }
         tx.commit().await?;
-        Ok(if subscribed {
-            Confirmed::Already { newsletter, locale }
-        } else {
+        Ok(if confirmed_now {
             Confirmed::Now { newsletter, locale }
+        } else {
+            Confirmed::Already { newsletter, locale }
         })
     }
 
@@ -654,6 +664,14 @@ impl Store {
         )
         .execute(&self.pool)
         .await?;
+        // What could not be delivered in 30 days will not be (a webhook receiver gone, no
+        // process with a webhook any more): the addresses in it are not kept for ever.
+        for table in ["mail_queue", "webhook_queue"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE created_at <= $1"))
+                .bind(now.saturating_sub(UNCONFIRMED_KEPT_MS))
+                .execute(&self.pool)
+                .await?;
+        }
         Ok(Purged {
             signups,
             tokens,
@@ -672,28 +690,37 @@ impl Store {
         webhooks: bool,
     ) -> Result<Erased, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        let rows = sqlx::query(&format!(
-            "SELECT id, status, {SUBSCRIBER} FROM signups WHERE email = $1"
-        ))
-        .bind(email)
-        .fetch_all(&mut *tx)
-        .await?;
+        // A write first: on SQLite a transaction that begins by reading cannot wait for
+        // another process's write lock, it fails at once.
         sqlx::query(
             "DELETE FROM confirmations WHERE signup_id IN (SELECT id FROM signups WHERE email = $1)",
         )
         .bind(email)
         .execute(&mut *tx)
         .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT id, status, {SUBSCRIBER} FROM signups WHERE email = $1"
+        ))
+        .bind(email)
+        .fetch_all(&mut *tx)
+        .await?;
         let mail = sqlx::query("DELETE FROM mail_queue WHERE email = $1")
             .bind(email)
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        let events = sqlx::query("DELETE FROM webhook_queue WHERE email = $1")
-            .bind(email)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        // An event being delivered right now is left to finish (it goes once delivered);
+        // the subscriber.deleted event queued below waits for it (events of one address go
+        // oldest first), so the provider never hears "deleted" before "confirmed".
+        let events = sqlx::query(
+            "DELETE FROM webhook_queue WHERE email = $1 \
+             AND (locked_until IS NULL OR locked_until <= $2)",
+        )
+        .bind(email)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         sqlx::query("DELETE FROM rate_counts WHERE key = $1")
             .bind(email_limit_key(email))
             .execute(&mut *tx)
@@ -717,6 +744,7 @@ impl Store {
             }
         }
         tx.commit().await?;
+        self.fold_log().await;
         Ok(Erased {
             signups,
             mail,

@@ -267,10 +267,28 @@ pub(super) async fn subscribe(State(app): State<Arc<App>>, request: Request) -> 
         Some(key) => {
             let request_hash = super::store::hex(&Sha256::digest(&bytes));
             let subject = normalise_email(submission.email.as_deref().unwrap_or(""));
-            with_key(&app, key, &request_hash, &subject, || {
-                handle(&app, submission, &locale, &client)
+            // On a task of its own: a client that hangs up (or the request deadline) must
+            // not cut the work off between claiming the key and settling it, which would
+            // leave the key held and the retries waiting.
+            let (app, key, locale, client) = (
+                Arc::clone(&app),
+                key.clone(),
+                locale.clone(),
+                client.clone(),
+            );
+            let work = tokio::spawn(async move {
+                with_key(&app, &key, &request_hash, &subject, || {
+                    handle(&app, submission, &locale, &client)
+                })
+                .await
+            });
+            work.await.unwrap_or_else(|_| {
+                Answer::error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "The signup could not be handled. Please try again.",
+                )
             })
-            .await
         }
         None => handle(&app, submission, &locale, &client).await,
     };

@@ -1432,3 +1432,127 @@ async fn healthz_and_metrics() {
         "no database, no health"
     );
 }
+
+#[tokio::test]
+async fn events_of_one_subscriber_are_delivered_in_the_order_they_happened() {
+    let (url, received) = receiver(vec![500]).await;
+    let env = env(|c| {
+        c.newsletters = vec!["A".into(), "B".into()];
+        c.webhook = Some(
+            webhooks::Webhook::new(&url, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").expect("hook"),
+        );
+    })
+    .await;
+    let env = &env;
+    let confirm_for = |newsletter: &'static str| async move {
+        let mut body = signup("order@example.org");
+        body["newsletter"] = newsletter.into();
+        env.subscribe(body, None).await;
+        let subject = format!("Subject: Confirm your subscription to {newsletter}\r\n");
+        let mails = env.mails().await;
+        let token = token_in(
+            mails
+                .iter()
+                .find(|m| m.contains(&subject))
+                .expect("its mail"),
+        );
+        assert_eq!(env.send(confirm_post(&token)).await.status, StatusCode::OK);
+        env.app.deliver_due().await;
+    };
+    confirm_for("A").await; // its event meets a 500 and waits
+    confirm_for("B").await; // newer: must not overtake it
+    assert_eq!(received.lock().expect("lock").len(), 1);
+    sqlx::query("UPDATE webhook_queue SET next_at = 0")
+        .execute(&env.app.store.pool)
+        .await
+        .expect("due");
+    env.app.deliver_due().await;
+    let newsletters: Vec<String> = received
+        .lock()
+        .expect("lock")
+        .iter()
+        .map(|(_, body)| body["data"]["newsletter"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(newsletters, ["A", "A", "B"]);
+}
+
+#[tokio::test]
+async fn a_row_leased_again_by_another_process_is_not_released_by_the_first() {
+    let env = env(|_| {}).await;
+    env.subscribe(signup("lease@example.org"), None).await;
+    let now = store::now_ms();
+    let job = env
+        .app
+        .store
+        .next_mail(now)
+        .await
+        .expect("claim")
+        .expect("a row");
+    // The lease ran out and another process took the row.
+    sqlx::query("UPDATE mail_queue SET locked_until = $1")
+        .bind(job.lease + 1)
+        .execute(&env.app.store.pool)
+        .await
+        .expect("take over");
+    env.app
+        .store
+        .mail_later(&job, now + 60_000, "late")
+        .await
+        .expect("later");
+    let row = sqlx::query("SELECT locked_until, last_error FROM mail_queue")
+        .fetch_one(&env.app.store.pool)
+        .await
+        .expect("row");
+    assert_eq!(
+        sqlx::Row::try_get::<i64, _>(&row, "locked_until").expect("lease"),
+        job.lease + 1
+    );
+    assert_eq!(
+        sqlx::Row::try_get::<Option<String>, _>(&row, "last_error").expect("error"),
+        None
+    );
+}
+
+/// An SMTP server that refuses every recipient for good (550).
+async fn refusing_smtp() -> String {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                let _ = write.write_all(b"220 refusing ESMTP\r\n").await;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let reply: &[u8] = match line.get(..4).map(str::to_ascii_uppercase).as_deref() {
+                        Some("EHLO" | "HELO") => b"250 refusing\r\n",
+                        Some("MAIL") => b"250 ok\r\n",
+                        Some("RCPT") => {
+                            b"550 5.1.1 <lease@example.org>: Recipient address rejected\r\n"
+                        }
+                        Some("QUIT") => b"221 bye\r\n",
+                        _ => b"250 ok\r\n",
+                    };
+                    let _ = write.write_all(reply).await;
+                }
+            });
+        }
+    });
+    format!("smtp://{addr}")
+}
+
+#[tokio::test]
+async fn mail_refused_for_good_leaves_the_queue() {
+    let smtp = refusing_smtp().await;
+    let env = env(|c| c.smtp = Some(smtp)).await;
+    env.subscribe(signup("refused@example.org"), None).await;
+    assert_eq!(env.app.deliver_due().await, 1);
+    assert_eq!(
+        env.app.store.queue_depths().await.expect("depths"),
+        (0, 0),
+        "a 5xx will not change: the row (and the address in it) goes"
+    );
+}
