@@ -68,6 +68,17 @@ fn script_text(json: &str) -> String {
 pub async fn snippet(article: Article, snippet: &Snippet) -> String {
     let (options, _) = snippet.options.resolve();
     let fingerprint = crate::fingerprint::fingerprint(&article, &snippet.options);
+    // For browsers without declarative shadow DOM and without script: the story's link,
+    // outside the template. Where the shadow root is attached it has no slot, so this
+    // stays hidden.
+    let fallback = match &article.url {
+        Some(url) => format!(
+            "\n  <p><a href=\"{}\">{}</a></p>",
+            attr(url),
+            attr(&article.headline)
+        ),
+        None => format!("\n  <p>{}</p>", attr(&article.headline)),
+    };
     let base = snippet
         .base
         .as_deref()
@@ -100,7 +111,7 @@ pub async fn snippet(article: Article, snippet: &Snippet) -> String {
         DataSource::Src(_) => String::new(),
     };
     format!(
-        "<article-embed{attributes}>\n  <template shadowrootmode=\"open\"><style>{css}</style><div class=\"mount\" data-fingerprint=\"{fingerprint}\"{base}>{card}</div></template>{inline}\n</article-embed>\n<script type=\"module\" src=\"{script}\"></script>\n",
+        "<article-embed{attributes}>\n  <template shadowrootmode=\"open\"><style>{css}</style><div class=\"mount\" data-fingerprint=\"{fingerprint}\"{base}>{card}</div></template>{fallback}{inline}\n</article-embed>\n<script type=\"module\" src=\"{script}\"></script>\n",
         css = crate::STYLESHEET,
         script = attr(&snippet.script),
     )
@@ -196,8 +207,12 @@ mod tests {
         assert!(inside.contains(
             "<input value=\"The Jerusalem Post Newsletter\" type=\"hidden\" name=\"newsletter\">"
         ));
-        // The data for hydration, and the script, outside the shadow root.
+        // The data for hydration, and the script, outside the shadow root; and a link to the
+        // story for browsers that attach no declarative shadow root and run no script.
         let after = &html[end..];
+        assert!(after.contains(
+            "<p><a href=\"https://news.example/international/myanmar-diplomat-tlv-resigns\">Diplomat at Myanmar Embassy in TLV resigns following Junta&#39;s crackdown</a></p>"
+        ));
         assert!(after.contains("<script type=\"application/ld+json\">"));
         assert!(after.contains(
             "<script type=\"module\" src=\"https://cdn.example/article-embed.js\"></script>"

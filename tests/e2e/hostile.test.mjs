@@ -4,7 +4,9 @@
 // errors.html.)
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { openPage, parts, setUp, waitForState } from "./helpers.mjs";
+import { execFileSync } from "node:child_process";
+import { resolve } from "node:path";
+import { BIN, openPage, parts, setUp, waitForState } from "./helpers.mjs";
 
 const HEADLINE = "Diplomat at Myanmar Embassy in TLV resigns following Junta's crackdown";
 
@@ -41,6 +43,73 @@ test("hostile hosts", async (t) => {
     await waitForState(p, "#card", "ready");
     assert.equal((await parts(p, "#card")).headline, HEADLINE);
     assert.deepEqual(problems(messages), []);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
+  // Browsers without a feature the card uses (README, "Browser support"), each made here by
+  // turning the feature off in Chromium.
+  await t.test("no WebAssembly: the fallback stays, and one message says why", async () => {
+    const { page: p, console: messages, errors } = await openPage(context);
+    await p.addInitScript(() => delete globalThis.WebAssembly);
+    await p.goto(`${server.url}/tests/e2e/pages/plain.html`);
+    assert.equal(await p.evaluate(() => typeof WebAssembly), "undefined", "the feature really is off");
+    await waitForState(p, "#card", "error");
+    assert.ok(await p.evaluate(() => document.querySelector("#card a").getClientRects().length > 0), "fallback shown");
+    const ours = messages.filter((m) => m.type === "error" && m.text.includes("no WebAssembly"));
+    assert.equal(ours.length, 1);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
+  await t.test("no constructable stylesheets: the card is styled by a <style> of its own", async () => {
+    const { page: p, errors } = await openPage(context);
+    await p.addInitScript(() => {
+      delete ShadowRoot.prototype.adoptedStyleSheets;
+      delete Document.prototype.adoptedStyleSheets;
+    });
+    await p.goto(`${server.url}/tests/e2e/pages/plain.html`);
+    await waitForState(p, "#card", "ready");
+    const styled = await p.evaluate(() => {
+      const root = document.querySelector("#card").shadowRoot;
+      return {
+        off: !("adoptedStyleSheets" in ShadowRoot.prototype),
+        styles: root.querySelectorAll("style").length,
+        font: getComputedStyle(root.querySelector("[part=headline]")).fontFamily,
+      };
+    });
+    assert.equal(styled.off, true);
+    assert.ok(styled.styles >= 1);
+    assert.match(styled.font, /Georgia/);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
+  await t.test("no declarative shadow DOM: the element attaches the server's template itself and hydrates it", async () => {
+    // Markup inserted with innerHTML is not parsed for declarative shadow roots: the
+    // template stays inert, as it does in a browser without the feature.
+    const snippet = execFileSync(BIN, ["snippet", "articles/myanmar-diplomat.json", "--src", "/articles/myanmar-diplomat.json"], {
+      cwd: resolve(import.meta.dirname, "../.."),
+      encoding: "utf8",
+    });
+    const inner = snippet.slice(snippet.indexOf(">") + 1, snippet.lastIndexOf("</article-embed>"));
+    const { page: p, errors } = await openPage(context, `${server.url}/tests/e2e/pages/plain.html`);
+    await waitForState(p, "#card", "ready");
+    await p.evaluate((html) => {
+      const el = document.createElement("article-embed");
+      el.id = "inert";
+      el.setAttribute("src", "/articles/myanmar-diplomat.json");
+      el.innerHTML = html;
+      window.__template = el.querySelector("template[shadowrootmode]");
+      window.__headline = window.__template.content.querySelector("[part=headline]");
+      document.body.append(el);
+      el.scrollIntoView();
+    }, inner);
+    await waitForState(p, "#inert", "ready");
+    const kept = await p.evaluate(
+      () => document.querySelector("#inert").shadowRoot.querySelector("[part=headline]") === window.__headline && !window.__template.isConnected,
+    );
+    assert.equal(kept, true, "the template's nodes became the shadow root and were hydrated");
     assert.deepEqual(errors, []);
     await p.close();
   });

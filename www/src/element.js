@@ -3,17 +3,14 @@
 // in the WebAssembly module; this file only does what wasm-bindgen cannot: subclass
 // HTMLElement, fetch the data and manage the shadow root.
 
-import { adoptSheet, cardOptions, emit, loadWasm } from "./runtime.js";
+import { adoptSheet, cardOptions, emit, loadWasm, makeSheet } from "./runtime.js";
 
 export const TAG = "article-embed";
 
 let hostSheet;
 /** Block layout from the start (the card's own sheet comes with the wasm). */
 function hostStyles() {
-  if (!hostSheet) {
-    hostSheet = new CSSStyleSheet();
-    hostSheet.replaceSync(":host{display:block}");
-  }
+  hostSheet ??= makeSheet(":host{display:block!important}:host([hidden]){display:none!important}");
   return hostSheet;
 }
 
@@ -157,6 +154,13 @@ export class ArticleEmbedElement extends HTMLElement {
   }
 
   #setUp() {
+    // A browser without declarative shadow DOM (Firefox before 123, Safari before 16.4)
+    // leaves the server's <template shadowrootmode> inert: attach it as the parser would.
+    const template = !this.shadowRoot && this.querySelector(":scope > template[shadowrootmode]");
+    if (template) {
+      this.attachShadow({ mode: "open" }).append(template.content);
+      template.remove();
+    }
     // A card rendered by the server (declarative shadow DOM) is kept and hydrated.
     // (`:scope` matches nothing in a shadow root: look at its children.)
     const rendered = [...(this.shadowRoot?.children ?? [])].find((el) => el.classList.contains("mount"));
@@ -168,7 +172,7 @@ export class ArticleEmbedElement extends HTMLElement {
     }
     const root = this.shadowRoot ?? this.attachShadow({ mode: "open" });
     root.replaceChildren();
-    root.adoptedStyleSheets = [hostStyles()];
+    adoptSheet(root, hostStyles());
     this.#mount = document.createElement("div");
     this.#mount.className = "mount";
     root.append(this.#mount, this.#fallback);

@@ -12,6 +12,16 @@ let ready;
  * Content-Security-Policy forbids WebAssembly, which no retry changes.
  */
 export function loadWasm() {
+  if (typeof WebAssembly !== "object") {
+    // Switched off (some locked-down browsers, "JIT-less" modes): say so once; the cards
+    // keep their fallback content, server-rendered ones their plain form.
+    if (!ready) {
+      const error = new Error("article-embed: this browser runs no WebAssembly; the cards keep their fallback content.");
+      console.error(error.message);
+      ready = Promise.reject(Object.assign(error, { logged: true, final: true }));
+    }
+    return ready;
+  }
   ready ??= import("../pkg/article-embed.js")
     .then(async (glue) => {
       try {
@@ -27,9 +37,7 @@ export function loadWasm() {
         }
         throw error;
       }
-      const sheet = new CSSStyleSheet();
-      sheet.replaceSync(glue.stylesheet());
-      return { Card: glue.Card, parseArticle: glue.parseArticle, fingerprint: glue.fingerprint, sheet };
+      return { Card: glue.Card, parseArticle: glue.parseArticle, fingerprint: glue.fingerprint, sheet: makeSheet(glue.stylesheet()) };
     })
     .catch((error) => {
       if (!error?.final) ready = undefined;
@@ -38,8 +46,28 @@ export function loadWasm() {
   return ready;
 }
 
+/** Browsers before constructable stylesheets (Safari before 16.4) get <style> elements. */
+const constructable = typeof CSSStyleSheet === "function" && typeof ShadowRoot === "function" && "adoptedStyleSheets" in ShadowRoot.prototype;
+
+/**
+ * The card's styles: one constructable sheet shared by every card (which a strict
+ * `style-src` allows), or, where the browser has none, the CSS text for a <style> element.
+ */
+export function makeSheet(css) {
+  if (!constructable) return { css };
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  return sheet;
+}
+
 /** Adds the card's sheet to a shadow root, once. */
 export function adoptSheet(root, sheet) {
+  if (!constructable) {
+    if (![...root.children].some((el) => el.localName === "style" && el.textContent === sheet.css)) {
+      root.prepend(Object.assign(document.createElement("style"), { textContent: sheet.css }));
+    }
+    return;
+  }
   if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
 }
 
