@@ -5,8 +5,9 @@
 #   make fuzz   fuzz the article reader for FUZZ_SECONDS (60)
 #   make bench  benchmarks (not tests): the card four ways side by side, first paint,
 #               the signup endpoint under load; results in bench/results/
-#   make test   every test: native, in-browser (wasm-bindgen-test), end-to-end (Chromium),
-#               and the packed npm package in a fresh Vite app
+#   make test   every test: native, in-browser (wasm-bindgen-test), end-to-end (Chromium;
+#               the shared suite also in Firefox ESR and WebKitGTK), the packed npm
+#               package in a fresh Vite app
 #
 # Each installs what a fresh machine lacks and skips what is there.
 
@@ -32,7 +33,7 @@ TARBALL := dist/article-embed-$(VERSION).tgz
 # The server binary. A dev build: quick to compile and ample for the demo and the tests.
 BIN := target/debug/article-embed
 
-.PHONY: dist demo test test-native test-postgres test-browser test-e2e test-npm bench fuzz lint setup setup-rust setup-browser setup-node clean
+.PHONY: dist demo test test-native test-postgres test-browser test-e2e test-npm bench fuzz lint setup setup-rust setup-browser setup-engines setup-node clean
 
 dist: $(DIST_JS) $(TARBALL)
 	@echo "what a reader downloads for one card:"
@@ -57,8 +58,9 @@ test-postgres:
 test-browser: setup-rust setup-browser
 	cargo test --target $(WASM_TARGET) --test web
 
-# The end-to-end tests; cluster.test.mjs runs three servers on the real PostgreSQL.
-test-e2e: dist $(BIN) dist/ssr.html setup-browser
+# The end-to-end tests; engines.test.mjs runs in Chromium, Firefox ESR and WebKitGTK,
+# cluster.test.mjs runs three servers on the real PostgreSQL.
+test-e2e: dist $(BIN) dist/ssr.html setup-browser setup-engines
 	ARTICLE_EMBED_TEST_POSTGRES=$$(tools/postgres.sh) node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/
 
 # The packed tarball in a fresh Vite app (fetches vite and typescript from npm).
@@ -127,7 +129,7 @@ $(TARBALL): $(PKG) $(JS_SOURCES) www/package.json www/README.md Cargo.toml
 
 # --- what a fresh machine lacks ----------------------------------------------------------
 
-setup: setup-rust setup-browser setup-node
+setup: setup-rust setup-browser setup-engines setup-node
 
 setup-rust:
 	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
@@ -141,6 +143,15 @@ setup-browser:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans Myanmar"; then \
 	  echo "installing Debian's chromium, chromium-driver and fonts-noto-core"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-core; \
+	fi
+
+# Firefox ESR and WebKitGTK (Safari's engine, driven by WebKitWebDriver under Xvfb), from
+# Debian's packages: browsers downloaded by test tools do not install here.
+setup-engines:
+	@if [ ! -x /usr/bin/firefox-esr ] || [ ! -x /usr/bin/WebKitWebDriver ] || ! command -v xvfb-run >/dev/null; then \
+	  echo "installing Debian's firefox-esr, webkit2gtk-driver and xvfb"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends webkit2gtk-driver xvfb xauth; \
 	fi
 
 setup-node: node_modules/.package-lock.json
