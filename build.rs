@@ -2,11 +2,22 @@
 //! a server-rendered card is only hydrated by a widget built from the same rendering code
 //! (see src/fingerprint.rs). The server binary and the wasm built from one checkout share
 //! it; a widget from another version renders afresh instead of hydrating foreign markup.
+//! It also writes the card's stylesheet as shipped (src/cssmin.rs).
 
 use std::fs;
 use std::path::Path;
 
+#[path = "src/cssmin.rs"]
+mod cssmin;
+
 fn main() {
+    println!("cargo:rerun-if-changed=src/card.css");
+    println!("cargo:rerun-if-changed=src/cssmin.rs");
+    let css = fs::read_to_string("src/card.css").expect("src/card.css is readable");
+    let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    fs::write(Path::new(&out).join("card.min.css"), cssmin::minify(&css))
+        .expect("OUT_DIR is writable");
+
     let mut files = vec![
         "src/components.rs".to_owned(),
         "src/article.rs".to_owned(),

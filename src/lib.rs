@@ -24,8 +24,12 @@ pub mod server;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod ssr;
 
-/// The card's stylesheet: adopted by every shadow root (one shared sheet per page).
-pub const STYLESHEET: &str = include_str!("card.css");
+/// The card's stylesheet, minified by build.rs: adopted by every shadow root (one shared
+/// sheet per page) and inlined in every server-rendered snippet.
+pub const STYLESHEET: &str = include_str!(concat!(env!("OUT_DIR"), "/card.min.css"));
+
+#[cfg(test)]
+mod cssmin;
 
 /// A smaller allocator than the default for the wasm (see Cargo.toml).
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
