@@ -14,7 +14,7 @@ mod imp {
 
     use super::*;
     use crate::outbox;
-    use crate::signup::{parse_retry_after, TIMEOUT_MS};
+    use crate::signup::{parse_retry_after, SignupReply, TIMEOUT_MS};
 
     pub fn spawn(f: impl Future<Output = ()> + 'static) {
         wasm_bindgen_futures::spawn_local(f);
@@ -50,15 +50,9 @@ mod imp {
         let Some(window) = web_sys::window() else {
             return no_answer();
         };
-        let Some(body) = serde_wasm_bindgen::to_value(request)
-            .ok()
-            .and_then(|v| js_sys::JSON::stringify(&v).ok())
-        else {
-            return no_answer();
-        };
         let init = web_sys::RequestInit::new();
         init.set_method("POST");
-        init.set_body(&body);
+        init.set_body(&request.to_json().to_text().into());
         if let Ok(headers) = web_sys::Headers::new() {
             let _ = headers.set("Content-Type", "application/json");
             let _ = headers.set("Accept", "application/json");
@@ -89,11 +83,12 @@ mod imp {
                 .flatten()
                 .as_deref(),
         );
-        let reply = match response.json() {
+        let reply = match response.text() {
             Ok(promise) => JsFuture::from(promise)
                 .await
                 .ok()
-                .and_then(|v| serde_wasm_bindgen::from_value(v).ok()),
+                .and_then(|v| v.as_string())
+                .and_then(|body| SignupReply::from_text(&body)),
             Err(_) => None,
         };
         Input::Answered {
@@ -111,8 +106,7 @@ mod imp {
     pub fn outbox_load(endpoint: &str) -> Vec<Entry> {
         storage()
             .and_then(|s| s.get_item(&outbox::storage_key(endpoint)).ok().flatten())
-            .and_then(|text| js_sys::JSON::parse(&text).ok())
-            .and_then(|v| serde_wasm_bindgen::from_value(v).ok())
+            .map(|text| outbox::from_text(&text))
             .unwrap_or_default()
     }
 
@@ -125,14 +119,7 @@ mod imp {
         if entries.is_empty() {
             return storage.remove_item(&key).is_ok();
         }
-        let Some(text) = serde_wasm_bindgen::to_value(entries)
-            .ok()
-            .and_then(|v| js_sys::JSON::stringify(&v).ok())
-            .and_then(|s| s.as_string())
-        else {
-            return false;
-        };
-        storage.set_item(&key, &text).is_ok()
+        storage.set_item(&key, &outbox::to_text(entries)).is_ok()
     }
 
     /// Calls `f` on every `online` event until the returned guard is dropped.

@@ -4,7 +4,6 @@
 
 use std::rc::Rc;
 
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use web_sys::{CustomEvent, CustomEventInit, Element, EventTarget};
 use yew::{AppHandle, Callback, Renderer};
@@ -41,12 +40,20 @@ impl ArticleData {
     }
 }
 
-/// Reads JSON-LD (an already parsed JavaScript value). `base` is the URL the data came
-/// from, for relative URLs. Throws an `Error` listing every problem with its field path.
+/// Reads JSON-LD: its text, or a JavaScript object (written out by `JSON.stringify` and read
+/// by the same reader). `base` is the URL the data came from, for relative URLs. Throws an
+/// `Error` listing every problem with its field path.
 #[wasm_bindgen(js_name = parseArticle)]
 pub fn parse_article(data: JsValue, base: Option<String>) -> Result<ArticleData, JsError> {
-    let json = Json::deserialize(serde_wasm_bindgen::Deserializer::from(data))
-        .map_err(|e| JsError::new(&format!("(document): {e}")))?;
+    let text = match data.as_string() {
+        Some(text) => text,
+        None => js_sys::JSON::stringify(&data)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| JsError::new("(document): not JSON data"))?,
+    };
+    let json = Json::parse(&text)
+        .map_err(|e| JsError::new(&format!("(document): not valid JSON: {e}")))?;
     match article::parse_with_base(&json, base.as_deref()) {
         Ok(parsed) => Ok(ArticleData {
             article: Rc::new(parsed.article),
@@ -70,11 +77,35 @@ pub fn fingerprint(data: &ArticleData, options: JsValue) -> Result<String, JsErr
     ))
 }
 
+/// The options object (camelCase names, text values); other names are not ours to judge.
 fn raw_options(options: JsValue) -> Result<RawOptions, JsError> {
     if options.is_undefined() || options.is_null() {
         return Ok(RawOptions::default());
     }
-    serde_wasm_bindgen::from_value(options).map_err(|e| JsError::new(&format!("options: {e}")))
+    if !options.is_object() {
+        return Err(JsError::new("options: expected an object"));
+    }
+    let text = |name: &str| -> Result<Option<String>, JsError> {
+        let value =
+            js_sys::Reflect::get(&options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+        if value.is_undefined() || value.is_null() {
+            return Ok(None);
+        }
+        match value.as_string() {
+            Some(s) => Ok(Some(s)),
+            None => Err(JsError::new(&format!("options.{name}: expected text"))),
+        }
+    };
+    Ok(RawOptions {
+        signup_endpoint: text("signupEndpoint")?,
+        newsletter: text("newsletter")?,
+        privacy_url: text("privacyUrl")?,
+        consent: text("consent")?,
+        theme: text("theme")?,
+        layout: text("layout")?,
+        lang: text("lang")?,
+        page: text("page")?,
+    })
 }
 
 /// The card's stylesheet, for one constructable sheet shared by every card on the page.

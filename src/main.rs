@@ -339,7 +339,7 @@ mod cli {
 
         let text = std::fs::read_to_string(&args.article)
             .map_err(|e| format!("{}: cannot read: {e}", args.article.display()))?;
-        let json: article_embed::json::Json = serde_json::from_str(&text).map_err(|e| {
+        let json = article_embed::json::Json::parse(&text).map_err(|e| {
             format!(
                 "{}: (document): not valid JSON: {e}",
                 args.article.display()
@@ -388,7 +388,7 @@ mod cli {
                 return ExitCode::from(2);
             }
         };
-        let json: article_embed::json::Json = match serde_json::from_str(&text) {
+        let json = match article_embed::json::Json::parse(&text) {
             Ok(j) => j,
             Err(e) => {
                 println!("{}: (document): not valid JSON: {e}", path.display());

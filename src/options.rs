@@ -2,8 +2,6 @@
 //! options `mount()` takes. Unknown values fall back to the default instead of failing, so
 //! a typo in an attribute never takes a card down.
 
-use serde::Deserialize;
-
 use crate::article::Article;
 use crate::i18n;
 
@@ -74,8 +72,14 @@ impl Consent {
 }
 
 /// The options as they arrive from attributes or from `mount()`: all strings, all optional.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+/// (The server reads them from JSON with serde; the wasm reads the JavaScript object itself,
+/// see `element::raw_options`.)
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(
+    not(target_arch = "wasm32"),
+    derive(serde::Deserialize),
+    serde(rename_all = "camelCase", default)
+)]
 pub struct RawOptions {
     pub signup_endpoint: Option<String>,
     pub newsletter: Option<String>,

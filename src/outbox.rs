@@ -4,8 +4,7 @@
 //! keeps one signup however often an entry is sent. This is the pure part; storage and
 //! sending are in `browser`.
 
-use serde::{Deserialize, Serialize};
-
+use crate::json::{object, Json};
 use crate::signup::SignupRequest;
 
 /// More than this many waiting signups in one browser is not a reader: the oldest go.
@@ -17,18 +16,30 @@ pub const MAX_AGE_MS: f64 = 7.0 * 24.0 * 3600.0 * 1000.0;
 const FIRST_WAIT_MS: f64 = 60_000.0;
 const MAX_WAIT_MS: f64 = 6.0 * 3600.0 * 1000.0;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub key: String,
     pub request: SignupRequest,
     /// Milliseconds since the epoch.
     pub queued_at: f64,
     /// Sends from the outbox that failed so far (absent in entries of older versions).
-    #[serde(default)]
     pub attempts: u32,
     /// Not to be sent again before this time (milliseconds since the epoch).
-    #[serde(default)]
     pub next_at: f64,
+}
+
+/// The outbox as stored: a JSON array of entries.
+pub fn to_text(entries: &[Entry]) -> String {
+    Json::Array(entries.iter().map(Entry::to_json).collect()).to_text()
+}
+
+/// The stored outbox; an entry that does not read (edited by hand, another version's) is
+/// left out rather than losing the others.
+pub fn from_text(text: &str) -> Vec<Entry> {
+    match Json::parse(text) {
+        Ok(Json::Array(items)) => items.iter().filter_map(Entry::from_json).collect(),
+        _ => Vec::new(),
+    }
 }
 
 impl Entry {
@@ -40,6 +51,27 @@ impl Entry {
             attempts: 0,
             next_at: 0.0,
         }
+    }
+
+    fn to_json(&self) -> Json {
+        object([
+            ("key", self.key.as_str().into()),
+            ("request", self.request.to_json()),
+            ("queued_at", Json::Number(self.queued_at)),
+            ("attempts", Json::Number(f64::from(self.attempts))),
+            ("next_at", Json::Number(self.next_at)),
+        ])
+    }
+
+    fn from_json(v: &Json) -> Option<Entry> {
+        let number = |key| v.get(key).and_then(Json::as_f64);
+        Some(Entry {
+            key: v.get("key")?.as_str()?.to_owned(),
+            request: SignupRequest::from_json(v.get("request")?)?,
+            queued_at: number("queued_at")?,
+            attempts: number("attempts").map_or(0, |n| n.clamp(0.0, f64::from(u32::MAX)) as u32),
+            next_at: number("next_at").unwrap_or(0.0),
+        })
     }
 
     pub fn expired(&self, now: f64) -> bool {
@@ -139,9 +171,27 @@ mod tests {
     #[test]
     fn entries_of_older_versions_still_read() {
         let old = r#"{"key":"k","request":{"email":"a@x.org","newsletter":"N","consent":true,"article":null,"page":null,"locale":"en"},"queued_at":5}"#;
-        let e: Entry = serde_json::from_str(old).expect("reads");
+        let [e] = &from_text(&format!("[{old}]"))[..] else {
+            panic!("one entry")
+        };
         assert_eq!((e.attempts, e.next_at), (0, 0.0));
         assert!(e.due(0.0));
+    }
+
+    #[test]
+    fn stored_entries_read_back_and_broken_ones_are_left_out() {
+        let kept = vec![
+            entry("a", "a@x.org").failed(1_700_000_000_000.0, None),
+            entry("b", "b@x.org"),
+        ];
+        assert_eq!(from_text(&to_text(&kept)), kept);
+        let mixed = format!(
+            "[{{\"key\":1}},{}]",
+            &to_text(&kept)[1..to_text(&kept).len() - 1]
+        );
+        assert_eq!(from_text(&mixed), kept);
+        assert_eq!(from_text("not json"), []);
+        assert_eq!(from_text("{}"), []);
     }
 
     #[test]

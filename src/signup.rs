@@ -3,7 +3,7 @@
 //! backoff, queueing in the outbox. The component performs what the machine asks for
 //! (send, wait, queue, report) and draws its phase; nothing here touches the DOM.
 
-use serde::{Deserialize, Serialize};
+use crate::json::{object, Json};
 
 /// Attempts before a submission goes to the outbox: the first and three retries.
 pub const MAX_ATTEMPTS: u32 = 4;
@@ -19,7 +19,7 @@ pub const TIMEOUT_MS: u32 = 10_000;
 pub const MIN_FILL_MS: f64 = 1_000.0;
 
 /// The JSON body POSTed to `signup-endpoint`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SignupRequest {
     pub email: String,
     pub newsletter: String,
@@ -29,13 +29,51 @@ pub struct SignupRequest {
     pub locale: String,
 }
 
+impl SignupRequest {
+    pub fn to_json(&self) -> Json {
+        object([
+            ("email", self.email.as_str().into()),
+            ("newsletter", self.newsletter.as_str().into()),
+            ("consent", Json::Bool(self.consent)),
+            ("article", self.article.as_deref().into()),
+            ("page", self.page.as_deref().into()),
+            ("locale", self.locale.as_str().into()),
+        ])
+    }
+
+    /// As kept in the outbox; `None` when something it needs is missing.
+    pub fn from_json(v: &Json) -> Option<SignupRequest> {
+        let text = |key| v.get(key).and_then(Json::as_str).map(str::to_owned);
+        Some(SignupRequest {
+            email: text("email")?,
+            newsletter: text("newsletter")?,
+            consent: v.get("consent") == Some(&Json::Bool(true)),
+            article: text("article"),
+            page: text("page"),
+            locale: text("locale")?,
+        })
+    }
+}
+
 /// The parts of a response body the widget reads; anything else is ignored.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SignupReply {
     pub status: Option<String>,
     pub error: Option<String>,
     pub message: Option<String>,
+}
+
+impl SignupReply {
+    /// Reads a response body; fields that are not text are left out.
+    pub fn from_text(body: &str) -> Option<SignupReply> {
+        let v = Json::parse(body).ok()?;
+        let text = |key| v.get(key).and_then(Json::as_str).map(str::to_owned);
+        Some(SignupReply {
+            status: text("status"),
+            error: text("error"),
+            message: text("message"),
+        })
+    }
 }
 
 /// What happened, in the terms the reader is told about.
@@ -270,7 +308,42 @@ mod tests {
     use super::*;
 
     fn reply(json: &str) -> SignupReply {
-        serde_json::from_str(json).expect("reply json")
+        SignupReply::from_text(json).expect("reply json")
+    }
+
+    #[test]
+    fn the_request_body_is_what_the_server_reads() {
+        let request = SignupRequest {
+            email: "reader@example.org".into(),
+            newsletter: "Morning \"Brief\"".into(),
+            consent: true,
+            article: Some("https://news.example/a".into()),
+            page: None,
+            locale: "ar".into(),
+        };
+        let text = request.to_json().to_text();
+        let theirs: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(
+            theirs,
+            serde_json::json!({"email": "reader@example.org", "newsletter": "Morning \"Brief\"",
+                "consent": true, "article": "https://news.example/a", "page": null, "locale": "ar"})
+        );
+        assert_eq!(
+            SignupRequest::from_json(&Json::parse(&text).unwrap()),
+            Some(request)
+        );
+    }
+
+    #[test]
+    fn replies_are_read_leniently() {
+        assert_eq!(
+            reply(r#"{"status": 3, "message": "m", "x": []}"#)
+                .message
+                .as_deref(),
+            Some("m")
+        );
+        assert_eq!(reply(r#"{"status": 3}"#).status, None);
+        assert_eq!(SignupReply::from_text("<html>"), None);
     }
 
     #[test]

@@ -125,7 +125,7 @@ mod tests {
     const FIXTURE: &str = include_str!("../articles/myanmar-diplomat.json");
 
     fn seed() -> Article {
-        let json: Json = serde_json::from_str(FIXTURE).expect("fixture");
+        let json = Json::parse(FIXTURE).expect("fixture");
         crate::article::parse(
             &json,
             Some("https://news.example/articles/myanmar-diplomat.json"),
@@ -186,7 +186,7 @@ mod tests {
             );
         }
         assert!(
-            inside.contains("<style>") && inside.contains(":host {"),
+            inside.contains("<style>") && inside.contains(":host{"),
             "the styles are inside the shadow root"
         );
         assert!(

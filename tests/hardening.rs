@@ -301,7 +301,7 @@ fn every_vector_in_every_field_stays_inert() {
             "articleBody": v,
             "publisher": {"name": v, "logo": v}
         });
-        let doc: Json = serde_json::from_value(doc).expect("json");
+        let doc = Json::parse(&doc.to_string()).expect("json");
         let parsed = article::parse(&doc, Some("https://news.example/a.json"))
             .unwrap_or_else(|p| panic!("{vector}: {p:?}"));
         assert_eq!(parsed.article.headline, parsed_headline(vector));

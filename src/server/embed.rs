@@ -43,7 +43,7 @@ impl Articles {
         let text = tokio::fs::read_to_string(self.dir.join(format!("{slug}.json")))
             .await
             .ok()?;
-        let json: Json = serde_json::from_str(&text).ok()?;
+        let json = Json::parse(&text).ok()?;
         let base = format!("{public_url}/articles/{slug}.json");
         article::parse(&json, Some(&base)).ok().map(|p| p.article)
     }
@@ -278,8 +278,8 @@ pub(super) async fn snippet(
     State(app): State<Arc<App>>,
     AxumJson(r): AxumJson<SnippetRequest>,
 ) -> Response {
-    let json: Json =
-        match serde_json::from_str(&r.json) {
+    let json =
+        match Json::parse(&r.json) {
             Ok(j) => j,
             Err(e) => return (
                 StatusCode::UNPROCESSABLE_ENTITY,

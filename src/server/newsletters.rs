@@ -101,7 +101,7 @@ impl Newsletters {
                     .is_some_and(|n| n.ends_with(".json") && !n.starts_with('.'))
             })
             .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-            .filter_map(|text| serde_json::from_str::<crate::json::Json>(&text).ok())
+            .filter_map(|text| crate::json::Json::parse(&text).ok())
             .filter_map(|json| article::parse(&json, Some("https://publisher.invalid/a.json")).ok())
             .filter_map(|parsed| parsed.article.publisher.and_then(|p| p.name))
             .collect();

@@ -5,17 +5,10 @@ import { adoptSheet, cardOptions, loadWasm } from "./runtime.js";
 const OPTION_NAMES = new Set(["signupEndpoint", "newsletter", "privacyUrl", "consent", "theme", "layout", "lang", "baseUrl"]);
 
 function read({ parseArticle }, article, baseUrl) {
-  let json = article;
-  if (typeof article === "string") {
-    try {
-      json = JSON.parse(article);
-    } catch (error) {
-      throw new Error(`article-embed: the article is not valid JSON: ${error.message}`);
-    }
-  }
   let data;
   try {
-    data = parseArticle(json, baseUrl ?? document.baseURI);
+    // JSON text or an object; either way the wasm reads it (and names what is wrong).
+    data = parseArticle(article, baseUrl ?? document.baseURI);
   } catch (error) {
     // The message lists every problem with its field path.
     throw new Error(`article-embed: ${error.message}`);
