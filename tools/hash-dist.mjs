@@ -38,12 +38,17 @@ const glueName = `article-embed-${hash(hashedGlue)}.js`;
 writeFileSync(join(DIST, glueName), hashedGlue);
 rmSync(join(DIST, chunk));
 
+// The loader starts the wasm's fetch itself, beside the glue's import (www/src/runtime.js).
+const wasmPlaceholder = '"@ARTICLE_EMBED_WASM@"';
 let entries = 0;
+let named = 0;
 for (const entry of ["article-embed.js", "article-embed-frame.js", "article-embed-resizer.js"]) {
   const text = readFileSync(join(DIST, entry), "utf8");
   if (!text.includes(`./${chunk}`)) continue;
-  writeFileSync(join(DIST, entry), text.replaceAll(`./${chunk}`, `./${glueName}`));
+  named += text.split(wasmPlaceholder).length - 1;
+  writeFileSync(join(DIST, entry), text.replaceAll(`./${chunk}`, `./${glueName}`).replaceAll(wasmPlaceholder, JSON.stringify(wasmName)));
   entries++;
 }
 if (entries === 0) fail(`no entry imports ${chunk}`);
+if (named !== entries) fail(`each entry that imports the glue should name ${wasmPlaceholder} once`);
 console.log(`dist/${glueName}, dist/${wasmName}`);

@@ -3,7 +3,7 @@
 // in the WebAssembly module; this file only does what wasm-bindgen cannot: subclass
 // HTMLElement, fetch the data and manage the shadow root.
 
-import { adoptSheet, cardOptions, emit, loadWasm, makeSheet } from "./runtime.js";
+import { adoptSheet, cardOptions, emit, loadWasm, makeSheet, nextTurn, whenIdle } from "./runtime.js";
 
 export const TAG = "article-embed";
 
@@ -49,6 +49,27 @@ function describe(el) {
 /** How long a `src` may take to answer before the card gives up with an error. */
 export const FETCH_TIMEOUT_MS = 15_000;
 
+const reserving = []; // cards connected in this task, waiting to be measured
+
+function reserveAll() {
+  const cards = reserving.splice(0).filter((el) => el.isConnected && el.getAttribute("state") === "loading");
+  const widths = cards.map((el) => el.getBoundingClientRect().width);
+  cards.forEach((el, i) => {
+    el.style.minBlockSize = `${estimateHeight(el, widths[i])}px`;
+  });
+}
+
+/** About the card's height at this width, from its layout and whether it has a form. */
+function estimateHeight(el, measured) {
+  const width = measured || 640;
+  const compact = el.getAttribute("layout") === "compact";
+  const form = el.hasAttribute("signup-endpoint");
+  const narrow = Math.max(0, 760 - width);
+  return compact
+    ? (width >= 480 ? 300 : 560) + (form ? 270 : 0)
+    : Math.round((width * 9) / 16 + 580 + narrow * 1.1 + (form ? 215 + narrow * 0.15 : 0));
+}
+
 export class ArticleEmbedElement extends HTMLElement {
   static observedAttributes = ["src", ...Object.keys(OPTIONS)];
 
@@ -92,36 +113,43 @@ export class ArticleEmbedElement extends HTMLElement {
    * Holds about the card's height while it loads, so that what follows on the page moves
    * little when it appears. An estimate from the width and layout (a server-rendered card
    * needs none: it is there from the start). Set through the CSSOM, which a strict CSP allows.
+   * Cards connected together are measured together, every width read before any height is
+   * written: one layout for all of them, not one per card.
    */
   #reserve() {
-    const width = this.getBoundingClientRect().width || 640;
-    const compact = this.getAttribute("layout") === "compact";
-    const form = this.hasAttribute("signup-endpoint");
-    const narrow = Math.max(0, 760 - width);
-    const height = compact
-      ? (width >= 480 ? 300 : 560) + (form ? 270 : 0)
-      : Math.round((width * 9) / 16 + 580 + narrow * 1.1 + (form ? 215 + narrow * 0.15 : 0));
-    this.style.minBlockSize = `${height}px`;
+    if (!reserving.length) queueMicrotask(reserveAll);
+    reserving.push(this);
   }
 
   /**
-   * A server-rendered card is complete without script: its wasm loads only when it comes
-   * near the viewport or the reader reaches for it.
+   * A server-rendered card is complete without script: its wasm loads only when the reader
+   * reaches for it, or when it comes near the viewport and the browser is idle (so that
+   * fetching, compiling and hydrating never compete with the host page's first paint).
    */
   #whenNeeded() {
     this.#active = true;
+    let cancelIdle = null;
     const start = () => {
       this.#waiting?.();
       this.#startLoad();
     };
-    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && start(), {
-      rootMargin: "300px",
-    });
+    const observer = new IntersectionObserver(
+      (entries) => {
+        const near = entries.some((e) => e.isIntersecting);
+        if (near && !cancelIdle) cancelIdle = whenIdle(start);
+        else if (!near && cancelIdle) {
+          cancelIdle();
+          cancelIdle = null;
+        }
+      },
+      { rootMargin: "300px" },
+    );
     observer.observe(this);
     const events = ["focusin", "pointerenter", "touchstart"];
     for (const type of events) this.addEventListener(type, start, { passive: true });
     this.#waiting = () => {
       observer.disconnect();
+      cancelIdle?.();
       for (const type of events) this.removeEventListener(type, start);
       this.#waiting = null;
     };
@@ -188,8 +216,14 @@ export class ArticleEmbedElement extends HTMLElement {
     this.#announced = false;
     this.#setState("loading");
     try {
+      // Each card starts its requests, and later draws, in a task of its own: many cards
+      // on a page never add up to one long task.
+      await nextTurn();
+      if (load !== this.#load) return;
       const [wasm, data] = await Promise.all([loadWasm(), this.#readData(load)]);
       if (load !== this.#load || data === undefined) return;
+      await nextTurn();
+      if (load !== this.#load) return;
       this.#wasm = wasm;
       adoptSheet(this.shadowRoot, wasm.sheet);
       // A server-rendered card is hydrated only from the very article and attributes the

@@ -1,6 +1,6 @@
 // mount(): the card without the custom element, for developers who render it themselves.
 
-import { adoptSheet, cardOptions, loadWasm } from "./runtime.js";
+import { adoptSheet, cardOptions, loadWasm, nextTurn } from "./runtime.js";
 
 const OPTION_NAMES = new Set(["signupEndpoint", "newsletter", "privacyUrl", "consent", "theme", "layout", "lang", "baseUrl"]);
 
@@ -34,6 +34,7 @@ export async function mount(element, article, options = {}) {
   if (!(element instanceof Element)) throw new TypeError("article-embed: mount() needs a DOM element");
   let current = checkOptions({ ...options });
   const wasm = await loadWasm();
+  await nextTurn(); // many cards mounted at once are drawn one per task
   let data = read(wasm, article, current.baseUrl);
 
   const host = document.createElement("div");
