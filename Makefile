@@ -3,8 +3,9 @@
 #   make dist   build dist/article-embed.js + its wasm and the npm package, print sizes
 #   make demo   build what is missing and serve the demo at http://127.0.0.1:8080
 #   make fuzz   fuzz the article reader for FUZZ_SECONDS (60)
-#   make bench  benchmarks (not tests): the card four ways side by side, first paint,
-#               the signup endpoint under load; results in bench/results/
+#   make bench  benchmarks (not tests): the card four ways side by side (what a host
+#               page feels), where the wasm's bytes go, the signup endpoint under load;
+#               results in bench/results/
 #   make test   every test: native, in-browser (wasm-bindgen-test), end-to-end (Chromium;
 #               the shared suite also in Firefox ESR and WebKitGTK), the packed npm
 #               package in a fresh Vite app
@@ -67,9 +68,11 @@ test-e2e: dist $(BIN) dist/ssr.html setup-browser setup-engines
 test-npm: dist setup-browser
 	node --test --test-timeout=600000 tests/npm/
 
+# twiggy (for the wasm size breakdown) is installed on first use, pinned.
 bench: dist $(BIN) setup-browser
-	node bench/run.mjs --runs 15 --scale-runs 5
-	node bench/first-paint.mjs
+	node bench/run.mjs
+	command -v twiggy >/dev/null || cargo install twiggy --version 0.8.0 --locked
+	node tools/wasm-breakdown.mjs
 	cargo build --profile server --bin article-embed
 	node bench/signup-load.mjs --bin target/server/article-embed
 	node bench/signup-load.mjs --bin target/server/article-embed --processes 3 --postgres $$(tools/postgres.sh)

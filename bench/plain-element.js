@@ -1,7 +1,7 @@
-// Benchmark baseline only (never shipped): a hand-written custom element that draws the
+// Benchmark reference only (never shipped): a plain hand-written custom element that draws the
 // same card markup from the same JSON-LD with plain DOM calls — the limit for a card
 // rendered by script. It reads only what the seed story uses and checks nothing; the
-// stylesheet text (src/card.css) is put in by bench/run.mjs.
+// stylesheet (the card's own, minified as shipped) is put in by bench/run.mjs.
 
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(__CARD_CSS__);
@@ -17,7 +17,7 @@ const first = (v) => (Array.isArray(v) ? v[0] : v);
 const names = (v) => (Array.isArray(v) ? v : v ? [v] : []).map((p) => (typeof p === "string" ? p : p.name));
 const list = (xs) => (xs.length < 2 ? xs.join("") : `${xs.slice(0, -1).join(", ")} and ${xs.at(-1)}`);
 
-class VanillaArticle extends HTMLElement {
+class PlainArticle extends HTMLElement {
   async connectedCallback() {
     const root = this.attachShadow({ mode: "open" });
     root.adoptedStyleSheets = [sheet];
@@ -51,4 +51,4 @@ class VanillaArticle extends HTMLElement {
     this.setAttribute("state", "ready");
   }
 }
-customElements.define("vanilla-article", VanillaArticle);
+customElements.define("plain-article", PlainArticle);
