@@ -9,7 +9,8 @@ use crate::json::Json;
 use crate::text;
 use crate::url::{self, UrlProblem};
 
-/// Types the card accepts: `NewsArticle`, its subtypes, and `Article`.
+/// Types the card accepts: `Article` and every subtype schema.org defines (SPEC section 3):
+/// blogs publish `BlogPosting`, agencies `Report`, and so on.
 const ARTICLE_TYPES: &[&str] = &[
     "NewsArticle",
     "Article",
@@ -19,6 +20,17 @@ const ARTICLE_TYPES: &[&str] = &[
     "OpinionNewsArticle",
     "ReviewNewsArticle",
     "AskPublicNewsArticle",
+    "AdvertiserContentArticle",
+    "Report",
+    "SatiricalArticle",
+    "ScholarlyArticle",
+    "MedicalScholarlyArticle",
+    "SocialMediaPosting",
+    "BlogPosting",
+    "LiveBlogPosting",
+    "DiscussionForumPosting",
+    "TechArticle",
+    "APIReference",
 ];
 
 // Bounds on what the card shows, so a hostile document cannot make it enormous.
@@ -402,7 +414,7 @@ impl<'a> Reader<'a> {
     /// (`{"@value": …}`) or the first of an array of them. `None` when absent or empty.
     fn text(&mut self, v: &Json, path: &str, max: usize) -> Option<String> {
         self.text_raw(v, path)
-            .map(|s| text::truncate(&text::clean(&s), max))
+            .map(|s| text::truncate(&text::clean(&text::decode_references(&s)), max))
             .filter(|s| !s.is_empty())
     }
 
@@ -656,7 +668,11 @@ fn whole_number(s: &str) -> Option<f64> {
 }
 
 fn short_name(name: &str) -> Option<String> {
-    Some(text::truncate(&text::clean(name), MAX_NAME)).filter(|n| !n.is_empty())
+    Some(text::truncate(
+        &text::clean(&text::decode_references(name)),
+        MAX_NAME,
+    ))
+    .filter(|n| !n.is_empty())
 }
 
 fn is_language_tag(tag: &str) -> bool {
@@ -672,7 +688,7 @@ fn is_language_tag(tag: &str) -> bool {
 fn excerpt(body: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut total = 0;
-    for paragraph in text::paragraphs(body) {
+    for paragraph in text::paragraphs(&text::decode_references(body)) {
         if total >= EXCERPT_TARGET || out.len() == EXCERPT_MAX_PARAGRAPHS {
             break;
         }

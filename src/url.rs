@@ -34,9 +34,18 @@ pub fn resolve(reference: &str, base: Option<&str>) -> Result<String, UrlProblem
             Err(UrlProblem::NotHttp)
         };
     }
-    let base = base
-        .and_then(|b| resolve(b, None).ok())
-        .ok_or(UrlProblem::NoBase)?;
+    let Some(base) = base.and_then(|b| resolve(b, None).ok()) else {
+        // A protocol-relative reference ("//cdn.example/a.jpg") with no page to take its
+        // scheme from: https, which is what such pages are served over.
+        let slashed = cleaned.replace('\\', "/");
+        if slashed.starts_with("//") {
+            return Ok(normalise_slashes(
+                &format!("https:{slashed}"),
+                "https:".len(),
+            ));
+        }
+        return Err(UrlProblem::NoBase);
+    };
     // For http(s), browsers read "\" as "/".
     let reference = cleaned.replace('\\', "/");
     Ok(join(&base, &reference))
@@ -245,5 +254,22 @@ mod tests {
             Err(UrlProblem::NoBase)
         );
         assert_eq!(resolve("  \n ", Some(BASE)), Err(UrlProblem::Empty));
+    }
+
+    #[test]
+    fn protocol_relative_takes_the_page_scheme_or_https() {
+        assert_eq!(
+            resolve("//cdn.example/a.jpg", Some("http://news.example/story")),
+            Ok("http://cdn.example/a.jpg".into())
+        );
+        assert_eq!(
+            resolve("//cdn.example/a.jpg", None),
+            Ok("https://cdn.example/a.jpg".into())
+        );
+        assert_eq!(
+            resolve("\\\\cdn.example/a.jpg", None),
+            Ok("https://cdn.example/a.jpg".into())
+        );
+        assert_eq!(resolve("/a.jpg", None), Err(UrlProblem::NoBase));
     }
 }

@@ -324,10 +324,13 @@ fn every_vector_in_every_field_stays_inert() {
     }
 }
 
-/// "H " and the vector, as the card keeps text: whitespace runs become one space, control
-/// characters go.
+/// "H " and the vector, as the card keeps text: the character references the vectors hold
+/// decoded once (SPEC section 3), whitespace runs made one space, control characters gone.
 fn parsed_headline(vector: &str) -> String {
     format!("H {vector}")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#106;", "j")
         .split_whitespace()
         .map(|w| w.chars().filter(|c| !c.is_control()).collect::<String>())
         .collect::<Vec<_>>()

@@ -299,9 +299,12 @@ fn markup_in_every_text_field_stays_text() {
         Some(&a.excerpt[0]),
         publisher_name.as_ref(),
     ] {
-        // Unchanged characters: escaping is the renderer's job (text nodes), and
-        // decoding entities here would turn `&lt;` into markup.
-        assert_eq!(field.map(String::as_str), Some(evil));
+        // The same characters, the references content systems leave decoded once (SPEC
+        // section 3): still text, which the renderer escapes (text nodes).
+        assert_eq!(
+            field.map(String::as_str),
+            Some(evil.replace("&lt;b&gt;", "<b>").as_str())
+        );
     }
 }
 
@@ -390,6 +393,50 @@ fn what_real_sites_publish_is_shown_without_the_bad_fields() {
             "@graph[0].image.height: not a positive whole number",
         ]
     );
+}
+
+#[test]
+fn what_content_systems_write() {
+    // A Yoast-style page: a BlogPosting, typographic references in the text, a
+    // protocol-relative image, an author given as an @id of no node.
+    let parsed = parse(
+        &json(
+            r#"{"@context":"https://schema.org","@graph":[
+            {"@type":"WebPage","@id":"https://blog.example/p/#webpage","name":"x"},
+            {"@type":"BlogPosting","headline":"The &#8220;final&#8221; word &amp; more",
+             "description":"Caf&#233; &hellip; &amp;#8220;once&amp;#8221;",
+             "author":{"@id":"https://blog.example/#/schema/person/nobody"},
+             "image":"//cdn.example/hero.jpg",
+             "articleBody":"First&nbsp;paragraph &mdash; here."}]}"#,
+        ),
+        None,
+    )
+    .unwrap_or_else(|p| panic!("{p:?}"));
+    let a = &parsed.article;
+    assert_eq!(a.headline, "The “final” word & more");
+    assert_eq!(a.standfirst.as_deref(), Some("Café … &#8220;once&#8221;"));
+    assert_eq!(
+        a.image.as_ref().map(|i| i.url.as_str()),
+        Some("https://cdn.example/hero.jpg")
+    );
+    // (A no-break space is whitespace, collapsed as any other.)
+    assert_eq!(a.excerpt, ["First paragraph — here."]);
+    assert!(a.authors.is_empty());
+    let warnings: Vec<String> = parsed.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        ["@graph[1].author: an @id that names no node of this document (dropped)"]
+    );
+    for t in [
+        "Report",
+        "BlogPosting",
+        "LiveBlogPosting",
+        "ScholarlyArticle",
+        "TechArticle",
+    ] {
+        let doc = format!(r#"{{"@type":"{t}","headline":"H"}}"#);
+        assert_eq!(ok(&doc).article.headline, "H", "{t}");
+    }
 }
 
 #[test]
