@@ -20,6 +20,8 @@ pub mod url;
 #[cfg(target_arch = "wasm32")]
 pub mod element;
 #[cfg(not(target_arch = "wasm32"))]
+pub mod import;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod server;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod ssr;

@@ -33,6 +33,16 @@ mod cli {
             #[arg(long)]
             base: Option<String>,
         },
+        /// Read article pages (http(s) URLs or saved .html files) and write each one's
+        /// article as <ARTICLES>/<slug>.json: its JSON-LD, else its Open Graph tags.
+        Import {
+            /// Article pages: http(s) URLs or saved .html files.
+            #[arg(required = true)]
+            pages: Vec<String>,
+            /// Folder to write the articles' JSON-LD into.
+            #[arg(long, env = "ARTICLE_EMBED_ARTICLES", default_value = "articles")]
+            articles: PathBuf,
+        },
         /// Print the snippet with the card rendered inside (declarative shadow DOM).
         Snippet(Box<SnippetArgs>),
         /// Manage the stored signups.
@@ -235,6 +245,15 @@ mod cli {
                 result
             }),
             Command::Check { article, base } => return check(&article, base.as_deref()),
+            Command::Import { pages, articles } => {
+                return match runtime() {
+                    Ok(rt) => rt.block_on(import(&pages, &articles)),
+                    Err(e) => {
+                        eprintln!("article-embed: {e}");
+                        ExitCode::from(2)
+                    }
+                };
+            }
             Command::Snippet(args) => runtime().and_then(|rt| rt.block_on(snippet(*args))),
             Command::Signups {
                 command: Signups::Export { data_dir, db, out },
@@ -378,6 +397,75 @@ mod cli {
         };
         print!("{}", ssr::snippet(article, &snippet).await);
         Ok(())
+    }
+
+    /// `import`: every page is tried; exit 1 when one yields no article, 2 when a file
+    /// cannot be written.
+    async fn import(pages: &[String], dir: &std::path::Path) -> ExitCode {
+        use article_embed::import;
+        let client = match reqwest::Client::builder()
+            .user_agent(concat!("article-embed/", env!("CARGO_PKG_VERSION")))
+            .build()
+        {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("article-embed: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let mut code = ExitCode::SUCCESS;
+        for page in pages {
+            let is_url = page.starts_with("http://") || page.starts_with("https://");
+            let read = if is_url {
+                import::fetch_page(&client, page)
+                    .await
+                    .map(|(html, url)| (html, Some(url)))
+            } else {
+                std::fs::read(page)
+                    .map(|bytes| (String::from_utf8_lossy(&bytes).into_owned(), None))
+                    .map_err(|e| format!("cannot read: {e}"))
+            };
+            let (html, url) = match read {
+                Ok(r) => r,
+                Err(e) => {
+                    println!("{page}: {e}");
+                    code = ExitCode::FAILURE;
+                    continue;
+                }
+            };
+            let imported = match import::from_html(&html, url.as_deref()) {
+                Ok(i) => i,
+                Err(problems) => {
+                    for p in problems {
+                        println!("{page}: {p}");
+                    }
+                    code = ExitCode::FAILURE;
+                    continue;
+                }
+            };
+            for w in &imported.warnings {
+                println!("{page}: {w}");
+            }
+            // The page's own URL names the file; a saved file, its canonical URL or its name.
+            let slug = url
+                .as_deref()
+                .and_then(import::slug)
+                .or_else(|| imported.article.url.as_deref().and_then(import::slug))
+                .or_else(|| import::slug(page))
+                .unwrap_or_else(|| "article".to_owned());
+            let out = dir.join(format!("{slug}.json"));
+            let text = import::to_json_ld(&imported.article).to_text() + "\n";
+            if let Err(e) = std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&out, text)) {
+                eprintln!("{}: cannot write: {e}", out.display());
+                return ExitCode::from(2);
+            }
+            let from = match imported.source {
+                import::Source::JsonLd(n) => format!("JSON-LD script {n}"),
+                import::Source::OpenGraph => "Open Graph and meta tags".to_owned(),
+            };
+            println!("{page}: wrote {} (from its {from})", out.display());
+        }
+        code
     }
 
     fn check(path: &PathBuf, base: Option<&str>) -> ExitCode {

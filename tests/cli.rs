@@ -149,3 +149,158 @@ async fn signups_delete_erases_and_asks_about_the_webhook() {
     assert!(!csv.contains("gone@example.org"), "{csv}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A folder of its own for one test's output.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("article-embed-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn import_reads_saved_pages_and_writes_articles_that_check() {
+    let dir = temp_dir("import-files");
+    let out_dir = dir.display().to_string();
+    let (code, out, err) = run(&[
+        "import",
+        "tests/fixtures/pages/graph.html",
+        "tests/fixtures/pages/open-graph.html",
+        "--articles",
+        &out_dir,
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    // Named after each page's own (canonical) URL.
+    let graph = dir.join("final-word-on-tides.json");
+    let og = dir.join("marche-couvert-rouvre.json");
+    assert!(
+        out.contains(&format!(
+            "wrote {} (from its JSON-LD script 1)",
+            graph.display()
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "wrote {} (from its Open Graph and meta tags)",
+            og.display()
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains("tests/fixtures/pages/graph.html: script[1] @graph[2].author[1]: an @id that names no node"),
+        "the dropped author is reported with its path: {out}"
+    );
+    for file in [&graph, &og] {
+        let path = file.display().to_string();
+        let (code, out, _) = run(&["check", &path]);
+        assert_eq!(code, 0, "{out}");
+    }
+    let written = std::fs::read_to_string(&og).expect("written");
+    assert!(
+        written.contains(r#""headline":"Le marché couvert rouvre ses portes""#),
+        "{written}"
+    );
+    assert!(
+        written.contains(r#""url":"https://quotidien.example/images/marche.jpg""#),
+        "{written}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn import_says_why_a_page_yields_nothing_and_exits_1() {
+    let dir = temp_dir("import-nothing");
+    let out_dir = dir.display().to_string();
+    let (code, out, _) = run(&[
+        "import",
+        "tests/fixtures/pages/nothing.html",
+        "tests/fixtures/pages/no-such-page.html",
+        "--articles",
+        &out_dir,
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("tests/fixtures/pages/nothing.html: no article: "),
+        "{out}"
+    );
+    assert!(
+        out.contains("tests/fixtures/pages/no-such-page.html: cannot read: "),
+        "{out}"
+    );
+    assert!(!dir.exists(), "nothing written");
+}
+
+/// Serves each request once with the fixture page named by its path, as text/html;
+/// `/big` is a page over the 2 MB limit.
+fn serve_pages(requests: usize) -> (String, std::thread::JoinHandle<Vec<String>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let origin = format!("http://{}", listener.local_addr().expect("addr"));
+    let handle = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        for stream in listener.incoming().take(requests) {
+            let Ok(mut stream) = stream else { continue };
+            let mut line = String::new();
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let _ = reader.read_line(&mut line);
+            // The rest of the request's head.
+            let mut header = String::new();
+            while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                header.clear();
+            }
+            let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+            seen.push(path.clone());
+            let body = if path == "/big" {
+                format!(
+                    "<!doctype html><title>Big</title>{}",
+                    "x".repeat(3 * 1024 * 1024)
+                )
+            } else {
+                let name = path
+                    .trim_start_matches('/')
+                    .split('/')
+                    .next()
+                    .unwrap_or_default();
+                std::fs::read_to_string(format!("tests/fixtures/pages/{name}.html"))
+                    .unwrap_or_default()
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+        seen
+    });
+    (origin, handle)
+}
+
+#[test]
+fn import_reads_pages_over_http_relative_urls_against_the_page() {
+    let (origin, server) = serve_pages(2);
+    let dir = temp_dir("import-http");
+    let out_dir = dir.display().to_string();
+    let page = format!("{origin}/two-scripts/news/ferry-service-resumes");
+    let big = format!("{origin}/big");
+    let (code, out, err) = run(&["import", &page, &big, "--articles", &out_dir]);
+    assert_eq!(code, 1, "the big page yields nothing: {out}{err}");
+    assert!(out.contains(&format!("{big} is larger than 2 MB")), "{out}");
+    let written = std::fs::read_to_string(dir.join("ferry-service-resumes.json"))
+        .unwrap_or_else(|e| panic!("{e}: {out}"));
+    // The image's relative URL resolved against the page's own URL.
+    assert!(
+        written.contains(&format!(
+            r#""url":"{origin}/two-scripts/news/img/ferry.jpg""#
+        )),
+        "{written}"
+    );
+    assert!(
+        out.contains(&format!("{page}: script[1]: not valid JSON: ")),
+        "{out}"
+    );
+    assert_eq!(
+        server.join().expect("server"),
+        ["/two-scripts/news/ferry-service-resumes", "/big"]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

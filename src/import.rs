@@ -1,0 +1,686 @@
+//! Articles from the pages publishers already have (SPEC 6.3): the article JSON-LD that a
+//! news page carries in a `<script type="application/ld+json">`, or, where it has none, an
+//! article built from its Open Graph and standard meta tags. Either way the article goes
+//! through the same reader as any JSON-LD (the same checks, the same field paths), and
+//! comes out as plain NewsArticle JSON-LD with every URL absolute: what `import` writes
+//! into the articles folder.
+
+use scraper::{Html, Selector};
+
+use crate::article::{self, Article, Date, Image, Party, ProblemKind};
+use crate::json::{self, Json};
+
+/// Where in the page the article was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The `n`th (from 1) JSON-LD script of the page.
+    JsonLd(usize),
+    OpenGraph,
+}
+
+/// An article read from a page.
+#[derive(Debug)]
+pub struct Imported {
+    pub source: Source,
+    pub article: Article,
+    /// Dropped values, each with where it was (`script[2] author: …`, `og:image: …`).
+    pub warnings: Vec<String>,
+}
+
+/// Reads the article of an HTML page. `page_url` is where the page was found (relative
+/// URLs resolve against it); for a saved file, the page's canonical URL is used, if it
+/// names one. Fails with every problem found, each with where it was, when the page yields
+/// no article.
+pub fn from_html(html: &str, page_url: Option<&str>) -> Result<Imported, Vec<String>> {
+    let doc = Html::parse_document(html);
+    let meta = Meta::read(&doc);
+    let own_url = meta.canonical.as_deref().or(meta.first(&["og:url"]));
+    let base = page_url.or(own_url);
+    // Problems of scripts passed over; warnings if an article is found after all.
+    let mut problems = Vec::new();
+
+    for (i, script) in json_ld_scripts(&doc).into_iter().enumerate() {
+        let n = i + 1;
+        let json = match Json::parse(&script) {
+            Ok(json) => json,
+            Err(e) => {
+                problems.push(format!("script[{n}]: not valid JSON: {e}"));
+                continue;
+            }
+        };
+        match article::parse(&json, base) {
+            Ok(parsed) => {
+                problems.extend(parsed.warnings.iter().map(|w| format!("script[{n}] {w}")));
+                return Ok(Imported {
+                    source: Source::JsonLd(n),
+                    article: with_page_url(parsed.article, base),
+                    warnings: problems,
+                });
+            }
+            Err(found) => {
+                // A script with no article in it (a breadcrumb list, a site search box) is
+                // not a problem of the page; an article that cannot be shown is.
+                let no_article = found.iter().all(|p| {
+                    matches!(
+                        p.kind,
+                        ProblemKind::NoArticle | ProblemKind::NotAnArticle { .. }
+                    )
+                });
+                if !no_article {
+                    problems.extend(found.iter().map(|p| format!("script[{n}] {p}")));
+                }
+            }
+        }
+    }
+
+    let og = meta.open_graph();
+    match article::parse(&og, base) {
+        Ok(parsed) => {
+            problems.extend(parsed.warnings.iter().map(|w| format!("meta tags {w}")));
+            Ok(Imported {
+                source: Source::OpenGraph,
+                article: with_page_url(parsed.article, base),
+                warnings: problems,
+            })
+        }
+        Err(found) => {
+            if problems.is_empty() {
+                problems.push(
+                    "no article: no JSON-LD NewsArticle (or other Article) in the page, and no \
+                     og:title or <title> to build one from"
+                        .to_owned(),
+                );
+            }
+            problems.extend(
+                found
+                    .iter()
+                    .filter(|p| p.path != "headline" || meta.has_title())
+                    .map(|p| format!("meta tags {p}")),
+            );
+            Err(problems)
+        }
+    }
+}
+
+/// The story's link: the page the article was read from, when its JSON-LD names none
+/// (WordPress puts it on the WebPage node, not the article's).
+fn with_page_url(mut article: Article, page: Option<&str>) -> Article {
+    if article.url.is_none() {
+        article.url = page.and_then(|p| crate::url::resolve(p, None).ok());
+    }
+    article
+}
+
+/// The text of every `<script type="application/ld+json">`, in document order.
+fn json_ld_scripts(doc: &Html) -> Vec<String> {
+    let Ok(scripts) = Selector::parse("script[type]") else {
+        return Vec::new();
+    };
+    doc.select(&scripts)
+        .filter(|s| {
+            s.value().attr("type").is_some_and(|t| {
+                t.split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .eq_ignore_ascii_case("application/ld+json")
+            })
+        })
+        .map(|s| s.text().collect())
+        .collect()
+}
+
+/// The page's meta tags that can make an article, first value of each kept (authors: all).
+#[derive(Default)]
+struct Meta {
+    values: Vec<(String, String)>,
+    title: Option<String>,
+    canonical: Option<String>,
+    lang: Option<String>,
+}
+
+impl Meta {
+    fn read(doc: &Html) -> Meta {
+        let mut meta = Meta::default();
+        if let Ok(tags) = Selector::parse("meta[content]") {
+            for tag in doc.select(&tags) {
+                let el = tag.value();
+                let key = el.attr("property").or_else(|| el.attr("name"));
+                if let (Some(key), Some(content)) = (key, el.attr("content")) {
+                    meta.values
+                        .push((key.trim().to_ascii_lowercase(), content.to_owned()));
+                }
+            }
+        }
+        if let Ok(title) = Selector::parse("title") {
+            meta.title = doc.select(&title).next().map(|t| t.text().collect());
+        }
+        if let Ok(links) = Selector::parse("link[rel][href]") {
+            meta.canonical = doc
+                .select(&links)
+                .find(|l| {
+                    l.value().attr("rel").is_some_and(|rel| {
+                        rel.split_ascii_whitespace()
+                            .any(|r| r.eq_ignore_ascii_case("canonical"))
+                    })
+                })
+                .and_then(|l| l.value().attr("href"))
+                .map(str::to_owned);
+        }
+        if let Ok(html) = Selector::parse("html[lang]") {
+            meta.lang = doc
+                .select(&html)
+                .next()
+                .and_then(|h| h.value().attr("lang"))
+                .map(str::to_owned);
+        }
+        meta
+    }
+
+    fn first(&self, keys: &[&str]) -> Option<&str> {
+        keys.iter().find_map(|key| {
+            self.values
+                .iter()
+                .find(|(k, v)| k == key && !v.trim().is_empty())
+                .map(|(_, v)| v.as_str())
+        })
+    }
+
+    fn all(&self, key: &str) -> Vec<&str> {
+        self.values
+            .iter()
+            .filter(|(k, v)| k == key && !v.trim().is_empty())
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    fn has_title(&self) -> bool {
+        self.first(&["og:title", "twitter:title"]).is_some() || self.title.is_some()
+    }
+
+    /// The meta tags as JSON-LD, for the article reader to check like any other.
+    fn open_graph(&self) -> Json {
+        let mut fields: Vec<(String, Json)> = vec![
+            ("@context".into(), "https://schema.org".into()),
+            ("@type".into(), "NewsArticle".into()),
+        ];
+        let mut put = |key: &str, value: Json| {
+            if value != Json::Null {
+                fields.push((key.to_owned(), value));
+            }
+        };
+        let headline = self
+            .first(&["og:title", "twitter:title"])
+            .or(self.title.as_deref());
+        put("headline", headline.into());
+        put(
+            "description",
+            self.first(&["og:description", "description", "twitter:description"])
+                .into(),
+        );
+        put(
+            "url",
+            self.first(&["og:url"]).or(self.canonical.as_deref()).into(),
+        );
+        if let Some(image) = self.first(&[
+            "og:image:secure_url",
+            "og:image",
+            "og:image:url",
+            "twitter:image",
+        ]) {
+            let mut object = vec![
+                ("@type".to_owned(), Json::from("ImageObject")),
+                ("url".to_owned(), image.into()),
+            ];
+            for (key, field) in [
+                ("og:image:width", "width"),
+                ("og:image:height", "height"),
+                ("og:image:alt", "caption"),
+            ] {
+                if let Some(v) = self.first(&[key]) {
+                    object.push((field.to_owned(), v.into()));
+                }
+            }
+            put("image", Json::Object(object));
+        }
+        if let Some(site) = self.first(&["og:site_name"]) {
+            put(
+                "publisher",
+                json::object([("@type", "Organization".into()), ("name", site.into())]),
+            );
+        }
+        // `article:author` is a profile URL or a name; `author` a name.
+        let authors: Vec<Json> = self
+            .all("article:author")
+            .into_iter()
+            .map(|a| {
+                if has_scheme(a) {
+                    // A profile URL (any other scheme is dropped by the reader, with a
+                    // warning); its name, if any, from `<meta name="author">`.
+                    json::object([
+                        ("@type", "Person".into()),
+                        ("name", self.first(&["author"]).into()),
+                        ("url", a.into()),
+                    ])
+                } else {
+                    json::object([("@type", "Person".into()), ("name", a.into())])
+                }
+            })
+            .collect();
+        if !authors.is_empty() {
+            put("author", Json::Array(authors));
+        } else if let Some(name) = self.first(&["author"]) {
+            put(
+                "author",
+                json::object([("@type", "Person".into()), ("name", name.into())]),
+            );
+        }
+        put(
+            "datePublished",
+            self.first(&["article:published_time"]).into(),
+        );
+        put(
+            "dateModified",
+            self.first(&["article:modified_time"]).into(),
+        );
+        let lang = self
+            .lang
+            .clone()
+            .or_else(|| self.first(&["og:locale"]).map(|l| l.replace('_', "-")));
+        put("inLanguage", lang.as_deref().into());
+        Json::Object(fields)
+    }
+}
+
+/// Text as the reader will decode it once more (see [`text::protect_references`]).
+fn text(s: &str) -> Json {
+    Json::String(crate::text::protect_references(s))
+}
+
+fn opt_text(s: Option<&str>) -> Json {
+    s.map_or(Json::Null, text)
+}
+
+/// Whether `s` starts with a URL scheme (`https:`, `javascript:`, …).
+fn has_scheme(s: &str) -> bool {
+    s.trim_start().split_once(':').is_some_and(|(scheme, _)| {
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
+}
+
+/// The article as plain NewsArticle JSON-LD: what the card shows, every URL absolute, text
+/// written so that the reader's decoding of character references gives it back unchanged.
+pub fn to_json_ld(a: &Article) -> Json {
+    let mut fields: Vec<(String, Json)> = vec![
+        ("@context".into(), "https://schema.org".into()),
+        ("@type".into(), "NewsArticle".into()),
+        ("headline".into(), text(&a.headline)),
+    ];
+    let mut put = |key: &str, value: Json| {
+        if value != Json::Null && value != Json::Array(Vec::new()) {
+            fields.push((key.to_owned(), value));
+        }
+    };
+    put("description", opt_text(a.standfirst.as_deref()));
+    put("url", a.url.as_deref().into());
+    put("dateline", opt_text(a.dateline.as_deref()));
+    put("datePublished", a.published.as_ref().map(date).into());
+    put("dateModified", a.modified.as_ref().map(date).into());
+    put("author", Json::Array(a.authors.iter().map(party).collect()));
+    put("image", a.image.as_ref().map_or(Json::Null, image));
+    put("articleBody", opt_text(body(&a.excerpt).as_deref()));
+    put(
+        "contributor",
+        Json::Array(a.contributors.iter().map(party).collect()),
+    );
+    if let Some(p) = &a.publisher {
+        let mut publisher = vec![("@type".to_owned(), Json::from("Organization"))];
+        if let Some(name) = &p.name {
+            publisher.push(("name".into(), text(name)));
+        }
+        if let Some(logo) = &p.logo {
+            publisher.push(("logo".into(), image(logo)));
+        }
+        put("publisher", Json::Object(publisher));
+    }
+    put("inLanguage", a.language.as_deref().into());
+    Json::Object(fields)
+}
+
+fn date(d: &Date) -> &str {
+    &d.iso
+}
+
+fn body(paragraphs: &[String]) -> Option<String> {
+    (!paragraphs.is_empty()).then(|| paragraphs.join("\n\n"))
+}
+
+fn party(p: &Party) -> Json {
+    let mut fields = vec![
+        ("@type".to_owned(), Json::from("Person")),
+        ("name".to_owned(), text(&p.name)),
+    ];
+    if let Some(url) = &p.url {
+        fields.push(("url".into(), url.as_str().into()));
+    }
+    Json::Object(fields)
+}
+
+fn image(i: &Image) -> Json {
+    let mut fields = vec![
+        ("@type".to_owned(), Json::from("ImageObject")),
+        ("url".to_owned(), i.url.as_str().into()),
+    ];
+    if let Some(w) = i.width {
+        fields.push(("width".into(), Json::Number(f64::from(w))));
+    }
+    if let Some(h) = i.height {
+        fields.push(("height".into(), Json::Number(f64::from(h))));
+    }
+    if let Some(c) = &i.caption {
+        fields.push(("caption".into(), text(c)));
+    }
+    if let Some(c) = &i.credit {
+        fields.push(("creditText".into(), text(c)));
+    }
+    Json::Object(fields)
+}
+
+/// The file name for a page's article: the last meaningful segment of its URL path (or of
+/// the file's name), lower-cased, letters, digits and dashes only.
+pub fn slug(page: &str) -> Option<String> {
+    let path = page
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('/');
+    let path = path.split_once("://").map_or(path, |(_, rest)| {
+        rest.split_once('/').map_or("", |(_, p)| p)
+    });
+    path.rsplit(['/', '\\'])
+        .map(|segment| {
+            let stem = segment.rsplit_once('.').map_or(segment, |(stem, ext)| {
+                if ext.len() <= 5 {
+                    stem
+                } else {
+                    segment
+                }
+            });
+            let mut out = String::new();
+            for c in stem.chars() {
+                if c.is_ascii_alphanumeric() {
+                    out.push(c.to_ascii_lowercase());
+                } else if !out.ends_with('-') && !out.is_empty() {
+                    out.push('-');
+                }
+            }
+            out.trim_end_matches('-').to_owned()
+        })
+        .find(|s| !s.is_empty() && !matches!(s.as_str(), "index" | "amp"))
+}
+
+/// Pages over this size are not read (SPEC 6.3).
+pub const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
+/// Nor are pages slower than this to arrive, whole.
+pub const PAGE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Reads an article page over http(s): its HTML and the URL it was finally read from
+/// (after redirects, which `client`'s policy allows or not). Only HTML, at most
+/// [`MAX_PAGE_BYTES`], within [`PAGE_TIMEOUT`]; a page in another character set than UTF-8
+/// is read as UTF-8 with replacement characters.
+pub async fn fetch_page(client: &reqwest::Client, url: &str) -> Result<(String, String), String> {
+    let read = async {
+        let mut response = client
+            .get(url)
+            .header(reqwest::header::ACCEPT, "text/html,application/xhtml+xml")
+            .send()
+            .await
+            .map_err(|e| format!("could not read {url}: {}", plain_error(&e)))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(format!("could not read {url}: HTTP {}", status.as_u16()));
+        }
+        let kind = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if !(kind.starts_with("text/html") || kind.starts_with("application/xhtml+xml")) {
+            return Err(format!(
+                "{url} is not an HTML page (Content-Type: {})",
+                if kind.is_empty() { "none" } else { &kind }
+            ));
+        }
+        let too_big = || format!("{url} is larger than {} MB", MAX_PAGE_BYTES / 1024 / 1024);
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_PAGE_BYTES as u64)
+        {
+            return Err(too_big());
+        }
+        let final_url = response.url().to_string();
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| format!("could not read {url}: {}", plain_error(&e)))?
+        {
+            if body.len() + chunk.len() > MAX_PAGE_BYTES {
+                return Err(too_big());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok((String::from_utf8_lossy(&body).into_owned(), final_url))
+    };
+    tokio::time::timeout(PAGE_TIMEOUT, read)
+        .await
+        .unwrap_or_else(|_| {
+            Err(format!(
+                "could not read {url}: no answer within {} s",
+                PAGE_TIMEOUT.as_secs()
+            ))
+        })
+}
+
+/// reqwest's error with its causes, without its debug dressing.
+fn plain_error(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(name: &str) -> &'static str {
+        match name {
+            "graph" => include_str!("../tests/fixtures/pages/graph.html"),
+            "two-scripts" => include_str!("../tests/fixtures/pages/two-scripts.html"),
+            "open-graph" => include_str!("../tests/fixtures/pages/open-graph.html"),
+            "nothing" => include_str!("../tests/fixtures/pages/nothing.html"),
+            "hostile" => include_str!("../tests/fixtures/pages/hostile.html"),
+            _ => panic!("no fixture {name}"),
+        }
+    }
+
+    #[test]
+    fn json_ld_in_a_graph_with_other_nodes() {
+        // A saved file: the page's canonical URL is its base.
+        let i = from_html(page("graph"), None).unwrap_or_else(|p| panic!("{p:?}"));
+        assert_eq!(i.source, Source::JsonLd(1));
+        let a = &i.article;
+        assert_eq!(a.headline, "The “final” word on tides & moons");
+        assert_eq!(
+            a.standfirst.as_deref(),
+            Some("Why the harbour floods twice a year … and &#8220;why not&#8221;.")
+        );
+        let authors: Vec<_> = a
+            .authors
+            .iter()
+            .map(|p| (p.name.as_str(), p.url.as_deref()))
+            .collect();
+        assert_eq!(
+            authors,
+            [("Ana Ruiz", Some("https://blog.example/author/ana/"))]
+        );
+        assert_eq!(
+            a.image.as_ref().map(|i| i.url.as_str()),
+            Some("https://cdn.blog.example/tides.jpg")
+        );
+        let logo = a
+            .publisher
+            .as_ref()
+            .and_then(|p| p.logo.as_ref())
+            .map(|l| l.url.as_str());
+        assert_eq!(logo, Some("https://blog.example/logo.png"));
+        assert_eq!(
+            i.warnings,
+            ["script[1] @graph[2].author[1]: an @id that names no node of this document (dropped)"]
+        );
+        assert_eq!(
+            a.url.as_deref().and_then(slug).as_deref(),
+            Some("final-word-on-tides")
+        );
+    }
+
+    #[test]
+    fn a_broken_script_and_one_without_an_article_are_passed_over() {
+        let url = "https://daily.example/news/ferry-service-resumes";
+        let i = from_html(page("two-scripts"), Some(url)).unwrap_or_else(|p| panic!("{p:?}"));
+        assert_eq!(i.source, Source::JsonLd(3));
+        assert_eq!(i.article.headline, "Ferry service resumes after storm");
+        assert_eq!(i.article.url.as_deref(), Some(url));
+        assert_eq!(
+            i.article.image.as_ref().map(|i| i.url.as_str()),
+            Some("https://daily.example/news/img/ferry.jpg")
+        );
+        assert_eq!(i.warnings.len(), 1, "{:?}", i.warnings);
+        assert!(
+            i.warnings[0].starts_with("script[1]: not valid JSON: "),
+            "{:?}",
+            i.warnings
+        );
+    }
+
+    #[test]
+    fn open_graph_when_there_is_no_json_ld() {
+        let i = from_html(page("open-graph"), None).unwrap_or_else(|p| panic!("{p:?}"));
+        assert_eq!(i.source, Source::OpenGraph);
+        let a = &i.article;
+        assert_eq!(a.headline, "Le marché couvert rouvre ses portes");
+        assert_eq!(
+            a.standfirst.as_deref(),
+            Some("Après deux ans de travaux, les commerçants reviennent.")
+        );
+        assert_eq!(
+            a.url.as_deref(),
+            Some("https://quotidien.example/ville/marche-couvert-rouvre")
+        );
+        let image = a.image.as_ref().expect("image");
+        assert_eq!(image.url, "https://quotidien.example/images/marche.jpg");
+        assert_eq!((image.width, image.height), (Some(1600), Some(900)));
+        assert_eq!(
+            image.caption.as_deref(),
+            Some("Les étals du marché couvert")
+        );
+        let authors: Vec<_> = a
+            .authors
+            .iter()
+            .map(|p| (p.name.as_str(), p.url.as_deref()))
+            .collect();
+        assert_eq!(
+            authors,
+            [(
+                "Claire Martin",
+                Some("https://quotidien.example/auteurs/claire-martin")
+            )]
+        );
+        assert_eq!(
+            a.publisher.as_ref().and_then(|p| p.name.as_deref()),
+            Some("Le Quotidien")
+        );
+        assert_eq!(a.language.as_deref(), Some("fr"));
+        assert_eq!(
+            a.published.as_ref().map(|d| (d.year, d.month, d.day)),
+            Some((2024, 9, 14))
+        );
+        assert!(i.warnings.is_empty(), "{:?}", i.warnings);
+    }
+
+    #[test]
+    fn a_page_with_nothing_usable_says_so() {
+        let problems = from_html(page("nothing"), Some("https://example.org/x")).unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("no article: "), "{problems:?}");
+    }
+
+    #[test]
+    fn markup_and_script_urls_in_every_tag_stay_text_or_go() {
+        let i = from_html(page("hostile"), Some("https://hostile.example/p"))
+            .unwrap_or_else(|p| panic!("{p:?}"));
+        assert_eq!(
+            i.article.headline,
+            "<img src=x onerror=alert(1)>Headline <b>bold</b>"
+        );
+        // og:url is dropped; the link is the page the article was read from.
+        assert_eq!(i.article.url.as_deref(), Some("https://hostile.example/p"));
+        assert_eq!(i.article.image, None);
+        let written = to_json_ld(&i.article).to_text();
+        assert!(!written.to_lowercase().contains("javascript:"), "{written}");
+        assert!(
+            i.warnings
+                .iter()
+                .any(|w| w == "meta tags url: not an http(s) URL (dropped)"),
+            "{:?}",
+            i.warnings
+        );
+    }
+
+    #[test]
+    fn what_is_written_reads_back_as_the_same_article() {
+        for name in ["graph", "two-scripts", "open-graph"] {
+            let i = from_html(page(name), Some("https://news.example/a/b"))
+                .unwrap_or_else(|p| panic!("{p:?}"));
+            let text = to_json_ld(&i.article).to_text();
+            let json = Json::parse(&text).expect("valid JSON");
+            let again = article::parse(&json, None).unwrap_or_else(|p| panic!("{name}: {p:?}"));
+            assert_eq!(again.article, i.article, "{name}");
+            assert!(again.warnings.is_empty(), "{name}: {:?}", again.warnings);
+        }
+    }
+
+    #[test]
+    fn slugs_are_the_last_meaningful_segment() {
+        assert_eq!(
+            slug("https://a.example/2024/05/final-word/").as_deref(),
+            Some("final-word")
+        );
+        assert_eq!(
+            slug("https://a.example/news/story.html?x=1#y").as_deref(),
+            Some("story")
+        );
+        assert_eq!(
+            slug("https://a.example/world/Big_News/amp/").as_deref(),
+            Some("big-news")
+        );
+        assert_eq!(
+            slug("https://a.example/world/index.html").as_deref(),
+            Some("world")
+        );
+        assert_eq!(
+            slug("saved/pages/Ferry Story.html").as_deref(),
+            Some("ferry-story")
+        );
+        assert_eq!(slug("https://a.example/").as_deref(), None);
+    }
+}
