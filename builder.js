@@ -22,9 +22,12 @@ async function build() {
   let src;
   try {
     if (fromUrl) {
-      src = new URL(form.elements.url.value, location.href).href;
+      // JSON-LD on this server, or an article page of a site it reads (serve --source):
+      // then the server reads the page, and the card's src is that reading.
+      const url = new URL(form.elements.url.value, location.href);
+      src = url.origin === location.origin ? url.href : new URL(`/articles/from?url=${encodeURIComponent(url.href)}`, location.href).href;
       const response = await fetch(src);
-      if (!response.ok) throw new Error(`could not load ${src}: HTTP ${response.status}`);
+      if (!response.ok) throw new Error(`could not load ${url.href}: HTTP ${response.status}${url.href === src ? "" : `: ${await response.text()}`}`);
       json = await response.text();
       form.elements.json.value = json;
     }

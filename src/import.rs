@@ -426,36 +426,98 @@ pub fn slug(page: &str) -> Option<String> {
 pub const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
 /// Nor are pages slower than this to arrive, whole.
 pub const PAGE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// What a redirect policy says when it refuses to follow a redirect off its list.
+pub const OFF_LIST: &str = "redirected to an origin that is not listed";
 
-/// Reads an article page over http(s): its HTML and the URL it was finally read from
-/// (after redirects, which `client`'s policy allows or not). Only HTML, at most
-/// [`MAX_PAGE_BYTES`], within [`PAGE_TIMEOUT`]; a page in another character set than UTF-8
-/// is read as UTF-8 with replacement characters.
-pub async fn fetch_page(client: &reqwest::Client, url: &str) -> Result<(String, String), String> {
+/// A page as read.
+pub struct Page {
+    pub html: String,
+    /// Where it was finally read from, after redirects.
+    pub url: String,
+    /// Its `Cache-Control: max-age`, if it gave one (`no-store`, `no-cache`: zero).
+    pub max_age: Option<std::time::Duration>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FetchErrorKind {
+    Network,
+    /// A redirect the client's policy refused ([`OFF_LIST`]).
+    OffList,
+    Timeout,
+    Status(u16),
+    NotHtml,
+    TooBig,
+}
+
+#[derive(Debug)]
+pub struct FetchError {
+    pub kind: FetchErrorKind,
+    pub message: String,
+}
+
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Reads an article page over http(s), following redirects as `client`'s policy allows.
+/// Only HTML, at most [`MAX_PAGE_BYTES`], whole within `timeout`; a page in another
+/// character set than UTF-8 is read as UTF-8 with replacement characters.
+pub async fn fetch_page(
+    client: &reqwest::Client,
+    url: &str,
+    timeout: std::time::Duration,
+) -> Result<Page, FetchError> {
+    let fail = |kind, message: String| FetchError { kind, message };
+    let network = |e: reqwest::Error| {
+        let message = plain_error(&e);
+        let kind = if e.is_redirect() && message.contains(OFF_LIST) {
+            FetchErrorKind::OffList
+        } else {
+            FetchErrorKind::Network
+        };
+        fail(kind, format!("could not read {url}: {message}"))
+    };
     let read = async {
         let mut response = client
             .get(url)
             .header(reqwest::header::ACCEPT, "text/html,application/xhtml+xml")
             .send()
             .await
-            .map_err(|e| format!("could not read {url}: {}", plain_error(&e)))?;
+            .map_err(network)?;
         let status = response.status();
         if !status.is_success() {
-            return Err(format!("could not read {url}: HTTP {}", status.as_u16()));
-        }
-        let kind = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        if !(kind.starts_with("text/html") || kind.starts_with("application/xhtml+xml")) {
-            return Err(format!(
-                "{url} is not an HTML page (Content-Type: {})",
-                if kind.is_empty() { "none" } else { &kind }
+            return Err(fail(
+                FetchErrorKind::Status(status.as_u16()),
+                format!("could not read {url}: HTTP {}", status.as_u16()),
             ));
         }
-        let too_big = || format!("{url} is larger than {} MB", MAX_PAGE_BYTES / 1024 / 1024);
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+        };
+        let kind = header(reqwest::header::CONTENT_TYPE);
+        if !(kind.starts_with("text/html") || kind.starts_with("application/xhtml+xml")) {
+            return Err(fail(
+                FetchErrorKind::NotHtml,
+                format!(
+                    "{url} is not an HTML page (Content-Type: {})",
+                    if kind.is_empty() { "none" } else { &kind }
+                ),
+            ));
+        }
+        let max_age = cache_age(&header(reqwest::header::CACHE_CONTROL));
+        let too_big = || {
+            fail(
+                FetchErrorKind::TooBig,
+                format!("{url} is larger than {} MB", MAX_PAGE_BYTES / 1024 / 1024),
+            )
+        };
         if response
             .content_length()
             .is_some_and(|n| n > MAX_PAGE_BYTES as u64)
@@ -464,26 +526,47 @@ pub async fn fetch_page(client: &reqwest::Client, url: &str) -> Result<(String, 
         }
         let final_url = response.url().to_string();
         let mut body = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| format!("could not read {url}: {}", plain_error(&e)))?
-        {
+        while let Some(chunk) = response.chunk().await.map_err(network)? {
             if body.len() + chunk.len() > MAX_PAGE_BYTES {
                 return Err(too_big());
             }
             body.extend_from_slice(&chunk);
         }
-        Ok((String::from_utf8_lossy(&body).into_owned(), final_url))
+        Ok(Page {
+            html: String::from_utf8_lossy(&body).into_owned(),
+            url: final_url,
+            max_age,
+        })
     };
-    tokio::time::timeout(PAGE_TIMEOUT, read)
+    tokio::time::timeout(timeout, read)
         .await
         .unwrap_or_else(|_| {
-            Err(format!(
-                "could not read {url}: no answer within {} s",
-                PAGE_TIMEOUT.as_secs()
+            Err(fail(
+                FetchErrorKind::Timeout,
+                format!(
+                    "could not read {url}: no answer within {} s",
+                    timeout.as_secs()
+                ),
             ))
         })
+}
+
+/// The `max-age` of a `Cache-Control` value; zero for `no-store` and `no-cache`.
+fn cache_age(value: &str) -> Option<std::time::Duration> {
+    let mut age = None;
+    for directive in value.split(',').map(str::trim) {
+        if directive == "no-store" || directive == "no-cache" {
+            return Some(std::time::Duration::ZERO);
+        }
+        if let Some(n) = directive.strip_prefix("max-age=") {
+            age = n
+                .trim_matches('"')
+                .parse()
+                .ok()
+                .map(std::time::Duration::from_secs);
+        }
+    }
+    age
 }
 
 /// reqwest's error with its causes, without its debug dressing.

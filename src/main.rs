@@ -85,6 +85,10 @@ mod cli {
             value_delimiter = ','
         )]
         allow_origins: Vec<String>,
+        /// Read article pages of this origin on demand at /articles/from?url=… (repeatable;
+        /// comma-separated in the environment). No other origin is ever fetched.
+        #[arg(long = "source", env = "ARTICLE_EMBED_SOURCE", value_delimiter = ',')]
+        sources: Vec<String>,
         /// A proxy (CIDR block or address) whose Forwarded / X-Forwarded-For headers name the
         /// reader (repeatable; comma-separated in the environment).
         #[arg(
@@ -220,6 +224,7 @@ mod cli {
                     config.public_url = url;
                 }
                 config.allow_origins = s.allow_origins;
+                config.sources = s.sources;
                 config.trusted_proxies = s.trusted_proxies;
                 config.proxy_header = s.proxy_header;
                 config.newsletters = s.newsletters;
@@ -417,9 +422,10 @@ mod cli {
         for page in pages {
             let is_url = page.starts_with("http://") || page.starts_with("https://");
             let read = if is_url {
-                import::fetch_page(&client, page)
+                import::fetch_page(&client, page, import::PAGE_TIMEOUT)
                     .await
-                    .map(|(html, url)| (html, Some(url)))
+                    .map(|p| (p.html, Some(p.url)))
+                    .map_err(|e| e.to_string())
             } else {
                 std::fs::read(page)
                     .map(|bytes| (String::from_utf8_lossy(&bytes).into_owned(), None))

@@ -31,6 +31,7 @@ mod metrics;
 mod newsletters;
 mod pages;
 pub mod queue;
+pub mod sources;
 pub mod store;
 mod subscribe;
 pub mod webhooks;
@@ -81,6 +82,10 @@ pub struct Config {
     pub public_url: String,
     /// Origins whose pages may post signups; empty: any origin (SPEC 6.1).
     pub allow_origins: Vec<String>,
+    /// Origins whose article pages `/articles/from` reads (SPEC 6.3); empty: none.
+    pub sources: Vec<String>,
+    /// How long a page of a source may take, whole.
+    pub source_timeout: Duration,
     /// Proxies whose `Forwarded` / `X-Forwarded-For` name the reader.
     pub trusted_proxies: Vec<Cidr>,
     pub proxy_header: ProxyHeader,
@@ -115,6 +120,8 @@ impl Config {
             articles: "articles".into(),
             public_url: format!("http://{addr}"),
             allow_origins: Vec::new(),
+            sources: Vec::new(),
+            source_timeout: crate::import::PAGE_TIMEOUT,
             trusted_proxies: Vec::new(),
             proxy_header: ProxyHeader::Auto,
             newsletters: Vec::new(),
@@ -238,6 +245,7 @@ pub struct App {
     /// Set on SIGTERM: the delivery job starts nothing new.
     stopping: std::sync::atomic::AtomicBool,
     articles: embed::Articles,
+    sources: Option<sources::Sources>,
     assets: Arc<assets::Assets>,
     proxies: Proxies,
     origins: subscribe::Origins,
@@ -282,6 +290,14 @@ impl App {
             stopping: std::sync::atomic::AtomicBool::new(false),
             articles: embed::Articles {
                 dir: config.articles.clone(),
+            },
+            sources: if config.sources.is_empty() {
+                None
+            } else {
+                Some(sources::Sources::new(
+                    &config.sources,
+                    config.source_timeout,
+                )?)
             },
             assets: Arc::new(assets::Assets::new(
                 config.site.as_deref(),
@@ -347,6 +363,7 @@ pub fn router(app: Arc<App>, config: &Config) -> Router {
         .route("/api/snippet", post(embed::snippet))
         .route("/embed/{slug}", get(embed::page))
         .route("/dist/{*rest}", get(assets::dist))
+        .route("/articles/from", get(sources::from))
         .route("/articles/{*rest}", get(assets::articles))
         .fallback(assets::site)
         .layer(axum::middleware::from_fn_with_state(

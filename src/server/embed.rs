@@ -204,11 +204,17 @@ pub(super) async fn oembed(State(app): State<Arc<App>>, Query(q): Query<OembedQu
     let Some(url) = q.url.as_deref() else {
         return error(StatusCode::BAD_REQUEST, "url is required");
     };
-    let Some(slug) = app.articles.find(url, &app.public_url).await else {
-        return error(StatusCode::NOT_FOUND, "no article at that url");
-    };
-    let Some(article) = app.articles.load(&slug, &app.public_url).await else {
-        return error(StatusCode::NOT_FOUND, "no article at that url");
+    // An article this server hosts, or one it reads from a listed site's page (SPEC 6.3).
+    let (article, src) = match app.articles.find(url, &app.public_url).await {
+        Some(slug) => match app.articles.load(&slug, &app.public_url).await {
+            Some(article) => (article, format!("{}/articles/{slug}.json", app.public_url)),
+            None => return error(StatusCode::NOT_FOUND, "no article at that url"),
+        },
+        None => match super::sources::article_of(&app, url).await {
+            Some(Ok(found)) => found,
+            Some(Err((status, message))) => return error(status, &message),
+            None => return error(StatusCode::NOT_FOUND, "no article at that url"),
+        },
     };
     let bound = |v: &Option<String>| v.as_deref().and_then(|s| s.trim().parse::<u32>().ok());
     let width = bound(&q.maxwidth)
@@ -226,7 +232,6 @@ pub(super) async fn oembed(State(app): State<Arc<App>>, Query(q): Query<OembedQu
         .image
         .as_ref()
         .map(|i| (i.url.clone(), i.width, i.height));
-    let src = format!("{}/articles/{slug}.json", app.public_url);
     let snippet = Snippet {
         base: Some(src.clone()),
         data: DataSource::Src(src),

@@ -1556,3 +1556,188 @@ async fn mail_refused_for_good_leaves_the_queue() {
         "a 5xx will not change: the row (and the address in it) goes"
     );
 }
+
+/// A publisher's site on a port of its own: article pages (the import fixtures), one that
+/// redirects within the site, one that redirects to another origin, a page over 2 MB and
+/// one that never answers. Counts the requests for each path.
+async fn article_site() -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
+    use axum::response::{IntoResponse, Redirect};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let origin = format!("http://{}", listener.local_addr().expect("addr"));
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let pages = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pages");
+    let log = Arc::clone(&seen);
+    let site = Router::new()
+        .route(
+            "/{name}",
+            axum::routing::get(
+                move |axum::extract::Path(name): axum::extract::Path<String>| {
+                    let pages = pages.clone();
+                    async move {
+                        let html = |text: String, age: &str| {
+                            (
+                                [
+                                    (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+                                    (header::CACHE_CONTROL, age.to_owned()),
+                                ],
+                                text,
+                            )
+                                .into_response()
+                        };
+                        match name.as_str() {
+                            "moved" => Redirect::temporary("/graph").into_response(),
+                            "away" => {
+                                Redirect::temporary("http://127.0.0.1:9/graph").into_response()
+                            }
+                            "big" => html("x".repeat(3 * 1024 * 1024), "max-age=600"),
+                            "slow" => {
+                                tokio::time::sleep(Duration::from_secs(30)).await;
+                                html(String::new(), "no-store")
+                            }
+                            "json" => (
+                                [(header::CONTENT_TYPE, "application/json")],
+                                "{}".to_owned(),
+                            )
+                                .into_response(),
+                            _ => {
+                                match std::fs::read_to_string(pages.join(format!("{name}.html"))) {
+                                    Ok(text) => html(text, "public, max-age=120"),
+                                    Err(_) => StatusCode::NOT_FOUND.into_response(),
+                                }
+                            }
+                        }
+                    }
+                },
+            ),
+        )
+        .layer(axum::middleware::from_fn(
+            move |request: axum::extract::Request, next: axum::middleware::Next| {
+                let log = Arc::clone(&log);
+                async move {
+                    if let Ok(mut seen) = log.lock() {
+                        seen.push(request.uri().path().to_owned());
+                    }
+                    next.run(request).await
+                }
+            },
+        ));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, site).await;
+    });
+    (origin, seen)
+}
+
+fn from(url: &str) -> HttpRequest<Body> {
+    let query = serde_urlencoded::to_string([("url", url)]).expect("query");
+    get(&format!("/articles/from?{query}"))
+}
+
+#[tokio::test]
+async fn articles_from_reads_pages_of_listed_origins_only() {
+    let (site, seen) = article_site().await;
+    let env = env(|c| {
+        c.sources = vec![format!("{site}/")];
+        c.source_timeout = Duration::from_secs(2);
+    })
+    .await;
+
+    // A listed origin: the page's article, as JSON-LD anyone may read, cached for the
+    // page's own max-age.
+    let page = format!("{site}/graph");
+    let reply = env.send(from(&page)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.headers["content-type"], "application/ld+json");
+    assert_eq!(reply.headers["access-control-allow-origin"], "*");
+    assert_eq!(reply.headers["cache-control"], "public, max-age=120");
+    let article = crate::json::Json::parse(&reply.body).expect("JSON");
+    let parsed = crate::article::parse(&article, None).expect("an article the card reads");
+    assert_eq!(parsed.article.headline, "The “final” word on tides & moons");
+
+    // The second request is answered from the cache: the site sees one request.
+    let again = env.send(from(&page)).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(again.body, reply.body);
+    let count = |path: &str| {
+        seen.lock()
+            .map(|s| s.iter().filter(|p| *p == path).count())
+            .unwrap_or(0)
+    };
+    assert_eq!(count("/graph"), 1, "cached");
+
+    // oEmbed answers for the page's URL, with a card whose src is that same reading.
+    let query = serde_urlencoded::to_string([("url", page.as_str())]).expect("query");
+    let oembed = env.send(get(&format!("/oembed?{query}"))).await;
+    assert_eq!(oembed.status, StatusCode::OK, "{}", oembed.body);
+    let oembed = oembed.json();
+    assert_eq!(oembed["type"], "rich");
+    assert_eq!(oembed["title"], "The “final” word on tides & moons");
+    assert_eq!(oembed["provider_name"], "Harbour Blog");
+    let html = oembed["html"].as_str().unwrap_or_default();
+    assert!(
+        html.contains(&format!(
+            "src=\"http://127.0.0.1:8080/articles/from?{}\"",
+            query.replace('&', "&amp;")
+        )),
+        "{html}"
+    );
+    assert_eq!(count("/graph"), 1, "oEmbed read the cache too");
+    let elsewhere = env
+        .send(get("/oembed?url=https%3A%2F%2Felsewhere.example%2Fstory"))
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::NOT_FOUND);
+
+    // A redirect within the listed origin is followed.
+    let moved = env.send(from(&format!("{site}/moved"))).await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+
+    // Refused before any request: another origin, the server's own network on another
+    // port, a user name in the URL, not http(s).
+    for url in [
+        "https://elsewhere.example/story".to_owned(),
+        "http://127.0.0.1:9/graph".to_owned(),
+        site.replace("http://", "http://listed@"),
+        "file:///etc/passwd".to_owned(),
+    ] {
+        let reply = env.send(from(&url)).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{url}: {}", reply.body);
+    }
+    // A redirect off the list is not followed.
+    let away = env.send(from(&format!("{site}/away"))).await;
+    assert_eq!(away.status, StatusCode::FORBIDDEN, "{}", away.body);
+
+    // What the page cannot give: each its own answer, none cached.
+    let big = env.send(from(&format!("{site}/big"))).await;
+    assert_eq!(big.status, StatusCode::BAD_GATEWAY, "{}", big.body);
+    assert!(big.body.contains("larger than 2 MB"), "{}", big.body);
+    let slow = env.send(from(&format!("{site}/slow"))).await;
+    assert_eq!(slow.status, StatusCode::GATEWAY_TIMEOUT, "{}", slow.body);
+    let json = env.send(from(&format!("{site}/json"))).await;
+    assert_eq!(json.status, StatusCode::BAD_GATEWAY, "{}", json.body);
+    let missing = env.send(from(&format!("{site}/no-such-page"))).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.body);
+    let nothing = env.send(from(&format!("{site}/nothing"))).await;
+    assert_eq!(
+        nothing.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        nothing.body
+    );
+    assert!(nothing.body.contains("no article"), "{}", nothing.body);
+    assert_eq!(nothing.headers["cache-control"], "no-store");
+    assert_eq!(count("/away"), 1);
+    assert!(seen
+        .lock()
+        .map(|s| !s.iter().any(|p| p == "/etc/passwd"))
+        .unwrap_or(false));
+}
+
+#[tokio::test]
+async fn articles_from_without_sources_reads_nothing() {
+    let env = env(|_| {}).await;
+    let reply = env.send(from("https://news.example/story")).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.body);
+    let reply = env.send(get("/articles/from")).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+}

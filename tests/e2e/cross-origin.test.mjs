@@ -69,6 +69,45 @@ test("the snippet on a page of another origin", async (t) => {
     await page.close();
   });
 
+  await t.test("src=/articles/from?url=<the publisher's own article page>: ready", async () => {
+    // The publisher's site is the blog's origin here: the server may read its pages.
+    const sourceDir = mkdtempSync(join(tmpdir(), "article-embed-source-"));
+    const reader = await serve(sourceDir, await freePort(), ["--source", new URL(blog.url).origin]);
+    t.after(async () => {
+      await reader.stop();
+      rmSync(sourceDir, { recursive: true, force: true });
+    });
+    const article = `${blog.url}/tests/fixtures/pages/graph.html`;
+    const src = `/articles/from?url=${encodeURIComponent(article)}`;
+    const { page, errors, console: messages } = await openPage(context);
+    await page.goto(`${blog.url}/tests/e2e/pages/third-party.html?server=${reader.url}&src=${encodeURIComponent(src)}`);
+    await waitForState(page, "#card", "ready");
+    const seen = await parts(page, "#card");
+    assert.equal(seen.headline, "The “final” word on tides & moons");
+    assert.equal(
+      await page.evaluate(() => document.querySelector("#card").shadowRoot.querySelector("[part=link]")?.href),
+      article,
+      "the story's link is the page it was read from (its JSON-LD names none)",
+    );
+    // (The fixture's photo and logo are on hosts that do not exist here.)
+    const refusals = messages.filter((m) => m.type === "error" && !/Failed to load resource/.test(m.text));
+    assert.deepEqual(refusals, [], "no CORS, CORP or CSP refusal");
+    assert.deepEqual(errors, []);
+    // The builder takes the page's URL and makes the snippet from the server's reading.
+    await page.goto(`${reader.url}/builder.html`);
+    await page.waitForFunction(() => document.querySelector("#output").value.startsWith("<article-embed"));
+    await page.locator("input[name=url]").fill(article);
+    await page.getByRole("button", { name: "Make the snippet" }).click();
+    await page.waitForFunction(() => document.querySelector("#output").value.includes("/articles/from?url="));
+    const snippet = await page.locator("#output").inputValue();
+    assert.ok(snippet.includes("The “final” word on tides &amp; moons"), snippet.slice(0, 400));
+    await waitForState(page, "#preview article-embed", "ready");
+    // Any other origin is refused, the server's own included.
+    const refused = await fetch(`${reader.url}/articles/from?url=${encodeURIComponent(`${reader.url}/healthz`)}`);
+    assert.equal(refused.status, 403);
+    await page.close();
+  });
+
   await t.test("a cross-site text/plain POST (no preflight) stores nothing", async () => {
     const { page } = await openPage(context, `${blog.url}/tests/e2e/pages/plain.html`);
     const before = (await rows(dir)).length;
