@@ -212,11 +212,12 @@ impl Meta {
         let headline = self
             .first(&["og:title", "twitter:title"])
             .or(self.title.as_deref());
-        put("headline", headline.into());
+        // The HTML parser has decoded the tags' character references once already: the
+        // reader must not decode them again.
+        put("headline", opt_text(headline));
         put(
             "description",
-            self.first(&["og:description", "description", "twitter:description"])
-                .into(),
+            opt_text(self.first(&["og:description", "description", "twitter:description"])),
         );
         put(
             "url",
@@ -238,7 +239,12 @@ impl Meta {
                 ("og:image:alt", "caption"),
             ] {
                 if let Some(v) = self.first(&[key]) {
-                    object.push((field.to_owned(), v.into()));
+                    let value = if field == "caption" {
+                        text(v)
+                    } else {
+                        v.into()
+                    };
+                    object.push((field.to_owned(), value));
                 }
             }
             put("image", Json::Object(object));
@@ -246,7 +252,7 @@ impl Meta {
         if let Some(site) = self.first(&["og:site_name"]) {
             put(
                 "publisher",
-                json::object([("@type", "Organization".into()), ("name", site.into())]),
+                json::object([("@type", "Organization".into()), ("name", text(site))]),
             );
         }
         // `article:author` is a profile URL or a name; `author` a name.
@@ -259,11 +265,11 @@ impl Meta {
                     // warning); its name, if any, from `<meta name="author">`.
                     json::object([
                         ("@type", "Person".into()),
-                        ("name", self.first(&["author"]).into()),
+                        ("name", opt_text(self.first(&["author"]))),
                         ("url", a.into()),
                     ])
                 } else {
-                    json::object([("@type", "Person".into()), ("name", a.into())])
+                    json::object([("@type", "Person".into()), ("name", text(a))])
                 }
             })
             .collect();
@@ -272,7 +278,7 @@ impl Meta {
         } else if let Some(name) = self.first(&["author"]) {
             put(
                 "author",
-                json::object([("@type", "Person".into()), ("name", name.into())]),
+                json::object([("@type", "Person".into()), ("name", text(name))]),
             );
         }
         put(
@@ -596,6 +602,13 @@ mod tests {
         }
     }
 
+    fn authors(a: &Article) -> Vec<(&str, Option<&str>)> {
+        a.authors
+            .iter()
+            .map(|p| (p.name.as_str(), p.url.as_deref()))
+            .collect()
+    }
+
     #[test]
     fn json_ld_in_a_graph_with_other_nodes() {
         // A saved file: the page's canonical URL is its base.
@@ -607,13 +620,8 @@ mod tests {
             a.standfirst.as_deref(),
             Some("Why the harbour floods twice a year … and &#8220;why not&#8221;.")
         );
-        let authors: Vec<_> = a
-            .authors
-            .iter()
-            .map(|p| (p.name.as_str(), p.url.as_deref()))
-            .collect();
         assert_eq!(
-            authors,
+            authors(a),
             [("Ana Ruiz", Some("https://blog.example/author/ana/"))]
         );
         assert_eq!(
@@ -674,15 +682,11 @@ mod tests {
         assert_eq!((image.width, image.height), (Some(1600), Some(900)));
         assert_eq!(
             image.caption.as_deref(),
-            Some("Les étals du marché couvert")
+            // `&amp;amp;` in the tag: decoded once, by the HTML parser, and no more.
+            Some("Les étals du marché couvert &amp; la halle")
         );
-        let authors: Vec<_> = a
-            .authors
-            .iter()
-            .map(|p| (p.name.as_str(), p.url.as_deref()))
-            .collect();
         assert_eq!(
-            authors,
+            authors(a),
             [(
                 "Claire Martin",
                 Some("https://quotidien.example/auteurs/claire-martin")

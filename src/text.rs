@@ -85,16 +85,33 @@ fn reference(s: &str) -> Option<(char, usize)> {
             }
             _ => return None,
         };
-        // As HTML does: nothing, a surrogate or beyond Unicode is the replacement character.
-        value
-            .filter(|&v| v != 0)
-            .and_then(char::from_u32)
-            .unwrap_or('\u{FFFD}')
+        // As HTML does: nothing, a surrogate or beyond Unicode is the replacement character,
+        // and 128–159 are read as Windows-1252 (`&#150;` is an en dash), as old systems meant.
+        match value {
+            Some(v @ 0x80..=0x9F) => WINDOWS_1252
+                .get(v as usize - 0x80)
+                .and_then(|&c| char::from_u32(u32::from(c)))
+                .unwrap_or('\u{FFFD}'),
+            _ => value
+                .filter(|&v| v != 0)
+                .and_then(char::from_u32)
+                .unwrap_or('\u{FFFD}'),
+        }
     } else {
         named(body)?
     };
     Some((c, end + 1))
 }
+
+/// What HTML reads `&#128;` to `&#159;` as: Windows-1252's characters (five of them have
+/// none, and stay C1 controls).
+#[rustfmt::skip]
+const WINDOWS_1252: [u16; 32] = [
+    0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
+    0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+];
 
 /// The named references content systems write for punctuation and symbols, each name
 /// followed by its character (one string: a table of pairs costs the wasm twice as much).
@@ -182,6 +199,7 @@ mod tests {
         );
         assert_eq!(decode_references("&#99999999999999999999;"), "\u{FFFD}");
         assert_eq!(decode_references("é&#233;&#xC9;"), "ééÉ");
+        assert_eq!(decode_references("&#150;&#x97;&#128;&#159;"), "–—€Ÿ");
         assert_eq!(
             decode_references("&nbsp;&shy;&ndash;&mdash;&hellip;&bull;&middot;&lsquo;&rsquo;&sbquo;&ldquo;&rdquo;&bdquo;&laquo;&raquo;&lsaquo;&rsaquo;&copy;&reg;&trade;&deg;&times;&euro;&pound;&quot;&apos;"),
             "\u{A0}\u{AD}–—…•·‘’‚“”„«»‹›©®™°×€£\"'"

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -154,9 +155,21 @@ pub(super) struct FromQuery {
 }
 
 /// `GET /articles/from?url=…`: JSON-LD, readable from any page as `/articles/` is.
-pub(super) async fn from(State(app): State<Arc<App>>, Query(q): Query<FromQuery>) -> Response {
-    let mut response = match (&app.sources, q.url.as_deref()) {
-        (_, None) => (StatusCode::BAD_REQUEST, "url is required".to_owned()).into_response(),
+pub(super) async fn from(
+    State(app): State<Arc<App>>,
+    query: Result<Query<FromQuery>, QueryRejection>,
+) -> Response {
+    // A malformed query (`?url=a&url=b`) is answered here too, with the same headers.
+    let url = match &query {
+        Ok(Query(q)) => q.url.as_deref(),
+        Err(_) => None,
+    };
+    let mut response = match (&app.sources, url) {
+        (_, None) => (
+            StatusCode::BAD_REQUEST,
+            "one url=<page URL> is required".to_owned(),
+        )
+            .into_response(),
         (None, Some(_)) => (
             StatusCode::FORBIDDEN,
             "this server reads no pages: start it with --source ORIGIN".to_owned(),

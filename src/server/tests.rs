@@ -1738,6 +1738,10 @@ async fn articles_from_without_sources_reads_nothing() {
     let env = env(|_| {}).await;
     let reply = env.send(from("https://news.example/story")).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.body);
-    let reply = env.send(get("/articles/from")).await;
-    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    for query in ["/articles/from", "/articles/from?url=a&url=b"] {
+        let reply = env.send(get(query)).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+        assert_eq!(reply.headers["access-control-allow-origin"], "*", "{query}");
+        assert_eq!(reply.headers["cache-control"], "no-store", "{query}");
+    }
 }
