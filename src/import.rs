@@ -428,6 +428,9 @@ pub fn slug(page: &str) -> Option<String> {
         .find(|s| !s.is_empty() && !matches!(s.as_str(), "index" | "amp"))
 }
 
+/// How the server and the CLI name themselves to the sites they read.
+pub const USER_AGENT: &str = concat!("article-embed/", env!("CARGO_PKG_VERSION"));
+
 /// Pages over this size are not read (SPEC 6.3).
 pub const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
 /// Nor are pages slower than this to arrive, whole.

@@ -278,7 +278,7 @@ mod cli {
                     },
             } => runtime().and_then(|rt| {
                 let db = db.unwrap_or_else(|| server::default_db(&data_dir));
-                let mail_dir = mail_dir.unwrap_or_else(|| data_dir.join("mail"));
+                let mail_dir = mail_dir.unwrap_or_else(|| server::default_mail_dir(&data_dir));
                 rt.block_on(delete(&email, &db, mail_dir, webhook.is_some(), no_webhook))
             }),
         };
@@ -298,7 +298,7 @@ mod cli {
         webhook: bool,
         no_webhook: bool,
     ) -> Result<(), String> {
-        let email = email.trim().to_lowercase();
+        let email = server::subscribe::normalise_email(email);
         let store = store::Store::open(db).await?;
         // Events waiting for a webhook mean `serve` posts to one: erasing without telling
         // the provider would leave the address on its list. Ask for a decision.
@@ -409,7 +409,7 @@ mod cli {
     async fn import(pages: &[String], dir: &std::path::Path) -> ExitCode {
         use article_embed::import;
         let client = match reqwest::Client::builder()
-            .user_agent(concat!("article-embed/", env!("CARGO_PKG_VERSION")))
+            .user_agent(article_embed::import::USER_AGENT)
             .build()
         {
             Ok(c) => c,

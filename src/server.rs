@@ -33,7 +33,7 @@ mod pages;
 pub mod queue;
 pub mod sources;
 pub mod store;
-mod subscribe;
+pub mod subscribe;
 pub mod webhooks;
 
 use std::net::SocketAddr;
@@ -145,7 +145,7 @@ impl Config {
     pub fn mail_dir(&self) -> PathBuf {
         self.mail_dir
             .clone()
-            .unwrap_or_else(|| self.data_dir.join("mail"))
+            .unwrap_or_else(|| default_mail_dir(&self.data_dir))
     }
 
     /// Creates the data directory and refuses a configuration that would serve what it
@@ -202,6 +202,11 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// Where mail is written without SMTP, unless --mail-dir says otherwise.
+pub fn default_mail_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("mail")
 }
 
 pub fn default_db(data_dir: &Path) -> String {
@@ -281,7 +286,7 @@ impl App {
             failures_left: AtomicU32::new(config.fail_first),
             webhook: config.webhook.clone(),
             http: reqwest::Client::builder()
-                .user_agent(concat!("article-embed/", env!("CARGO_PKG_VERSION")))
+                .user_agent(crate::import::USER_AGENT)
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|e| format!("cannot make an HTTP client: {e}"))?,

@@ -226,13 +226,20 @@ impl Default for Machine {
     }
 }
 
+impl Phase {
+    /// True while a submission is under way: another one must not start.
+    pub fn is_busy(&self) -> bool {
+        matches!(
+            self,
+            Phase::Sending { .. } | Phase::Retrying { .. } | Phase::Keeping
+        )
+    }
+}
+
 impl Machine {
     /// True while a submission is under way: another one must not start.
     pub fn busy(&self) -> bool {
-        matches!(
-            self.phase,
-            Phase::Sending { .. } | Phase::Retrying { .. } | Phase::Keeping
-        )
+        self.phase.is_busy()
     }
 
     pub fn step(&mut self, input: Input, jitter: f64) -> Vec<Command> {

@@ -321,10 +321,7 @@ pub fn Signup(props: &SignupProps) -> Html {
         })
     };
 
-    let busy = matches!(
-        *phase,
-        Phase::Sending { .. } | Phase::Retrying { .. } | Phase::Keeping
-    );
+    let busy = phase.is_busy();
     let (message, tone) = match (&*problem, &*phase) {
         (Some(Problem::Email(m)), _) => ((*m).to_owned(), "error"),
         (Some(Problem::Consent), _) => (words.consent_missing.to_owned(), "error"),

@@ -377,7 +377,6 @@ impl Assets {
     }
 }
 
-/// `None` for GET and HEAD; else the 405 to send.
 /// `Content-Encoding` for what is sent.
 fn label(h: &mut HeaderMap, encoding: Encoding) {
     let name = match encoding {
@@ -407,6 +406,7 @@ async fn stream(path: &Path) -> std::io::Result<Body> {
     Ok(Body::from_stream(chunks))
 }
 
+/// `None` for GET and HEAD; else the 405 to send.
 fn refuse_method(method: &Method) -> Option<Response> {
     (method != Method::GET && method != Method::HEAD).then(|| {
         (

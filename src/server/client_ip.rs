@@ -159,10 +159,7 @@ impl Proxies {
 pub fn limit_key(addr: IpAddr) -> String {
     match canonical(addr) {
         IpAddr::V4(a) => a.to_string(),
-        IpAddr::V6(a) => {
-            let prefix = Ipv6Addr::from(u128::from(a) & (u128::MAX << 64));
-            format!("{prefix}/64")
-        }
+        v6 @ IpAddr::V6(_) => format!("{}/64", mask(v6, 64)),
     }
 }
 

@@ -63,7 +63,7 @@ impl Sources {
         let origins = Arc::new(origins);
         let listed = Arc::clone(&origins);
         let client = reqwest::Client::builder()
-            .user_agent(concat!("article-embed/", env!("CARGO_PKG_VERSION")))
+            .user_agent(import::USER_AGENT)
             .redirect(reqwest::redirect::Policy::custom(move |attempt| {
                 let allowed = origin(attempt.url().as_str()).is_some_and(|o| listed.contains(&o));
                 if !allowed {

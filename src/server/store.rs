@@ -284,9 +284,7 @@ impl Store {
             // The old tokens are still in the file's free pages and in the write-ahead log:
             // rewrite the file once, and fold the log into it.
             sqlx::query("VACUUM").execute(&self.pool).await?;
-            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(&self.pool)
-                .await?;
+            self.fold_log().await;
         }
         Ok(())
     }

@@ -496,7 +496,8 @@ async fn handle(app: &App, s: Submission, locale: &str, client: &str) -> Answer 
 
 /// Lower-cases the domain (case-insensitive by the DNS) and the local part (case-sensitive
 /// in theory, never in practice), so one reader is one row.
-fn normalise_email(email: &str) -> String {
+/// The form every address is stored and looked up in.
+pub fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 

@@ -25,10 +25,8 @@ const OPTIONS = {
   lang: "lang",
 };
 
-/** property → attribute, for the properties the element defines. */
-const PROPERTY_ATTRIBUTES = [["src", "src"], ...Object.entries(OPTIONS).filter(([, p]) => p !== "lang")].map(
-  ([attribute, property]) => [attribute, property],
-);
+/** [attribute, property], for the properties the element defines. */
+const PROPERTY_ATTRIBUTES = [["src", "src"], ...Object.entries(OPTIONS).filter(([, p]) => p !== "lang")];
 const PROPERTIES = PROPERTY_ATTRIBUTES.map(([, property]) => property);
 
 /** The element/text structure below `node`: what the renderer expects to find there. */
