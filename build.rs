@@ -45,5 +45,7 @@ fn main() {
         }
     }
     println!("cargo:rerun-if-changed=src/components");
+    // sqlx::migrate! embeds the migrations: a new file must rebuild the crate (sqlx's advice).
+    println!("cargo:rerun-if-changed=migrations");
     println!("cargo:rustc-env=ARTICLE_EMBED_RENDER_ID={hash:016x}");
 }

@@ -69,6 +69,11 @@ pub async fn deliver_due(app: &App) -> usize {
             }
         }
     }
+    if done > 0 {
+        // The rows dealt with held addresses: fold SQLite's log, so they do not linger
+        // there (once a batch, not once a row).
+        app.store.fold_log().await;
+    }
     done
 }
 
@@ -188,8 +193,6 @@ async fn deliver_event(app: &App, webhook: &super::webhooks::Webhook, job: Webho
             if let Err(e) = app.store.webhook_done(&job.id).await {
                 log::warn("webhook.not_cleared", &[("error", &e)]);
             }
-            // The event held an address: fold SQLite's log, so it does not linger there.
-            app.store.fold_log().await;
         }
         Some(error) => {
             app.metrics.webhook_failed();
