@@ -1592,6 +1592,16 @@ async fn article_site() -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
                                 Redirect::temporary("http://127.0.0.1:9/graph").into_response()
                             }
                             "big" => html("x".repeat(3 * 1024 * 1024), "max-age=600"),
+                            // The graph page with another Cache-Control: kept within 1 min – 1 h.
+                            "long" | "fresh" => html(
+                                std::fs::read_to_string(pages.join("graph.html"))
+                                    .unwrap_or_default(),
+                                if name == "long" {
+                                    "max-age=86400"
+                                } else {
+                                    "no-cache"
+                                },
+                            ),
                             "slow" => {
                                 tokio::time::sleep(Duration::from_secs(30)).await;
                                 html(String::new(), "no-store")
@@ -1650,7 +1660,19 @@ async fn articles_from_reads_pages_of_listed_origins_only() {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert_eq!(reply.headers["content-type"], "application/ld+json");
     assert_eq!(reply.headers["access-control-allow-origin"], "*");
+    assert_eq!(
+        reply.headers["cross-origin-resource-policy"],
+        "cross-origin"
+    );
     assert_eq!(reply.headers["cache-control"], "public, max-age=120");
+    for (path, kept) in [("/long", "3600"), ("/fresh", "60")] {
+        let reply = env.send(from(&format!("{site}{path}"))).await;
+        assert_eq!(
+            reply.headers["cache-control"],
+            format!("public, max-age={kept}").as_str(),
+            "{path}"
+        );
+    }
     let article = crate::json::Json::parse(&reply.body).expect("JSON");
     let parsed = crate::article::parse(&article, None).expect("an article the card reads");
     assert_eq!(parsed.article.headline, "The “final” word on tides & moons");
@@ -1665,6 +1687,8 @@ async fn articles_from_reads_pages_of_listed_origins_only() {
             .unwrap_or(0)
     };
     assert_eq!(count("/graph"), 1, "cached");
+    let _ = env.send(from(&format!("{site}/long"))).await;
+    assert_eq!(count("/long"), 1, "cached for the clamped hour");
 
     // oEmbed answers for the page's URL, with a card whose src is that same reading.
     let query = serde_urlencoded::to_string([("url", page.as_str())]).expect("query");
