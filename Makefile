@@ -23,8 +23,9 @@ export PATH := $(CARGO_BIN):$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 
 RUST_SOURCES := Cargo.toml $(wildcard Cargo.lock) build.rs $(shell find src -type f)
-# The server (src/server*, the binary) is native only: changing it does not rebuild the wasm.
-WASM_SOURCES := $(filter-out src/server% src/main.rs,$(RUST_SOURCES))
+# The server (src/server*, the binary), the importer and the snippet renderer are native
+# only: changing them does not rebuild the wasm.
+WASM_SOURCES := $(filter-out src/server% src/main.rs src/import.rs src/ssr.rs,$(RUST_SOURCES))
 WASM := target/$(WASM_TARGET)/release/article_embed.wasm
 PKG := www/pkg/article-embed.js
 DIST_JS := dist/article-embed.js
@@ -33,6 +34,8 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 TARBALL := dist/article-embed-$(VERSION).tgz
 # The server binary. A dev build: quick to compile and ample for the demo and the tests.
 BIN := target/debug/article-embed
+DEMO_ARTICLES := build/demo/articles
+DEMO_STORY := $(DEMO_ARTICLES)/myanmar-diplomat.json
 
 .PHONY: dist demo test test-native test-postgres test-browser test-e2e test-npm bench fuzz lint setup setup-rust setup-browser setup-engines setup-node clean
 
@@ -44,8 +47,8 @@ dist: $(DIST_JS) $(TARBALL)
 
 # The server keeps its signups and mail in ./article-embed-data (never served); the
 # confirmation mail of a signup on the demo page is the newest file in its mail/ folder.
-demo: dist $(BIN) dist/ssr.html
-	$(BIN) serve --addr 127.0.0.1:8080
+demo: dist $(BIN) dist/ssr.html $(DEMO_STORY)
+	$(BIN) serve --addr 127.0.0.1:8080 --articles $(DEMO_ARTICLES)
 
 test: test-native test-postgres test-browser test-e2e test-npm
 
@@ -61,7 +64,7 @@ test-browser: setup-rust setup-browser
 
 # The end-to-end tests; engines.test.mjs runs in Chromium, Firefox ESR and WebKitGTK,
 # cluster.test.mjs runs three servers on the real PostgreSQL.
-test-e2e: dist $(BIN) dist/ssr.html setup-browser setup-engines
+test-e2e: dist $(BIN) dist/ssr.html $(DEMO_STORY) setup-browser setup-engines
 	ARTICLE_EMBED_TEST_POSTGRES=$$(tools/postgres.sh) node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/
 
 # The packed tarball in a fresh Vite app (fetches vite and typescript from npm).
@@ -129,9 +132,20 @@ $(DIST_JS): $(PKG) $(JS_SOURCES) tools/hash-dist.mjs | setup-node
 $(BIN): $(RUST_SOURCES) $(shell find migrations -type f)
 	cargo build --bin article-embed
 
+# The demo's articles: the seed story imported from its page (articles/myanmar-diplomat.html,
+# the publisher's page saved as a file), as a publisher would with `article-embed import`;
+# the other languages, the photo and the logo as they are. The root-relative --base keeps
+# the photo's URL relative to whichever server serves the folder.
+$(DEMO_STORY): $(BIN) $(wildcard articles/*)
+	rm -rf $(DEMO_ARTICLES)
+	mkdir -p $(DEMO_ARTICLES)
+	cp $(filter-out articles/myanmar-diplomat.json,$(wildcard articles/*)) $(DEMO_ARTICLES)/
+	$(BIN) import articles/myanmar-diplomat.html --base /articles/myanmar-diplomat.html \
+	  --articles $(DEMO_ARTICLES)
+
 # A demo page of ten server-rendered cards, from `article-embed snippet`.
-dist/ssr.html: $(BIN) tools/ssr-page.mjs $(wildcard articles/*)
-	node tools/ssr-page.mjs $(BIN)
+dist/ssr.html: $(BIN) tools/ssr-page.mjs $(DEMO_STORY)
+	node tools/ssr-page.mjs $(BIN) $(DEMO_STORY)
 
 $(TARBALL): $(PKG) $(JS_SOURCES) www/package.json www/README.md Cargo.toml
 	mkdir -p dist

@@ -2,8 +2,8 @@
 //! news page carries in a `<script type="application/ld+json">`, or, where it has none, an
 //! article built from its Open Graph and standard meta tags. Either way the article goes
 //! through the same reader as any JSON-LD (the same checks, the same field paths), and
-//! comes out as plain NewsArticle JSON-LD with every URL absolute: what `import` writes
-//! into the articles folder.
+//! comes out as plain NewsArticle JSON-LD with every URL absolute (root-relative when the
+//! page's own address is given as a path): what `import` writes into the articles folder.
 
 use scraper::{Html, Selector};
 
@@ -28,8 +28,8 @@ pub struct Imported {
 }
 
 /// Reads the article of an HTML page. `page_url` is where the page was found (relative
-/// URLs resolve against it); for a saved file, the page's canonical URL is used, if it
-/// names one. Fails with every problem found, each with where it was, when the page yields
+/// URLs resolve against it; a root-relative path keeps them root-relative); for a saved
+/// file without one, the page's canonical URL is used, if it names one. Fails with every problem found, each with where it was, when the page yields
 /// no article.
 pub fn from_html(html: &str, page_url: Option<&str>) -> Result<Imported, Vec<String>> {
     let doc = Html::parse_document(html);
@@ -48,7 +48,7 @@ pub fn from_html(html: &str, page_url: Option<&str>) -> Result<Imported, Vec<Str
                 continue;
             }
         };
-        match article::parse(&json, base) {
+        match article::parse_with_base(&json, base) {
             Ok(parsed) => {
                 problems.extend(parsed.warnings.iter().map(|w| format!("script[{n}] {w}")));
                 return Ok(Imported {
@@ -74,7 +74,7 @@ pub fn from_html(html: &str, page_url: Option<&str>) -> Result<Imported, Vec<Str
     }
 
     let og = meta.open_graph();
-    match article::parse(&og, base) {
+    match article::parse_with_base(&og, base) {
         Ok(parsed) => {
             problems.extend(parsed.warnings.iter().map(|w| format!("meta tags {w}")));
             Ok(Imported {
@@ -106,7 +106,7 @@ pub fn from_html(html: &str, page_url: Option<&str>) -> Result<Imported, Vec<Str
 /// (WordPress puts it on the WebPage node, not the article's).
 fn with_page_url(mut article: Article, page: Option<&str>) -> Article {
     if article.url.is_none() {
-        article.url = page.and_then(|p| crate::url::resolve(p, None).ok());
+        article.url = page.and_then(|p| crate::url::resolve_or_keep_relative(p, None).ok());
     }
     article
 }
@@ -364,11 +364,10 @@ fn body(paragraphs: &[String]) -> Option<String> {
     (!paragraphs.is_empty()).then(|| paragraphs.join("\n\n"))
 }
 
+/// A name, and its link: the card keeps no type, and calling an agency such as Reuters a
+/// `Person` would be a false statement in the file.
 fn party(p: &Party) -> Json {
-    let mut fields = vec![
-        ("@type".to_owned(), Json::from("Person")),
-        ("name".to_owned(), text(&p.name)),
-    ];
+    let mut fields = vec![("name".to_owned(), text(&p.name))];
     if let Some(url) = &p.url {
         fields.push(("url".into(), url.as_str().into()));
     }

@@ -42,6 +42,11 @@ mod cli {
             /// Folder to write the articles' JSON-LD into.
             #[arg(long, env = "ARTICLE_EMBED_ARTICLES", default_value = "articles")]
             articles: PathBuf,
+            /// Where one saved page is (or was) served, instead of its canonical link: an
+            /// http(s) URL, or a root-relative path on the server of the articles. Its
+            /// relative URLs resolve against it, and it names the file.
+            #[arg(long)]
+            base: Option<String>,
         },
         /// Print the snippet with the card rendered inside (declarative shadow DOM).
         Snippet(Box<SnippetArgs>),
@@ -250,9 +255,13 @@ mod cli {
                 result
             }),
             Command::Check { article, base } => return check(&article, base.as_deref()),
-            Command::Import { pages, articles } => {
+            Command::Import {
+                pages,
+                articles,
+                base,
+            } => {
                 return match runtime() {
-                    Ok(rt) => rt.block_on(import(&pages, &articles)),
+                    Ok(rt) => rt.block_on(import(&pages, &articles, base.as_deref())),
                     Err(e) => {
                         eprintln!("article-embed: {e}");
                         ExitCode::from(2)
@@ -406,8 +415,22 @@ mod cli {
 
     /// `import`: every page is tried; exit 1 when one yields no article, 2 when a file
     /// cannot be written.
-    async fn import(pages: &[String], dir: &std::path::Path) -> ExitCode {
+    async fn import(pages: &[String], dir: &std::path::Path, base: Option<&str>) -> ExitCode {
         use article_embed::import;
+        let is_url = |page: &str| page.starts_with("http://") || page.starts_with("https://");
+        if let Some(base) = base {
+            // One address cannot be where several pages were served, and a page read over
+            // http has its own.
+            if pages.len() != 1 || pages.iter().any(|p| is_url(p)) {
+                eprintln!("article-embed: --base goes with one saved page");
+                return ExitCode::from(2);
+            }
+            let root_relative = base.starts_with('/') && !base.starts_with("//");
+            if !root_relative && article_embed::url::resolve(base, None).is_err() {
+                eprintln!("article-embed: --base {base}: not an http(s) URL or a path from /");
+                return ExitCode::from(2);
+            }
+        }
         let client = match reqwest::Client::builder()
             .user_agent(article_embed::import::USER_AGENT)
             .build()
@@ -420,15 +443,19 @@ mod cli {
         };
         let mut code = ExitCode::SUCCESS;
         for page in pages {
-            let is_url = page.starts_with("http://") || page.starts_with("https://");
-            let read = if is_url {
+            let read = if is_url(page) {
                 import::fetch_page(&client, page, import::PAGE_TIMEOUT)
                     .await
                     .map(|p| (p.html, Some(p.url)))
                     .map_err(|e| e.to_string())
             } else {
                 std::fs::read(page)
-                    .map(|bytes| (String::from_utf8_lossy(&bytes).into_owned(), None))
+                    .map(|bytes| {
+                        (
+                            String::from_utf8_lossy(&bytes).into_owned(),
+                            base.map(str::to_owned),
+                        )
+                    })
                     .map_err(|e| format!("cannot read: {e}"))
             };
             let (html, url) = match read {

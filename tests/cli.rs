@@ -304,3 +304,127 @@ fn import_reads_pages_over_http_relative_urls_against_the_page() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The article `path` (JSON-LD) as the card reads it when served at `served_at`.
+fn card_of(path: &std::path::Path, served_at: &str) -> article_embed::article::Article {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let json = article_embed::json::Json::parse(&text).expect("JSON");
+    article_embed::article::parse_with_base(&json, Some(served_at))
+        .unwrap_or_else(|p| panic!("{}: {p:?}", path.display()))
+        .article
+}
+
+#[test]
+fn the_demo_story_page_imports_as_the_seed_card() {
+    // What `make demo` runs: the saved page, named and resolved as it is served.
+    let dir = temp_dir("import-demo");
+    let out_dir = dir.display().to_string();
+    let (code, out, err) = run(&[
+        "import",
+        "articles/myanmar-diplomat.html",
+        "--base",
+        "/articles/myanmar-diplomat.html",
+        "--articles",
+        &out_dir,
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let written = dir.join("myanmar-diplomat.json");
+    assert_eq!(
+        out,
+        format!(
+            "articles/myanmar-diplomat.html: wrote {} (from its JSON-LD script 1)\n",
+            written.display()
+        ),
+        "nothing dropped, nothing to report"
+    );
+    // Root-relative: the photo is wherever the articles are served from.
+    let imported = card_of(&written, "/articles/myanmar-diplomat.json");
+    assert_eq!(
+        imported.image.as_ref().map(|i| i.url.as_str()),
+        Some("/articles/myanmar-funeral.svg")
+    );
+    let seed = card_of(
+        std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/articles/myanmar-diplomat.json"
+        )),
+        "/articles/myanmar-diplomat.json",
+    );
+    assert_eq!(
+        imported, seed,
+        "the page gives the very card of the seed story"
+    );
+
+    // An absolute address works the same way; without one, the canonical link is the base.
+    let (code, out, err) = run(&[
+        "import",
+        "articles/myanmar-diplomat.html",
+        "--base",
+        "https://cards.example/story/myanmar.html",
+        "--articles",
+        &out_dir,
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let absolute = card_of(&dir.join("myanmar.json"), "https://elsewhere.example/");
+    assert_eq!(
+        absolute.image.map(|i| i.url),
+        Some("https://cards.example/story/myanmar-funeral.svg".to_owned())
+    );
+    let (code, out, err) = run(&[
+        "import",
+        "articles/myanmar-diplomat.html",
+        "--articles",
+        &out_dir,
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let canonical = card_of(
+        &dir.join("myanmar-diplomat-tlv-resigns.json"),
+        "https://elsewhere.example/",
+    );
+    assert_eq!(
+        canonical.image.map(|i| i.url),
+        Some("https://news.example/international/myanmar-funeral.svg".to_owned())
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn import_base_is_for_one_saved_page() {
+    for (args, says) in [
+        (
+            vec![
+                "articles/myanmar-diplomat.html",
+                "tests/fixtures/pages/graph.html",
+                "--base",
+                "/a.html",
+            ],
+            "--base goes with one saved page",
+        ),
+        (
+            vec!["http://127.0.0.1:9/story", "--base", "/a.html"],
+            "--base goes with one saved page",
+        ),
+        (
+            vec!["articles/myanmar-diplomat.html", "--base", "stories/a.html"],
+            "--base stories/a.html: not an http(s) URL or a path from /",
+        ),
+        (
+            vec![
+                "articles/myanmar-diplomat.html",
+                "--base",
+                "javascript:alert(1)",
+            ],
+            "not an http(s) URL or a path from /",
+        ),
+    ] {
+        let dir = temp_dir("import-base");
+        let out_dir = dir.display().to_string();
+        let mut all = vec!["import"];
+        all.extend(args);
+        all.extend(["--articles", &out_dir]);
+        let (code, out, err) = run(&all);
+        assert_eq!(code, 2, "{all:?}: {out}{err}");
+        assert!(err.contains(says), "{all:?}: {err}");
+        assert!(!dir.exists(), "{all:?}: nothing written");
+    }
+}

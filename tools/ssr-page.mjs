@@ -1,13 +1,16 @@
 // Writes dist/ssr.html: a host page with ten server-rendered cards (the output of
 // `article-embed snippet`), all below the fold, and host styles that would clash.
-//   node tools/ssr-page.mjs target/debug/article-embed
+//   node tools/ssr-page.mjs target/debug/article-embed [ARTICLE.json]
+// The article defaults to the demo's (make demo imports it from the story's page); the
+// cards name it by its path on the server, /articles/myanmar-diplomat.json.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 
 const bin = process.argv[2] ?? "target/debug/article-embed";
+const article = process.argv[3] ?? "build/demo/articles/myanmar-diplomat.json";
 const snippet = (layout) =>
   execFileSync(bin, [
-    "snippet", "articles/myanmar-diplomat.json",
+    "snippet", article,
     "--src", "/articles/myanmar-diplomat.json",
     "--signup-endpoint", "/api/subscribe",
     "--script", "/dist/article-embed.js",

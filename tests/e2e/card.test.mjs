@@ -2,10 +2,12 @@
 // Debian's Chromium. Everything goes through the element's public surface: attributes,
 // state, parts, events.
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { startServer } from "../../tools/serve.mjs";
-import { never, openPage, parts, setUp, waitForState } from "./helpers.mjs";
+import { freePort, never, openPage, parts, serve, setUp, waitForState } from "./helpers.mjs";
 
 const SEED_HEADLINE = "Diplomat at Myanmar Embassy in TLV resigns following Junta's crackdown";
 
@@ -23,8 +25,18 @@ test("the card, end to end", async (t) => {
   const { server, context } = await setUp(t);
   await context.addInitScript(RECORD_EVENTS);
 
-  await t.test("the demo page shows the seed story with every part", async () => {
-    const { page, errors } = await openPage(context, `${server.url}/`);
+  await t.test("the demo, as make demo serves it, shows the seed story imported from its page", async () => {
+    // make demo: the server with the articles imported from the story's saved page
+    // (articles/myanmar-diplomat.html), not the hand-written JSON-LD.
+    const data = mkdtempSync(join(tmpdir(), "article-embed-demo-"));
+    const demo = await serve(data, await freePort(), ["--articles", "build/demo/articles"]);
+    t.after(async () => {
+      await demo.stop();
+      rmSync(data, { recursive: true, force: true });
+    });
+    const served = await (await fetch(`${demo.url}/articles/myanmar-diplomat.json`)).json();
+    assert.equal(served.image.url, "/articles/myanmar-funeral.svg", "the imported file, not the hand-written one");
+    const { page, errors } = await openPage(context, `${demo.url}/`);
     await waitForState(page, "article-embed", "ready");
     const p = await parts(page);
     assert.equal(p.headline, SEED_HEADLINE);
