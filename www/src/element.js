@@ -2,6 +2,9 @@
 // card is ready. Everything about the article itself (reading, checking, drawing) happens
 // in the WebAssembly module; this file only does what wasm-bindgen cannot: subclass
 // HTMLElement, fetch the data and manage the shadow root.
+//
+// It loads anywhere, browsers or not (a framework's server imports it to render the page):
+// at load it reads only `globalThis.HTMLElement`, which is absent outside a browser.
 
 import { adoptSheet, cardOptions, emit, loadWasm, makeSheet, nextTurn, whenIdle } from "./runtime.js";
 
@@ -68,7 +71,10 @@ function estimateHeight(el, measured) {
     : Math.round((width * 9) / 16 + 580 + narrow * 1.1 + (form ? 215 + narrow * 0.15 : 0));
 }
 
-export class ArticleEmbedElement extends HTMLElement {
+/** Outside a browser, a stand-in, so that the class below can be made (and never used). */
+const Base = globalThis.HTMLElement ?? class {};
+
+export class ArticleEmbedElement extends Base {
   static observedAttributes = ["src", ...Object.keys(OPTIONS)];
 
   #mount; // where the card is rendered, inside the shadow root
@@ -438,7 +444,11 @@ for (const [attribute, property] of PROPERTY_ATTRIBUTES) {
   });
 }
 
-/** Registers <article-embed>; safe to call any number of times, from any copy of the script. */
+/**
+ * Registers <article-embed>; safe to call any number of times, from any copy of the script.
+ * Outside a browser (server rendering) there is nothing to register: it does nothing.
+ */
 export function define() {
+  if (typeof customElements === "undefined") return;
   if (!customElements.get(TAG)) customElements.define(TAG, ArticleEmbedElement);
 }

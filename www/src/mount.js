@@ -31,6 +31,9 @@ function checkOptions(options) {
  * Rejects with an Error naming the field when the data is bad.
  */
 export async function mount(element, article, options = {}) {
+  if (typeof document === "undefined") {
+    throw new Error('article-embed: mount() runs in a browser; on a server, render the card with renderToString() from "article-embed/server"');
+  }
   if (!(element instanceof Element)) throw new TypeError("article-embed: mount() needs a DOM element");
   let current = checkOptions({ ...options });
   const wasm = await loadWasm();
