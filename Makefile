@@ -4,7 +4,8 @@
 #   make demo   build what is missing and serve the demo at http://127.0.0.1:8080
 #   make fuzz   fuzz the article reader for FUZZ_SECONDS (60)
 #   make bench  benchmarks (not tests): the card four ways side by side (what a host
-#               page feels), where the wasm's bytes go, the signup endpoint under load;
+#               page feels), where the wasm's bytes go, the npm package's server renderer,
+#               the signup endpoint under load;
 #               results in bench/results/
 #   make test   every test: native, in-browser (wasm-bindgen-test), end-to-end (Chromium;
 #               the shared suite also in Firefox ESR and WebKitGTK), the packed npm
@@ -23,11 +24,16 @@ export PATH := $(CARGO_BIN):$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 
 RUST_SOURCES := Cargo.toml $(wildcard Cargo.lock) build.rs $(shell find src -type f)
-# The server (src/server*, the binary), the importer and the snippet renderer are native
-# only: changing them does not rebuild the wasm.
-WASM_SOURCES := $(filter-out src/server% src/main.rs src/import.rs src/ssr.rs,$(RUST_SOURCES))
+# The server (src/server*, the binary), the importer and the snippet renderer (native, and
+# in the wasm of article-embed/server) are not in the browser's wasm: changing them does
+# not rebuild it.
+WASM_SOURCES := $(filter-out src/server% src/main.rs src/import.rs src/ssr.rs src/node.rs,$(RUST_SOURCES))
 WASM := target/$(WASM_TARGET)/release/article_embed.wasm
 PKG := www/pkg/article-embed.js
+# The wasm of article-embed/server (the card rendered in Node): Yew's server renderer,
+# never in the browser's wasm.
+NODE_WASM := target/$(WASM_TARGET)/node-ssr/article_embed.wasm
+SERVER_PKG := www/pkg-server/article-embed-server.js
 DIST_JS := dist/article-embed.js
 JS_SOURCES := $(shell find www/src -type f)
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
@@ -67,13 +73,15 @@ test-browser: setup-rust setup-browser
 test-e2e: dist $(BIN) dist/ssr.html $(DEMO_STORY) setup-browser setup-engines
 	ARTICLE_EMBED_TEST_POSTGRES=$$(tools/postgres.sh) node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/
 
-# The packed tarball in a fresh Vite app (fetches vite and typescript from npm).
-test-npm: dist setup-browser
+# The packed tarball in fresh apps: Vite + TypeScript, and Vite SSR + React 19 with the
+# server renderer (fetches vite, typescript, react and react-dom from npm).
+test-npm: dist $(BIN) setup-browser
 	node --test --test-timeout=600000 tests/npm/
 
 # twiggy (for the wasm size breakdown) is installed on first use, pinned.
 bench: dist $(BIN) setup-browser
 	node bench/run.mjs
+	node bench/server-render.mjs
 	command -v twiggy >/dev/null || cargo install twiggy --version 0.8.0 --locked
 	node tools/wasm-breakdown.mjs
 	cargo build --profile server --bin article-embed
@@ -92,6 +100,7 @@ lint:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --target $(WASM_TARGET) --all-targets -- -D warnings
+	cargo clippy --target $(WASM_TARGET) --lib --features node-ssr -- -D warnings
 
 # --- build -----------------------------------------------------------------------------
 
@@ -116,6 +125,16 @@ $(PKG): $(WASM) tools/short-names.mjs | setup-rust setup-node
 	  --enable-reference-types --enable-sign-ext --enable-mutable-globals \
 	  www/pkg/article-embed_bg.wasm -o www/pkg/article-embed_bg.wasm
 	node tools/short-names.mjs www/pkg/article-embed.js www/pkg/article-embed_bg.wasm
+
+# The snippet's renderer for the npm package's server side: the same crate with the
+# node-ssr feature (Yew's ssr), in a profile of its own so that neither build overwrites
+# the other's artifacts.
+$(NODE_WASM): $(WASM_SOURCES) src/ssr.rs src/node.rs | setup-rust
+	cargo rustc --profile node-ssr --target $(WASM_TARGET) --lib --crate-type cdylib --features node-ssr
+
+$(SERVER_PKG): $(NODE_WASM) | setup-rust
+	wasm-bindgen --target web --out-dir www/pkg-server --out-name article-embed-server \
+	  --remove-name-section --remove-producers-section $(NODE_WASM)
 
 # The script of the snippet is a small loader; the wasm glue is a chunk beside it, imported
 # only when a card needs it. Glue and wasm get content-hashed names (tools/hash-dist.mjs),
@@ -147,7 +166,7 @@ $(DEMO_STORY): $(BIN) $(wildcard articles/*)
 dist/ssr.html: $(BIN) tools/ssr-page.mjs $(DEMO_STORY)
 	node tools/ssr-page.mjs $(BIN) $(DEMO_STORY)
 
-$(TARBALL): $(PKG) $(JS_SOURCES) www/package.json www/README.md Cargo.toml
+$(TARBALL): $(PKG) $(SERVER_PKG) $(JS_SOURCES) www/package.json www/README.md Cargo.toml
 	mkdir -p dist
 	rm -f dist/article-embed-*.tgz
 	node tools/pack.mjs
@@ -187,5 +206,5 @@ node_modules/.package-lock.json: package.json package-lock.json
 	@touch $@
 
 clean:
-	rm -rf dist www/pkg node_modules
+	rm -rf dist www/pkg www/pkg-server node_modules
 	cargo clean

@@ -11,6 +11,15 @@ use std::path::Path;
 mod cssmin;
 
 fn main() {
+    // `browser`: the card runs in a browser (the DOM, Intl, fetch, storage). Not natively,
+    // and not in the wasm built for article-embed/server, which renders in Node exactly as
+    // the native server does.
+    println!("cargo:rustc-check-cfg=cfg(browser)");
+    if std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32")
+        && std::env::var_os("CARGO_FEATURE_NODE_SSR").is_none()
+    {
+        println!("cargo:rustc-cfg=browser");
+    }
     println!("cargo:rerun-if-changed=src/card.css");
     println!("cargo:rerun-if-changed=src/cssmin.rs");
     let css = fs::read_to_string("src/card.css").expect("src/card.css is readable");

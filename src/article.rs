@@ -199,6 +199,13 @@ impl fmt::Display for Problem {
     }
 }
 
+/// Every problem, with its field path, on one line: `headline: empty (required); …`.
+#[cfg(any(not(target_arch = "wasm32"), feature = "node-ssr"))]
+pub fn describe(problems: &[Problem]) -> String {
+    let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    list.join("; ")
+}
+
 /// The card's data, with the values that were dropped (such as a `javascript:` URL).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parsed {

@@ -5,7 +5,7 @@
 use crate::outbox::Entry;
 use crate::signup::{Input, SignupRequest};
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(browser)]
 mod imp {
     use std::future::Future;
 
@@ -133,7 +133,7 @@ mod imp {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(not(browser))]
 mod imp {
     use std::future::Future;
 

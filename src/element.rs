@@ -73,39 +73,8 @@ pub fn parse_article(data: JsValue, base: Option<String>) -> Result<ArticleData,
 pub fn fingerprint(data: &ArticleData, options: JsValue) -> Result<String, JsError> {
     Ok(crate::fingerprint::fingerprint(
         &data.article,
-        &raw_options(options)?,
+        &RawOptions::from_js(&options)?,
     ))
-}
-
-/// The options object (camelCase names, text values); other names are not ours to judge.
-fn raw_options(options: JsValue) -> Result<RawOptions, JsError> {
-    if options.is_undefined() || options.is_null() {
-        return Ok(RawOptions::default());
-    }
-    if !options.is_object() {
-        return Err(JsError::new("options: expected an object"));
-    }
-    let text = |name: &str| -> Result<Option<String>, JsError> {
-        let value =
-            js_sys::Reflect::get(&options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
-        if value.is_undefined() || value.is_null() {
-            return Ok(None);
-        }
-        match value.as_string() {
-            Some(s) => Ok(Some(s)),
-            None => Err(JsError::new(&format!("options.{name}: expected text"))),
-        }
-    };
-    Ok(RawOptions {
-        signup_endpoint: text("signupEndpoint")?,
-        newsletter: text("newsletter")?,
-        privacy_url: text("privacyUrl")?,
-        consent: text("consent")?,
-        theme: text("theme")?,
-        layout: text("layout")?,
-        lang: text("lang")?,
-        page: text("page")?,
-    })
 }
 
 /// The card's stylesheet, for one constructable sheet shared by every card on the page.
@@ -172,7 +141,7 @@ impl Card {
         data: &ArticleData,
         options: JsValue,
     ) -> Result<(CardProps, Vec<String>), JsError> {
-        let (options, ignored) = raw_options(options)?.resolve();
+        let (options, ignored) = RawOptions::from_js(&options)?.resolve();
         let props = CardProps {
             article: Rc::clone(&data.article),
             options: Rc::new(options),

@@ -17,13 +17,15 @@ pub mod signup;
 pub mod text;
 pub mod url;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(browser)]
 pub mod element;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod import;
+#[cfg(all(target_arch = "wasm32", feature = "node-ssr"))]
+pub mod node;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod server;
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "node-ssr"))]
 pub mod ssr;
 
 /// The card's stylesheet, minified by build.rs: adopted by every shadow root (one shared

@@ -383,8 +383,11 @@ mod cli {
         let base = args.src.clone().or(args.base.clone());
         let parsed = article_embed::article::parse_with_base(&json, base.as_deref()).map_err(
             |problems| {
-                let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-                format!("{}: {}", args.article.display(), list.join("; "))
+                format!(
+                    "{}: {}",
+                    args.article.display(),
+                    article_embed::article::describe(&problems)
+                )
             },
         )?;
         for warning in &parsed.warnings {
@@ -407,7 +410,7 @@ mod cli {
                 lang: args.lang,
                 page: None,
             },
-            script: args.script,
+            script: Some(args.script),
         };
         print!("{}", ssr::snippet(article, &snippet).await);
         Ok(())

@@ -92,6 +92,52 @@ pub struct RawOptions {
     pub page: Option<String>,
 }
 
+#[cfg(target_arch = "wasm32")]
+impl RawOptions {
+    /// The options object of JavaScript (camelCase names, text values); other names are
+    /// not ours to judge.
+    pub fn from_js(options: &wasm_bindgen::JsValue) -> Result<RawOptions, wasm_bindgen::JsError> {
+        if options.is_undefined() || options.is_null() {
+            return Ok(RawOptions::default());
+        }
+        if !options.is_object() {
+            return Err(wasm_bindgen::JsError::new("options: expected an object"));
+        }
+        let text = |name| js_text(options, name);
+        Ok(RawOptions {
+            signup_endpoint: text("signupEndpoint")?,
+            newsletter: text("newsletter")?,
+            privacy_url: text("privacyUrl")?,
+            consent: text("consent")?,
+            theme: text("theme")?,
+            layout: text("layout")?,
+            lang: text("lang")?,
+            page: text("page")?,
+        })
+    }
+}
+
+/// `object[name]` when it is text; absent for `undefined` and `null`; an error naming the
+/// option for any other value.
+#[cfg(target_arch = "wasm32")]
+pub fn js_text(
+    object: &wasm_bindgen::JsValue,
+    name: &str,
+) -> Result<Option<String>, wasm_bindgen::JsError> {
+    use wasm_bindgen::JsValue;
+    let value =
+        js_sys::Reflect::get(object, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    match value.as_string() {
+        Some(s) => Ok(Some(s)),
+        None => Err(wasm_bindgen::JsError::new(&format!(
+            "options.{name}: expected text"
+        ))),
+    }
+}
+
 /// Options checked and resolved, ready to render.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Options {

@@ -4,6 +4,9 @@
 
 use std::rc::Rc;
 
+#[cfg(target_arch = "wasm32")]
+use yew::LocalServerRenderer;
+#[cfg(not(target_arch = "wasm32"))]
 use yew::ServerRenderer;
 
 use crate::article::Article;
@@ -27,21 +30,36 @@ pub struct Snippet {
     pub base: Option<String>,
     /// The attributes of `<article-embed>` (SPEC section 2), as given.
     pub options: RawOptions,
-    /// Where the page loads the script from.
-    pub script: String,
+    /// Where the page loads the script from; `None`: no script tag (an app that defines
+    /// the element itself, from the npm package).
+    pub script: Option<String>,
 }
 
-/// The card as hydratable HTML (what goes inside the shadow root's mount point).
-pub async fn render_card(article: Article, options: Options) -> String {
-    ServerRenderer::<Card>::with_props(move || CardProps {
+fn props(article: Article, options: Options) -> CardProps {
+    CardProps {
         article: Rc::new(article),
         options: Rc::new(options),
         on_subscribe: Default::default(),
         on_rendered: Default::default(),
-    })
-    .hydratable(true)
-    .render()
-    .await
+    }
+}
+
+/// The card as hydratable HTML (what goes inside the shadow root's mount point).
+#[cfg(not(target_arch = "wasm32"))]
+pub async fn render_card(article: Article, options: Options) -> String {
+    ServerRenderer::<Card>::with_props(move || props(article, options))
+        .hydratable(true)
+        .render()
+        .await
+}
+
+/// The card as hydratable HTML, in Node: on the one thread there is, in the running task.
+#[cfg(target_arch = "wasm32")]
+pub async fn render_card(article: Article, options: Options) -> String {
+    LocalServerRenderer::<Card>::with_props(props(article, options))
+        .hydratable(true)
+        .render()
+        .await
 }
 
 /// Escapes text for HTML: element content, and attribute values in either quotes.
@@ -110,10 +128,14 @@ pub async fn snippet(article: Article, snippet: &Snippet) -> String {
         ),
         DataSource::Src(_) => String::new(),
     };
+    let script = snippet
+        .script
+        .as_deref()
+        .map(|s| format!("<script type=\"module\" src=\"{}\"></script>\n", attr(s)))
+        .unwrap_or_default();
     format!(
-        "<article-embed{attributes}>\n  <template shadowrootmode=\"open\"><style>{css}</style><div class=\"mount\" data-fingerprint=\"{fingerprint}\"{base}>{card}</div></template>{fallback}{inline}\n</article-embed>\n<script type=\"module\" src=\"{script}\"></script>\n",
+        "<article-embed{attributes}>\n  <template shadowrootmode=\"open\"><style>{css}</style><div class=\"mount\" data-fingerprint=\"{fingerprint}\"{base}>{card}</div></template>{fallback}{inline}\n</article-embed>\n{script}",
         css = crate::STYLESHEET,
-        script = attr(&snippet.script),
     )
 }
 
@@ -146,7 +168,7 @@ mod tests {
             data: DataSource::Inline(FIXTURE.to_owned()),
             base: Some("https://news.example/articles/myanmar-diplomat.json".into()),
             options,
-            script: "https://cdn.example/article-embed.js".into(),
+            script: Some("https://cdn.example/article-embed.js".into()),
         }
     }
 
@@ -231,7 +253,7 @@ mod tests {
                 layout: Some("compact".into()),
                 ..RawOptions::default()
             },
-            script: "/dist/article-embed.js".into(),
+            script: Some("/dist/article-embed.js".into()),
         });
         assert!(html.starts_with(
             "<article-embed src=\"https://news.example/a.json?x=1&amp;y=&quot;2&quot;\" newsletter=\"&lt;Daily&gt; &quot;News&quot;\" layout=\"compact\">"
@@ -248,7 +270,7 @@ mod tests {
                 r#"{"headline":"</script><script>alert(1)</script><!--"}"#.into(),
             ),
             options: RawOptions::default(),
-            script: "/s.js".into(),
+            script: Some("/s.js".into()),
         });
         let inline = html
             .split("application/ld+json\">")

@@ -66,7 +66,7 @@ pub fn Byline(props: &BylineProps) -> Html {
 }
 
 /// The calendar date in the card's language ("March 6, 2021", "6 mars 2021").
-#[cfg(target_arch = "wasm32")]
+#[cfg(browser)]
 pub fn format_date(date: &Date, lang: &str) -> String {
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
@@ -107,9 +107,11 @@ pub fn format_date(date: &Date, lang: &str) -> String {
         .unwrap_or_else(|_| fallback_date(date))
 }
 
-/// On the server there is no `Intl`: the language's own pattern and month names, which
-/// read as `Intl` writes them, so hydration finds the same text.
-#[cfg(not(target_arch = "wasm32"))]
+/// On the server there is no `Intl` (and in Node, whose `Intl` may differ from the native
+/// server's tables, the same tables are used, so both render the same markup): the
+/// language's own pattern and month names, which read as `Intl` writes them, so hydration
+/// finds the same text.
+#[cfg(not(browser))]
 pub fn format_date(date: &Date, lang: &str) -> String {
     let words = crate::i18n::words(lang);
     if date.month == 0 {

@@ -129,7 +129,7 @@ pub(super) async fn page(
         base: Some(src.clone()),
         data: DataSource::Src(src),
         options: options(&app, q),
-        script: format!("{}/dist/article-embed.js", app.public_url),
+        script: Some(format!("{}/dist/article-embed.js", app.public_url)),
     };
     let card = ssr::snippet(article, &snippet).await;
     let html = format!(
@@ -240,7 +240,7 @@ pub(super) async fn oembed(State(app): State<Arc<App>>, Query(q): Query<OembedQu
             layout: q.layout,
             ..options(&app, EmbedQuery::default())
         },
-        script: format!("{}/dist/article-embed.js", app.public_url),
+        script: Some(format!("{}/dist/article-embed.js", app.public_url)),
     };
     let html = ssr::snippet(article, &snippet).await;
     let mut body = serde_json::json!({
@@ -315,7 +315,7 @@ pub(super) async fn snippet(
         base: src.map(str::to_owned),
         data,
         options: r.options.clone(),
-        script: format!("{}/dist/article-embed.js", app.public_url),
+        script: Some(format!("{}/dist/article-embed.js", app.public_url)),
     };
     let title = attr(&parsed.article.headline);
     let html = ssr::snippet(parsed.article, &snippet).await;

@@ -52,7 +52,7 @@ test("the packed npm package in a fresh Vite app", async (t) => {
     assert.ok(existsSync(join(installed, "pkg/article-embed_bg.wasm")), "the wasm ships in the package");
   });
 
-  await t.test("tsc accepts the app and rejects a wrong option name", async () => {
+  await t.test("tsc accepts the app (and its server side) and rejects wrong options", async () => {
     await assert.doesNotReject(npx(["tsc", "-p", "tsconfig.json"]));
     const bad = await npx(["tsc", "-p", "tsconfig.bad.json"]).then(
       () => assert.fail("tsc accepted a misspelt option"),
@@ -61,6 +61,8 @@ test("the packed npm package in a fresh Vite app", async (t) => {
     assert.match(bad, /bad-options\.ts\(6,\d+\): error TS\d+: .*'signupEndpont'/);
     assert.match(bad, /bad-options\.ts\(7,\d+\): error TS2322: Type '"purple"' is not assignable/);
     assert.match(bad, /bad-options\.ts\(9,\d+\): error TS2322: Type '5' is not assignable/);
+    assert.match(bad, /bad-options\.ts\(14,\d+\): error TS\d+: .*'scrpt'/);
+    assert.match(bad, /bad-options\.ts\(15,\d+\): error TS\d+: .*'script'/);
   });
 
   await t.test("vite build copies the wasm", async () => {

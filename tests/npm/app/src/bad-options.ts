@@ -8,3 +8,9 @@ export async function wrong(element: Element): Promise<void> {
   const tag = document.createElement("article-embed");
   tag.layout = 5;
 }
+
+export async function wrongOnTheServer(): Promise<void> {
+  const { renderToString, renderInnerHTML } = await import("article-embed/server");
+  await renderToString({ headline: "H" }, { scrpt: "/article-embed.js" });
+  await renderInnerHTML({ headline: "H" }, { script: "/article-embed.js" });
+}

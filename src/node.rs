@@ -1,0 +1,63 @@
+//! The wasm of `article-embed/server` (the npm package's server renderer): the snippet
+//! rendered in Node by the very code of `article-embed snippet` — the same components,
+//! the same reader, the same date tables — so the markup is the same byte for byte.
+
+use wasm_bindgen::prelude::*;
+
+use crate::article;
+use crate::json::Json;
+use crate::options::{js_text, RawOptions};
+use crate::ssr::{self, DataSource, Snippet};
+
+/// A rendered snippet, and the values its data had dropped (with their field paths).
+#[wasm_bindgen]
+pub struct Rendered {
+    html: String,
+    warnings: Vec<String>,
+}
+
+#[wasm_bindgen]
+impl Rendered {
+    #[wasm_bindgen(getter)]
+    pub fn html(&self) -> String {
+        self.html.clone()
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn warnings(&self) -> Vec<String> {
+        self.warnings.clone()
+    }
+}
+
+/// Renders `<article-embed>` with its card in a declarative shadow root from the article's
+/// JSON-LD text. `options`: the element's attributes in camelCase, `src` (where the element
+/// will load the data from; without it, the data goes inline), `baseUrl` (what relative URLs
+/// of inline data resolve against) and `script` (a script tag to add). Throws an `Error`
+/// listing every problem of the data with its field path.
+#[wasm_bindgen(js_name = renderSnippet)]
+pub async fn render_snippet(text: String, options: JsValue) -> Result<Rendered, JsError> {
+    let attributes = RawOptions::from_js(&options)?;
+    let src = js_text(&options, "src")?;
+    let base = match &src {
+        Some(src) => Some(src.clone()),
+        None => js_text(&options, "baseUrl")?,
+    };
+    let script = js_text(&options, "script")?;
+    let json = Json::parse(&text)
+        .map_err(|e| JsError::new(&format!("(document): not valid JSON: {e}")))?;
+    let parsed = article::parse_with_base(&json, base.as_deref())
+        .map_err(|problems| JsError::new(&article::describe(&problems)))?;
+    let snippet = Snippet {
+        base,
+        data: match src {
+            Some(src) => DataSource::Src(src),
+            None => DataSource::Inline(text.trim().to_owned()),
+        },
+        options: attributes,
+        script,
+    };
+    Ok(Rendered {
+        warnings: parsed.warnings.iter().map(ToString::to_string).collect(),
+        html: ssr::snippet(parsed.article, &snippet).await,
+    })
+}

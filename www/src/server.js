@@ -1,0 +1,89 @@
+// article-embed/server: the card rendered to HTML on the server, in Node, by the same Rust
+// components as in the browser and the same code as `article-embed snippet`: the element
+// with its card in a declarative shadow root (shown before and without any script), its
+// styles inside, the data for hydration. The wasm that does it is its own (Yew's server
+// renderer), loaded only by this module: the browser's stays as small as it is.
+
+import { readFile } from "node:fs/promises";
+
+const OPTION_NAMES = new Set([
+  "src",
+  "baseUrl",
+  "script",
+  "signupEndpoint",
+  "newsletter",
+  "privacyUrl",
+  "consent",
+  "theme",
+  "layout",
+  "lang",
+]);
+
+let instance; // the glue, initialised, once loaded
+let generation = 0;
+
+function load() {
+  if (!instance) {
+    // After a trap the instance may be left half-way through anything: the next render
+    // gets a fresh module (another URL is another module instance) rather than a broken one.
+    const glue = generation
+      ? import(`../pkg-server/article-embed-server.js?instance=${generation}`)
+      : import("../pkg-server/article-embed-server.js");
+    instance = glue.then(async (glue) => {
+      await glue.default({ module_or_path: await readFile(new URL("../pkg-server/article-embed-server_bg.wasm", import.meta.url)) });
+      return glue;
+    });
+    instance.catch(() => {
+      instance = undefined;
+    });
+  }
+  return instance;
+}
+
+/**
+ * Renders `<article-embed>` for `article` (schema.org NewsArticle JSON-LD, as an object or
+ * JSON text), with the card inside. Rejects with an Error naming each bad field, as
+ * `article-embed check` does; values it dropped (a `javascript:` link) are warned about.
+ */
+export function renderToString(article, options = {}) {
+  return render(article, options);
+}
+
+/**
+ * What goes inside `<article-embed>` (the declarative shadow root with the card, the
+ * fallback link, inline data): for frameworks that write the element themselves, such as
+ * React with `dangerouslySetInnerHTML`. The element must carry the attributes these options
+ * name, or the browser draws the card afresh instead of taking this one over.
+ */
+export async function renderInnerHTML(article, options = {}) {
+  if (options?.script !== undefined) throw new Error('article-embed: renderInnerHTML() takes no "script": the page loads the element itself');
+  const html = await render(article, options);
+  // The start tag's attribute values are escaped: its first ">" ends it.
+  return html.slice(html.indexOf(">") + 1, html.lastIndexOf("</article-embed>"));
+}
+
+async function render(article, options) {
+  if (options === null || typeof options !== "object") throw new TypeError("article-embed: options must be an object");
+  for (const name of Object.keys(options)) {
+    if (!OPTION_NAMES.has(name)) throw new Error(`article-embed: unknown option "${name}"`);
+  }
+  const text = typeof article === "string" ? article : JSON.stringify(article);
+  if (typeof text !== "string") throw new TypeError("article-embed: the article must be JSON-LD: an object or its text");
+  const glue = await load();
+  let rendered;
+  try {
+    rendered = await glue.renderSnippet(text, options);
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) {
+      instance = undefined;
+      generation++;
+    }
+    throw new Error(`article-embed: ${error.message}`, { cause: error });
+  }
+  try {
+    for (const warning of rendered.warnings) console.warn(`article-embed: ${warning}`);
+    return rendered.html;
+  } finally {
+    rendered.free();
+  }
+}
