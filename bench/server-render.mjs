@@ -1,9 +1,10 @@
 // Benchmark of article-embed/server (not a test): what rendering the card costs a Node
 // server. A fresh process per cold start (import + wasm instantiation + first card, as the
 // first request after a deploy feels it), then the mean and percentiles of warm renders of
-// the seed story, one at a time and 32 at once (a busy server's concurrent requests).
+// the seed story, one at a time and 32 at once (a busy server's concurrent requests), and
+// the process's memory before and after a soak of many more (a leak would show there).
 //
-//   node bench/server-render.mjs [--renders 2000] [--cold 5]
+//   node bench/server-render.mjs [--renders 2000] [--cold 5] [--soak 20000]
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -15,6 +16,7 @@ const arg = (name, fallback) => {
 const REPO = resolve(import.meta.dirname, "..");
 const RENDERS = arg("renders", 2000);
 const COLD = arg("cold", 5);
+const SOAK = arg("soak", 20000);
 const SERVER = join(REPO, "www/src/server.js");
 const STORY = readFileSync(join(REPO, "articles/myanmar-diplomat.json"), "utf8");
 const OPTIONS = { src: "/articles/myanmar-diplomat.json", signupEndpoint: "/api/subscribe" };
@@ -43,6 +45,18 @@ for (let i = 0; i < RENDERS; i += batch) {
   await Promise.all(Array.from({ length: batch }, () => renderToString(STORY, OPTIONS)));
 }
 const concurrentPerCard = (performance.now() - t0) / RENDERS;
+const rss = () => Number((process.memoryUsage().rss / 1e6).toFixed(1));
+const rssBefore = rss();
+for (let i = 0; i < SOAK; i++) await renderToString(STORY, OPTIONS);
+const rssAfter = rss();
+// The wasm's own memory, through the glue directly: flat, or the renderer leaks.
+const glue = await import(join(REPO, "www/pkg-server/article-embed-server.js"));
+const wasm = await glue.default({ module_or_path: readFileSync(join(REPO, "www/pkg-server/article-embed-server_bg.wasm")) });
+const pages = () => wasm.memory.buffer.byteLength / 65536;
+for (let i = 0; i < 1000; i++) glue.renderSnippet(STORY, OPTIONS).free();
+const pagesBefore = pages();
+for (let i = 0; i < SOAK; i++) glue.renderSnippet(STORY, OPTIONS).free();
+const pagesAfter = pages();
 
 const sorted = (xs) => [...xs].sort((a, b) => a - b);
 const pct = (xs, p) => sorted(xs)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
@@ -54,8 +68,8 @@ const report = {
   cold_start_ms: { runs: COLD, median: ms(pct(cold, 50)), max: ms(Math.max(...cold)) },
   warm_render_ms: { renders: RENDERS, mean: ms(mean(one)), p50: ms(pct(one, 50)), p95: ms(pct(one, 95)), p99: ms(pct(one, 99)) },
   concurrent_32_ms_per_card: ms(concurrentPerCard),
-  heap_used_mb: Number((process.memoryUsage().heapUsed / 1e6).toFixed(1)),
-  rss_mb: Number((process.memoryUsage().rss / 1e6).toFixed(1)),
+  rss_mb: { after_warm_renders: rssBefore, after_soak: rssAfter, soak_renders: SOAK },
+  wasm_memory_pages: { after_1000_renders: pagesBefore, after_soak: pagesAfter },
 };
 console.log(JSON.stringify(report, null, 2));
 writeFileSync(join(REPO, "bench/results/server-render.json"), `${JSON.stringify(report, null, 2)}\n`);

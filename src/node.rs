@@ -2,6 +2,9 @@
 //! rendered in Node by the very code of `article-embed snippet` — the same components,
 //! the same reader, the same date tables — so the markup is the same byte for byte.
 
+use std::future::Future;
+use std::task::{Context, Poll, Waker};
+
 use wasm_bindgen::prelude::*;
 
 use crate::article;
@@ -34,8 +37,12 @@ impl Rendered {
 /// will load the data from; without it, the data goes inline), `baseUrl` (what relative URLs
 /// of inline data resolve against) and `script` (a script tag to add). Throws an `Error`
 /// listing every problem of the data with its field path.
+///
+/// Synchronous on purpose: were it a Promise, the render would run in a microtask of
+/// wasm-bindgen's, where a trap is nobody's to catch — Node would exit on it. Called
+/// directly, a trap is an exception of this call, and the caller can start afresh.
 #[wasm_bindgen(js_name = renderSnippet)]
-pub async fn render_snippet(text: String, options: JsValue) -> Result<Rendered, JsError> {
+pub fn render_snippet(text: String, options: JsValue) -> Result<Rendered, JsError> {
     let attributes = RawOptions::from_js(&options)?;
     let src = js_text(&options, "src")?;
     let base = match &src {
@@ -56,8 +63,22 @@ pub async fn render_snippet(text: String, options: JsValue) -> Result<Rendered, 
         options: attributes,
         script,
     };
+    let html = finish(ssr::snippet(parsed.article, &snippet))
+        .ok_or_else(|| JsError::new("the render did not complete"))?;
     Ok(Rendered {
         warnings: parsed.warnings.iter().map(ToString::to_string).collect(),
-        html: ssr::snippet(parsed.article, &snippet).await,
+        html,
+    })
+}
+
+/// Runs a render to its end here and now. With Yew's scheduler synchronous (the
+/// `not_browser_env` feature) nothing in it waits for anything outside it; should that ever
+/// change, the render reports that it did not complete rather than spin.
+fn finish<F: Future>(render: F) -> Option<F::Output> {
+    let mut render = std::pin::pin!(render);
+    let mut cx = Context::from_waker(Waker::noop());
+    (0..64).find_map(|_| match render.as_mut().poll(&mut cx) {
+        Poll::Ready(html) => Some(html),
+        Poll::Pending => None,
     })
 }

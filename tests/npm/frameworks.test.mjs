@@ -117,6 +117,7 @@ test("the packed npm package on the server: Node, Vite SSR and React 19", async 
          bad: await reason(renderToString(${JSON.stringify(bad)})),
          notJson: await reason(renderToString("{\\"headline\\": ")),
          option: await reason(renderToString(story, { signupEndpont: "/x" })),
+         bytes: await reason(renderToString(new TextEncoder().encode(JSON.stringify(story)))),
          lenient: (await renderToString({ ...story, url: "javascript:alert(1)", image: { url: 7 } }, { baseUrl: "https://news.example/" })).includes("part=\\"headline\\""),
          after: (await renderToString(story, { baseUrl: "https://news.example/" })).includes("Diplomat at Myanmar"),
        }));`,
@@ -125,6 +126,7 @@ test("the packed npm package on the server: Node, Vite SSR and React 19", async 
     assert.deepEqual(problems, ["headline: expected text, found a number", "url: not an http(s) URL (dropped)"]);
     assert.match(out.notJson, /^article-embed: \(document\): not valid JSON: /);
     assert.equal(out.option, 'article-embed: unknown option "signupEndpont"');
+    assert.equal(out.bytes, "article-embed: the article must be JSON-LD text or an object, not bytes (decode them first)");
     assert.equal(out.lenient, true, "a bad optional field does not stop the card");
     assert.match(stderr, /article-embed: url: not an http\(s\) URL \(dropped\)/);
     assert.match(stderr, /article-embed: image\.url: expected text, found a number/);
@@ -134,6 +136,11 @@ test("the packed npm package on the server: Node, Vite SSR and React 19", async 
   await t.test("vite build and vite build --ssr", async () => {
     const vite = join(app, "node_modules/.bin/vite");
     await run(vite, ["build", "--logLevel", "error", "--outDir", "dist/client"], { cwd: app });
+    // Again with React's development build, whose hydration reports every mismatch.
+    await run(vite, ["build", "--logLevel", "error", "--mode", "development", "--base", "/dev/", "--outDir", "dist/client-dev"], {
+      cwd: app,
+      env: { ...process.env, NODE_ENV: "development" },
+    });
     await run(vite, ["build", "--logLevel", "error", "--ssr", "src/entry-server.js", "--outDir", "dist/server"], { cwd: app });
     await run(vite, ["build", "--logLevel", "error", "--ssr", "src/react-server.jsx", "--outDir", "dist/server-react"], { cwd: app });
     // The browser's bundle has the browser's wasm only: the server renderer stays out.
@@ -196,41 +203,45 @@ test("the packed npm package on the server: Node, Vite SSR and React 19", async 
     await page.close();
   });
 
-  await t.test("React 19: hydrated, ready, its events reach React handlers, props set as properties", async () => {
-    const { page, errors, console: messages } = await openPage(context, `${url}/react`);
-    await page.locator("#ready").filter({ hasText: `ready: ${STORY_URL}` }).waitFor();
-    assert.equal(await page.evaluate(() => document.querySelector("article-embed").getAttribute("state")), "ready");
-    assert.equal(
-      await page.evaluate(() => window.__serverHeadline?.isConnected && window.__serverHeadline === document.querySelector("article-embed").shadowRoot.querySelector("[part=headline]")),
-      true,
-      "the server's nodes were taken over, not drawn again",
-    );
-    // A signup: the card's subscribe event reaches React's state.
-    const form = (part) => page.locator(`article-embed [part~=${part}]`);
-    await form("email").fill("reader@example.org");
-    await form("consent").check();
-    await form("submit").click();
-    await page.locator("#signup").filter({ hasText: "pending" }).waitFor();
-    const signups = await (await fetch(`${url}/signups`)).json();
-    assert.deepEqual(signups.map((s) => s.email), ["reader@example.org"]);
-    // React sets the changed prop as the element's property; the card follows.
-    await page.evaluate(() => {
-      const proto = customElements.get("article-embed").prototype;
-      const own = Object.getOwnPropertyDescriptor(proto, "theme");
-      Object.defineProperty(proto, "theme", {
-        ...own,
-        set(value) {
-          window.__themeProperty = value;
-          own.set.call(this, value);
-        },
+  for (const [build, path] of [["production", "/react"], ["development", "/dev/react"]]) {
+    await t.test(`React 19 (${build} build): hydrated, ready, events reach React handlers, props set as properties`, async () => {
+      const { page, errors, console: messages } = await openPage(context, `${url}${path}`);
+      await page.locator("#ready").filter({ hasText: `ready: ${STORY_URL}` }).waitFor();
+      assert.equal(await page.evaluate(() => document.querySelector("article-embed").getAttribute("state")), "ready");
+      assert.equal(
+        await page.evaluate(() => window.__serverHeadline?.isConnected && window.__serverHeadline === document.querySelector("article-embed").shadowRoot.querySelector("[part=headline]")),
+        true,
+        "the server's nodes were taken over, not drawn again",
+      );
+      // A signup: the card's subscribe event reaches React's state.
+      const form = (part) => page.locator(`article-embed [part~=${part}]`);
+      await form("email").fill(`reader-${build}@example.org`);
+      await form("consent").check();
+      await form("submit").click();
+      await page.locator("#signup").filter({ hasText: "pending" }).waitFor();
+      const signups = await (await fetch(`${url}/signups`)).json();
+      assert.equal(signups.filter((s) => s.email === `reader-${build}@example.org`).length, 1);
+      // React sets the changed prop as the element's property; the card follows.
+      await page.evaluate(() => {
+        const proto = customElements.get("article-embed").prototype;
+        const own = Object.getOwnPropertyDescriptor(proto, "theme");
+        Object.defineProperty(proto, "theme", {
+          ...own,
+          set(value) {
+            window.__themeProperty = value;
+            own.set.call(this, value);
+          },
+        });
       });
+      await page.click("#dark");
+      await page.waitForFunction(() => document.querySelector("article-embed").shadowRoot.querySelector("[part=card]").classList.contains("theme-dark"));
+      assert.equal(await page.evaluate(() => window.__themeProperty), "dark", "set as a property, not an attribute");
+      assert.equal(await page.evaluate(() => document.querySelector("article-embed").getAttribute("theme")), "dark");
+      assert.deepEqual(errors, []);
+      assert.deepEqual(messages.filter((m) => m.type === "warning" || m.type === "error"), []);
+      // React's development build says so on the console: proof that its checks ran.
+      assert.equal(messages.some((m) => /React DevTools/.test(m.text)), build === "development");
+      await page.close();
     });
-    await page.click("#dark");
-    await page.waitForFunction(() => document.querySelector("article-embed").shadowRoot.querySelector("[part=card]").classList.contains("theme-dark"));
-    assert.equal(await page.evaluate(() => window.__themeProperty), "dark", "set as a property, not an attribute");
-    assert.equal(await page.evaluate(() => document.querySelector("article-embed").getAttribute("theme")), "dark");
-    assert.deepEqual(errors, []);
-    assert.deepEqual(messages.filter((m) => m.type === "warning" || m.type === "error"), []);
-    await page.close();
-  });
+  }
 });

@@ -67,16 +67,22 @@ async function render(article, options) {
   for (const name of Object.keys(options)) {
     if (!OPTION_NAMES.has(name)) throw new Error(`article-embed: unknown option "${name}"`);
   }
+  if (ArrayBuffer.isView(article) || article instanceof ArrayBuffer) {
+    throw new TypeError("article-embed: the article must be JSON-LD text or an object, not bytes (decode them first)");
+  }
   const text = typeof article === "string" ? article : JSON.stringify(article);
   if (typeof text !== "string") throw new TypeError("article-embed: the article must be JSON-LD: an object or its text");
   const glue = await load();
   let rendered;
   try {
-    rendered = await glue.renderSnippet(text, options);
+    // Synchronous (see src/node.rs): a trap is thrown here, not lost in a microtask.
+    rendered = glue.renderSnippet(text, options);
   } catch (error) {
     if (error instanceof WebAssembly.RuntimeError) {
+      // A bug, never bad data (that is an Error from the renderer, below).
       instance = undefined;
       generation++;
+      throw new Error(`article-embed: the renderer crashed (${error.message}); the next render starts a fresh one`, { cause: error });
     }
     throw new Error(`article-embed: ${error.message}`, { cause: error });
   }

@@ -8,6 +8,8 @@ import { fileURLToPath } from "node:url";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const client = join(here, "dist/client");
+// The same client built with React's development build (its hydration checks), under /dev/.
+const clientDev = join(here, "dist/client-dev");
 const story = JSON.parse(await readFile(join(here, "public/story.json"), "utf8"));
 const plain = await import("./dist/server/entry-server.js");
 const react = await import("./dist/server-react/react-server.js");
@@ -44,16 +46,19 @@ const server = createServer(async (req, res) => {
     } else if (url.pathname === "/") {
       const card = await plain.render(story);
       body = await page("index.html", (t) => t.replace("<!--app-->", card));
-    } else if (url.pathname === "/react") {
+    } else if (url.pathname === "/react" || url.pathname === "/dev/react") {
       const { html, props } = await react.render(story);
       // JSON in a script: no "<" at all, so nothing can close it.
       const data = JSON.stringify(props).replaceAll("<", "\\u003c");
-      body = await page("react.html", (t) =>
+      const dev = url.pathname.startsWith("/dev/");
+      body = await page(dev ? "../client-dev/react.html" : "react.html", (t) =>
         t.replace("<!--app-->", html).replace("<!--props-->", `<script type="application/json" id="props">${data}</script>`),
       );
     } else {
-      const file = normalize(join(client, decodeURIComponent(url.pathname)));
-      if (!file.startsWith(client + sep)) throw Object.assign(new Error("outside"), { status: 404 });
+      const dev = url.pathname.startsWith("/dev/");
+      const root = dev ? clientDev : client;
+      const file = normalize(join(root, decodeURIComponent(url.pathname.slice(dev ? 4 : 0))));
+      if (!file.startsWith(root + sep)) throw Object.assign(new Error("outside"), { status: 404 });
       body = await readFile(file);
       type = TYPES[extname(file)] ?? "application/octet-stream";
     }

@@ -6,7 +6,9 @@
 // alone: the element hydrates it.
 //
 // React 19 attaches a custom element's `on…` listeners and sets its properties on client
-// renders, not when it hydrates server markup (react#35446): listeners go through an effect.
+// renders, not when it hydrates server markup (react#35446): listeners go through an effect,
+// which also defines the element, once they are in place, so that no event goes unheard.
+import { define } from "article-embed";
 import { useEffect, useMemo, useRef } from "react";
 
 export function ArticleEmbed({ card, onReady, onSubscribe, ...props }) {
@@ -17,6 +19,7 @@ export function ArticleEmbed({ card, onReady, onSubscribe, ...props }) {
     const subscribe = (event) => onSubscribe?.(event.detail);
     element.addEventListener("article-embed:ready", ready);
     element.addEventListener("article-embed:subscribe", subscribe);
+    define();
     return () => {
       element.removeEventListener("article-embed:ready", ready);
       element.removeEventListener("article-embed:subscribe", subscribe);
