@@ -64,8 +64,21 @@ pub struct Origins {
 }
 
 /// `HTTPS://News.Example/` → `https://news.example`.
+/// An origin as browsers write it in `Origin`: lower case, no trailing slash, no default
+/// port (an operator's `https://news.example:443/` is the browser's `https://news.example`).
 pub fn normalise_origin(origin: &str) -> String {
-    origin.trim().trim_end_matches('/').to_ascii_lowercase()
+    let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
+    let default_port = if origin.starts_with("https://") {
+        ":443"
+    } else if origin.starts_with("http://") {
+        ":80"
+    } else {
+        return origin;
+    };
+    match origin.strip_suffix(default_port) {
+        Some(bare) => bare.to_owned(),
+        None => origin,
+    }
 }
 
 impl Origins {

@@ -519,6 +519,32 @@ async fn any_origin_may_post_signups_by_default() {
 }
 
 #[tokio::test]
+async fn allow_origin_is_read_as_browsers_write_origins() {
+    // Written with a default port, capitals and a slash: the browser sends none of them.
+    let env = env(|c| {
+        c.allow_origins = vec![
+            "HTTPS://Publisher.example:443/".into(),
+            "http://blog.example:80".into(),
+            "https://port.example:8443".into(),
+        ]
+    })
+    .await;
+    for origin in [
+        "https://publisher.example",
+        "http://blog.example",
+        "https://port.example:8443",
+    ] {
+        let reply = env.send(preflight(origin)).await;
+        assert_eq!(reply.headers["access-control-allow-origin"], origin);
+    }
+    let other_port = env.send(preflight("https://port.example")).await;
+    assert!(other_port
+        .headers
+        .get("access-control-allow-origin")
+        .is_none());
+}
+
+#[tokio::test]
 async fn allow_origin_restricts_signups_to_a_list() {
     let env = env(|c| c.allow_origins = vec!["https://publisher.example".into()]).await;
     let allowed = env.send(preflight("https://publisher.example")).await;
