@@ -238,7 +238,9 @@ pub fn parse(doc: &Json, base: Option<&str>) -> Result<Parsed, Vec<Problem>> {
 /// snippet often names its data): relative URLs then become root-relative ones, which the
 /// page showing the card resolves against its own origin.
 pub fn parse_with_base(doc: &Json, base: Option<&str>) -> Result<Parsed, Vec<Problem>> {
-    const STAND_IN: &str = "http://root-relative.invalid";
+    // https: a protocol-relative URL (`//cdn.example/a.jpg`) comes out https, as it does
+    // with no base at all, not http.
+    const STAND_IN: &str = "https://root-relative.invalid";
     let Some(root_relative) = base.filter(|b| b.starts_with('/') && !b.starts_with("//")) else {
         return parse(doc, base);
     };

@@ -472,3 +472,42 @@ fn dates() {
     let d = parse_date("2021-03-06T00:30:00+02:00").expect("date");
     assert_eq!((d.year, d.month, d.day), (2021, 3, 6));
 }
+
+#[test]
+fn a_root_relative_base_keeps_relative_urls_root_relative() {
+    let doc = json(
+        r#"{"@type":"NewsArticle","headline":"H","url":"story.html",
+            "image":{"url":"photo.jpg"},
+            "author":{"name":"A","url":"//people.example/a"},
+            "publisher":{"name":"P","logo":"https://cdn.example/logo.svg"}}"#,
+    );
+    let article = parse_with_base(&doc, Some("/articles/story.json"))
+        .unwrap_or_else(|p| panic!("{p:?}"))
+        .article;
+    assert_eq!(article.url.as_deref(), Some("/articles/story.html"));
+    assert_eq!(
+        article.image.map(|i| i.url).as_deref(),
+        Some("/articles/photo.jpg")
+    );
+    // Protocol-relative: https, never http (pages are https; http would be mixed content).
+    assert_eq!(
+        article.authors.first().and_then(|a| a.url.as_deref()),
+        Some("https://people.example/a")
+    );
+    assert_eq!(
+        article
+            .publisher
+            .and_then(|p| p.logo)
+            .map(|l| l.url)
+            .as_deref(),
+        Some("https://cdn.example/logo.svg")
+    );
+    // An absolute base is an ordinary base.
+    let absolute = parse_with_base(&doc, Some("https://news.example/articles/story.json"))
+        .unwrap_or_else(|p| panic!("{p:?}"))
+        .article;
+    assert_eq!(
+        absolute.image.map(|i| i.url).as_deref(),
+        Some("https://news.example/articles/photo.jpg")
+    );
+}
