@@ -87,6 +87,9 @@ export async function startServer({ port = 8080, host = "127.0.0.1", root = REPO
       case "slow":
         await new Promise((r) => setTimeout(r, 800));
         break;
+      case "hang":
+        // Takes the request and never answers (the client gives up; its socket closes).
+        return;
     }
     const email = String(body?.email ?? "").trim().toLowerCase();
     if (!EMAIL.test(email)) {

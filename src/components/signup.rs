@@ -184,6 +184,7 @@ pub fn Signup(props: &SignupProps) -> Html {
     {
         let delivered = delivered.setter();
         let on_subscribe = props.on_subscribe.clone();
+        let (machine, phase) = (machine.clone(), phase.setter());
         use_effect_with(props.endpoint.clone(), move |endpoint| {
             let run = {
                 let endpoint = endpoint.clone();
@@ -191,9 +192,16 @@ pub fn Signup(props: &SignupProps) -> Html {
                     let endpoint = endpoint.clone();
                     let delivered = delivered.clone();
                     let on_subscribe = on_subscribe.clone();
+                    let (machine, phase) = (machine.clone(), phase.clone());
                     browser::spawn(async move {
                         if let Some(last) = flush(endpoint).await.pop() {
                             on_subscribe.emit(last.event_status());
+                            // This visit's own queued signup went too: "saved on this
+                            // device" no longer holds.
+                            if machine.borrow().phase == Phase::Queued {
+                                *machine.borrow_mut() = Machine::default();
+                                phase.set(Phase::Idle);
+                            }
                             delivered.set(Some(last));
                         }
                     });

@@ -138,6 +138,55 @@ test("newsletter signup, end to end", async (t) => {
     await page.close();
   });
 
+  await t.test("a server that never answers: each try given up after 10 s, then kept", async () => {
+    const { page, part } = await form("hang");
+    // The page's clock from here on is the test's: 10 s waits pass in an instant.
+    await page.clock.install();
+    const before = sent("hang").length;
+    const tries = () => sent("hang").length - before;
+    await part("email").fill("hang@example.org");
+    await part("submit").click();
+    for (let i = 0; i < 100 && tries() < 1; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(tries(), 1);
+    // Nine seconds without an answer: still waiting, no second try.
+    await page.clock.runFor(9_000);
+    assert.equal(tries(), 1, "no retry before the 10 s limit");
+    assert.deepEqual(await events(page), []);
+    // Past the limit the try counts as failed; the retries follow, each given up in turn.
+    for (let i = 0; i < 120 && !(await part("status").textContent()).includes("saved on this device"); i++) {
+      await page.clock.runFor(1_000);
+    }
+    assert.match(await part("status").textContent(), /saved on this device/);
+    assert.equal(tries(), 4, "the first try and three retries, none left waiting");
+    assert.deepEqual(await events(page), ["queued"]);
+    assert.equal(await part("email").inputValue(), "hang@example.org", "the email stays typed");
+    await page.evaluate(() => localStorage.clear());
+    await page.close();
+  });
+
+  await t.test("offline: kept at once, and sent when the browser is back online, no reload", async () => {
+    const { page, part } = await form("pending");
+    const before = sent("pending").length;
+    await context.setOffline(true);
+    try {
+      await part("email").fill("offline@example.org");
+      await part("submit").click();
+      await part("status").filter({ hasText: "saved on this device" }).waitFor();
+      assert.deepEqual(await events(page), ["queued"]);
+      assert.equal(sent("pending").length, before, "nothing reached the server");
+    } finally {
+      await context.setOffline(false);
+    }
+    // The reader is told it went, not left reading that it waits on this device.
+    await part("status").filter({ hasText: "Your saved subscription has been sent. Almost done: check your inbox" }).waitFor();
+    const delivered = sent("pending").slice(before);
+    assert.deepEqual(delivered.map((r) => JSON.parse(r.body).email), ["offline@example.org"]);
+    assert.deepEqual(await events(page), ["queued", "pending"]);
+    const outbox = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("article-embed:outbox:")));
+    assert.deepEqual(outbox, [], "the outbox is empty once sent");
+    await page.close();
+  });
+
   await t.test("429: 'try again in a moment', and no automatic retry", async () => {
     // Retry-After: 1, so that an automatic retry, if there were one, would come within the
     // three seconds watched below (after 1 s, then after about 2 s more).
