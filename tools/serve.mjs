@@ -136,7 +136,13 @@ export async function startServer({ port = 8080, host = "127.0.0.1", root = REPO
   await new Promise((ok, fail) => server.once("error", fail).listen(port, host, ok));
   // `hostname` names the origin (say "localhost" for a server on 127.0.0.1: another origin).
   const url = `http://${hostname}:${server.address().port}`;
-  return { url, server, signups, requests, close: () => new Promise((ok) => server.close(ok)) };
+  // A request the `hang` mode never answers must not hold the close up.
+  const close = () =>
+    new Promise((ok) => {
+      server.close(ok);
+      server.closeAllConnections();
+    });
+  return { url, server, signups, requests, close };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -194,11 +194,13 @@ pub fn Signup(props: &SignupProps) -> Html {
                     let on_subscribe = on_subscribe.clone();
                     let (machine, phase) = (machine.clone(), phase.clone());
                     browser::spawn(async move {
-                        if let Some(last) = flush(endpoint).await.pop() {
+                        if let Some(last) = flush(endpoint.clone()).await.pop() {
                             on_subscribe.emit(last.event_status());
-                            // This visit's own queued signup went too: "saved on this
-                            // device" no longer holds.
-                            if machine.borrow().phase == Phase::Queued {
+                            // Nothing left in the outbox: this form's own kept signup
+                            // went too, and "saved on this device" no longer holds.
+                            if machine.borrow().phase == Phase::Queued
+                                && browser::outbox_load(&endpoint).is_empty()
+                            {
                                 *machine.borrow_mut() = Machine::default();
                                 phase.set(Phase::Idle);
                             }
