@@ -206,5 +206,5 @@ node_modules/.package-lock.json: package.json package-lock.json
 	@touch $@
 
 clean:
-	rm -rf dist www/pkg www/pkg-server node_modules
+	rm -rf dist build www/pkg www/pkg-server node_modules
 	cargo clean

@@ -83,7 +83,7 @@ pub fn normalise_origin(origin: &str) -> String {
 
 impl Origins {
     pub fn new(list: &[String], public_url: &str) -> Origins {
-        let own = headers::origin_of(public_url).unwrap_or_default();
+        let own = normalise_origin(&headers::origin_of(public_url).unwrap_or_default());
         Origins {
             list: list.iter().map(|o| normalise_origin(o)).collect(),
             own,
@@ -576,6 +576,18 @@ mod tests {
         assert!(!with(Some("https://elsewhere.example"), "embed.example"));
         assert!(!with(Some("null"), "embed.example"));
         assert!(with(None, "embed.example"), "not from a browser");
+        // --public-url written with its default port: the browser's Origin has none.
+        let default_port = Origins::new(
+            &["https://publisher.example".into()],
+            "https://Embed.example:443/",
+        );
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_static("internal:8080"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://embed.example"),
+        );
+        assert!(default_port.admits(&h), "own origin");
         let open = Origins::new(&[], "https://embed.example");
         let mut h = HeaderMap::new();
         h.insert(

@@ -542,6 +542,24 @@ async fn allow_origin_is_read_as_browsers_write_origins() {
         .headers
         .get("access-control-allow-origin")
         .is_none());
+    // The form check reads the list the same way.
+    let form = |origin: &str| {
+        HttpRequest::post("/api/subscribe")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("origin", origin)
+            .body(Body::from(
+                "email=port%40example.org&newsletter=The+Jerusalem+Post+Newsletter",
+            ))
+            .expect("req")
+    };
+    assert_eq!(
+        env.send(form("https://port.example")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        env.send(form("https://publisher.example")).await.status,
+        StatusCode::ACCEPTED
+    );
 }
 
 #[tokio::test]
