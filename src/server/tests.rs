@@ -543,23 +543,27 @@ async fn allow_origin_is_read_as_browsers_write_origins() {
         .get("access-control-allow-origin")
         .is_none());
     // The form check reads the list the same way.
-    let form = |origin: &str| {
-        HttpRequest::post("/api/subscribe")
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("origin", origin)
-            .body(Body::from(
-                "email=port%40example.org&newsletter=The+Jerusalem+Post+Newsletter",
-            ))
-            .expect("req")
-    };
     assert_eq!(
-        env.send(form("https://port.example")).await.status,
+        env.send(form_from("https://port.example")).await.status,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        env.send(form("https://publisher.example")).await.status,
+        env.send(form_from("https://publisher.example"))
+            .await
+            .status,
         StatusCode::ACCEPTED
     );
+}
+
+/// A plain form's signup (no preflight), posted from a page of `origin`.
+fn form_from(origin: &str) -> HttpRequest<Body> {
+    HttpRequest::post("/api/subscribe")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", origin)
+        .body(Body::from(
+            "email=form%40example.org&newsletter=The+Jerusalem+Post+Newsletter",
+        ))
+        .expect("req")
 }
 
 #[tokio::test]
@@ -573,24 +577,17 @@ async fn allow_origin_restricts_signups_to_a_list() {
     let other = env.send(preflight("https://elsewhere.example")).await;
     assert!(other.headers.get("access-control-allow-origin").is_none());
     // A plain form needs no preflight: the server itself refuses the other origin.
-    let form = |origin: &str| {
-        HttpRequest::post("/api/subscribe")
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("origin", origin)
-            .body(Body::from(
-                "email=form%40example.org&newsletter=The+Jerusalem+Post+Newsletter",
-            ))
-            .expect("req")
-    };
-    let refused = env.send(form("https://elsewhere.example")).await;
+    let refused = env.send(form_from("https://elsewhere.example")).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(env.rows().await.is_empty());
     assert_eq!(
-        env.send(form("https://publisher.example")).await.status,
+        env.send(form_from("https://publisher.example"))
+            .await
+            .status,
         StatusCode::ACCEPTED
     );
     assert_eq!(
-        env.send(form("http://127.0.0.1:8080")).await.status,
+        env.send(form_from("http://127.0.0.1:8080")).await.status,
         StatusCode::ACCEPTED,
         "the server's own pages (the iframe card's form) always may"
     );
