@@ -337,6 +337,10 @@ fn the_demo_story_page_imports_as_the_seed_card() {
         ),
         "nothing dropped, nothing to report"
     );
+    // Names go without a type: the card keeps none, and Reuters is not a Person.
+    let text = std::fs::read_to_string(&written).expect("written");
+    assert!(text.contains(r#"{"name":"Reuters"}"#), "{text}");
+    assert!(!text.contains("Person"), "{text}");
     // Root-relative: the photo is wherever the articles are served from.
     let imported = card_of(&written, "/articles/myanmar-diplomat.json");
     assert_eq!(
