@@ -71,40 +71,20 @@ export async function launch(engine) {
     };
   }
   if (engine === "webkit") {
-    const port = await freePort();
-    const profile = mkdtempSync(join(tmpdir(), "article-embed-webkit-"));
-    const server = spawn("xvfb-run", ["-a", "-s", "-screen 0 1280x1600x24", "WebKitWebDriver", `--port=${port}`], {
-      env: { ...process.env, WEBKIT_DISABLE_COMPOSITING_MODE: "1", XDG_CACHE_HOME: profile, XDG_DATA_HOME: profile },
-      stdio: "ignore",
-      detached: true,
-    });
-    const stopServer = () => {
+    // WebKitGTK's driver has been seen to stall (once here: the suite waited out its 300 s
+    // timeout with no word). A first session that does not come within a minute is given
+    // up and the driver started once more, afresh; later steps are bounded (below).
+    let webkit;
+    for (let attempt = 1; !webkit; attempt++) {
       try {
-        process.kill(-server.pid, "SIGTERM");
-      } catch {}
-      rmSync(profile, { recursive: true, force: true });
-    };
-    for (let i = 0; ; i++) {
-      try {
-        await fetch(`http://127.0.0.1:${port}/status`);
-        break;
+        webkit = await startWebKit();
       } catch (error) {
-        if (i > 100) {
-          stopServer();
-          throw new Error(`WebKitWebDriver did not start: ${error.message}`);
-        }
-        await new Promise((r) => setTimeout(r, 100));
+        if (attempt >= 2) throw error;
+        console.log(`WebKitGTK did not start (${error.message}); trying once more`);
       }
     }
+    const { session, stopServer, version } = webkit;
     const drivers = new Set();
-    const session = async () =>
-      new Builder()
-        .usingServer(`http://127.0.0.1:${port}`)
-        .withCapabilities({ browserName: "MiniBrowser", "webkitgtk:browserOptions": { binary: MINIBROWSER, args: ["--automation"] } })
-        .build();
-    const probe = await session();
-    const version = (await probe.getCapabilities()).get("browserVersion");
-    await probe.quit();
     return {
       name: engine,
       version: `WebKitGTK ${version}`,
@@ -112,9 +92,11 @@ export async function launch(engine) {
       async open(url, { width = 1000, height = 1100 } = {}) {
         const driver = await session();
         drivers.add(driver);
-        await driver.manage().setTimeouts({ script: 30_000 });
-        await driver.manage().window().setRect({ width, height: Math.min(height, 1200) });
-        await driver.get(url);
+        // Each step bounded, so that a stalled driver fails one check with a reason rather
+        // than the whole suite at its timeout.
+        await driver.manage().setTimeouts({ script: 30_000, pageLoad: 60_000 });
+        await within(driver.manage().window().setRect({ width, height: Math.min(height, 1200) }), 30_000, "resizing the window");
+        await within(driver.get(url), 70_000, `loading ${url}`);
         return {
           async evaluate(fn, ...args) {
             const result = await driver.executeAsyncScript(
@@ -137,17 +119,73 @@ export async function launch(engine) {
           },
           async close() {
             drivers.delete(driver);
-            await driver.quit();
+            await within(driver.quit(), 30_000, "closing the session");
           },
         };
       },
       async close() {
-        for (const driver of drivers) await driver.quit().catch(() => {});
+        for (const driver of drivers) await within(driver.quit(), 30_000, "closing a session").catch(() => {});
         stopServer();
       },
     };
   }
   throw new Error(`unknown engine ${engine}`);
+}
+
+/** Rejects with "`what` timed out" if `promise` has not settled within `ms`. */
+function within(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`${what} timed out after ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * WebKitWebDriver under Xvfb, answering; `session()` opens a MiniBrowser window (a session
+ * per page: WebKitGTK's driver has one window per session), or rejects after a minute.
+ */
+async function startWebKit() {
+  const port = await freePort();
+  const profile = mkdtempSync(join(tmpdir(), "article-embed-webkit-"));
+  const server = spawn("xvfb-run", ["-a", "-s", "-screen 0 1280x1600x24", "WebKitWebDriver", `--port=${port}`], {
+    env: { ...process.env, WEBKIT_DISABLE_COMPOSITING_MODE: "1", XDG_CACHE_HOME: profile, XDG_DATA_HOME: profile },
+    stdio: "ignore",
+    detached: true,
+  });
+  const stopServer = () => {
+    try {
+      process.kill(-server.pid, "SIGTERM");
+    } catch {}
+    rmSync(profile, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        await fetch(`http://127.0.0.1:${port}/status`);
+        break;
+      } catch (error) {
+        if (i > 100) throw new Error(`WebKitWebDriver did not start: ${error.message}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    const session = () =>
+      within(
+        new Builder()
+          .usingServer(`http://127.0.0.1:${port}`)
+          .withCapabilities({ browserName: "MiniBrowser", "webkitgtk:browserOptions": { binary: MINIBROWSER, args: ["--automation"] } })
+          .build(),
+        60_000,
+        "a WebKitGTK session",
+      );
+    const probe = await session();
+    const version = (await probe.getCapabilities()).get("browserVersion");
+    await probe.quit();
+    return { session, stopServer, version };
+  } catch (error) {
+    stopServer();
+    throw error;
+  }
 }
 
 /** Polls `fn` in the page until it returns something truthy, and returns that. */
