@@ -199,13 +199,6 @@ impl fmt::Display for Problem {
     }
 }
 
-/// Every problem, with its field path, on one line: `headline: empty (required); …`.
-#[cfg(any(not(target_arch = "wasm32"), feature = "node-ssr"))]
-pub fn describe(problems: &[Problem]) -> String {
-    let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-    list.join("; ")
-}
-
 /// The card's data, with the values that were dropped (such as a `javascript:` URL).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parsed {
@@ -232,6 +225,16 @@ pub fn parse(doc: &Json, base: Option<&str>) -> Result<Parsed, Vec<Problem>> {
         }),
         _ => Err(problems),
     }
+}
+
+/// Reads an article from JSON-LD text, as the element, `mount()` and every server-side
+/// renderer take it: the article and the values it dropped, or every problem, each with its
+/// field path (`(document): not valid JSON: …` when it is not JSON at all).
+pub fn read_text(text: &str, base: Option<&str>) -> Result<(Article, Vec<String>), Vec<String>> {
+    let strings = |problems: &[Problem]| problems.iter().map(ToString::to_string).collect();
+    let json = Json::parse(text).map_err(|e| vec![format!("(document): not valid JSON: {e}")])?;
+    let parsed = parse_with_base(&json, base).map_err(|problems| strings(&problems))?;
+    Ok((parsed.article, strings(&parsed.warnings)))
 }
 
 /// Like [`parse`], and `base` may also be root-relative (`/articles/story.json`, how a
@@ -422,9 +425,7 @@ impl<'a> Reader<'a> {
     /// Plain text, whitespace-collapsed and bounded: a string, a JSON-LD value object
     /// (`{"@value": …}`) or the first of an array of them. `None` when absent or empty.
     fn text(&mut self, v: &Json, path: &str, max: usize) -> Option<String> {
-        self.text_raw(v, path)
-            .map(|s| text::truncate(&text::clean(&text::decode_references(&s)), max))
-            .filter(|s| !s.is_empty())
+        self.text_raw(v, path).and_then(|s| plain(&s, max))
     }
 
     fn text_raw(&mut self, v: &Json, path: &str) -> Option<String> {
@@ -677,11 +678,17 @@ fn whole_number(s: &str) -> Option<f64> {
 }
 
 fn short_name(name: &str) -> Option<String> {
+    plain(name, MAX_NAME)
+}
+
+/// Text as the card shows it: references decoded once, markup and spacing cleaned, at
+/// most `max` characters; `None` when nothing is left.
+fn plain(s: &str, max: usize) -> Option<String> {
     Some(text::truncate(
-        &text::clean(&text::decode_references(name)),
-        MAX_NAME,
+        &text::clean(&text::decode_references(s)),
+        max,
     ))
-    .filter(|n| !n.is_empty())
+    .filter(|s| !s.is_empty())
 }
 
 fn is_language_tag(tag: &str) -> bool {

@@ -10,7 +10,6 @@ use yew::{AppHandle, Callback, Renderer};
 
 use crate::article::{self, Article};
 use crate::components::{Card as CardView, CardProps};
-use crate::json::Json;
 use crate::options::RawOptions;
 
 /// Article data read and checked, ready to render on any number of cards.
@@ -52,18 +51,12 @@ pub fn parse_article(data: JsValue, base: Option<String>) -> Result<ArticleData,
             .and_then(|s| s.as_string())
             .ok_or_else(|| JsError::new("(document): not JSON data"))?,
     };
-    let json = Json::parse(&text)
-        .map_err(|e| JsError::new(&format!("(document): not valid JSON: {e}")))?;
-    match article::parse_with_base(&json, base.as_deref()) {
-        Ok(parsed) => Ok(ArticleData {
-            article: Rc::new(parsed.article),
-            warnings: parsed.warnings.iter().map(ToString::to_string).collect(),
-        }),
-        Err(problems) => {
-            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            Err(JsError::new(&list.join("; ")))
-        }
-    }
+    let (article, warnings) = article::read_text(&text, base.as_deref())
+        .map_err(|problems| JsError::new(&problems.join("; ")))?;
+    Ok(ArticleData {
+        article: Rc::new(article),
+        warnings,
+    })
 }
 
 /// The fingerprint of a card from these data and attributes (`options` as written on the

@@ -368,50 +368,27 @@ mod cli {
 
     async fn snippet(args: SnippetArgs) -> Result<(), String> {
         use article_embed::options::RawOptions;
-        use article_embed::ssr::{self, DataSource, Snippet};
+        use article_embed::ssr;
 
         let text = std::fs::read_to_string(&args.article)
             .map_err(|e| format!("{}: cannot read: {e}", args.article.display()))?;
-        let json = article_embed::json::Json::parse(&text).map_err(|e| {
-            format!(
-                "{}: (document): not valid JSON: {e}",
-                args.article.display()
-            )
-        })?;
-        // A root-relative src ("/articles/x.json") resolves against the page the snippet
-        // goes in: its relative URLs stay root-relative.
-        let base = args.src.clone().or(args.base.clone());
-        let parsed = article_embed::article::parse_with_base(&json, base.as_deref()).map_err(
-            |problems| {
-                format!(
-                    "{}: {}",
-                    args.article.display(),
-                    article_embed::article::describe(&problems)
-                )
-            },
-        )?;
-        for warning in &parsed.warnings {
+        let options = RawOptions {
+            signup_endpoint: args.signup_endpoint,
+            newsletter: args.newsletter,
+            privacy_url: args.privacy_url,
+            consent: args.consent,
+            theme: args.theme,
+            layout: args.layout,
+            lang: args.lang,
+            page: None,
+        };
+        let (article, snippet, warnings) =
+            ssr::read(&text, args.src, args.base, options, Some(args.script)).map_err(
+                |problems| format!("{}: {}", args.article.display(), problems.join("; ")),
+            )?;
+        for warning in &warnings {
             eprintln!("{}: {warning}", args.article.display());
         }
-        let article = parsed.article;
-        let snippet = Snippet {
-            base,
-            data: match args.src {
-                Some(src) => DataSource::Src(src),
-                None => DataSource::Inline(text.trim().to_owned()),
-            },
-            options: RawOptions {
-                signup_endpoint: args.signup_endpoint,
-                newsletter: args.newsletter,
-                privacy_url: args.privacy_url,
-                consent: args.consent,
-                theme: args.theme,
-                layout: args.layout,
-                lang: args.lang,
-                page: None,
-            },
-            script: Some(args.script),
-        };
         print!("{}", ssr::snippet(article, &snippet).await);
         Ok(())
     }

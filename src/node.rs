@@ -7,10 +7,8 @@ use std::task::{Context, Poll, Waker};
 
 use wasm_bindgen::prelude::*;
 
-use crate::article;
-use crate::json::Json;
 use crate::options::{js_text, RawOptions};
-use crate::ssr::{self, DataSource, Snippet};
+use crate::ssr;
 
 /// A rendered snippet, and the values its data had dropped (with their field paths).
 #[wasm_bindgen]
@@ -45,30 +43,17 @@ impl Rendered {
 pub fn render_snippet(text: String, options: JsValue) -> Result<Rendered, JsError> {
     let attributes = RawOptions::from_js(&options)?;
     let src = js_text(&options, "src")?;
-    let base = match &src {
-        Some(src) => Some(src.clone()),
+    // Inline data only: with a src, the data's URLs resolve against it.
+    let base = match src {
+        Some(_) => None,
         None => js_text(&options, "baseUrl")?,
     };
     let script = js_text(&options, "script")?;
-    let json = Json::parse(&text)
-        .map_err(|e| JsError::new(&format!("(document): not valid JSON: {e}")))?;
-    let parsed = article::parse_with_base(&json, base.as_deref())
-        .map_err(|problems| JsError::new(&article::describe(&problems)))?;
-    let snippet = Snippet {
-        base,
-        data: match src {
-            Some(src) => DataSource::Src(src),
-            None => DataSource::Inline(text.trim().to_owned()),
-        },
-        options: attributes,
-        script,
-    };
-    let html = finish(ssr::snippet(parsed.article, &snippet))
+    let (article, snippet, warnings) = ssr::read(&text, src, base, attributes, script)
+        .map_err(|problems| JsError::new(&problems.join("; ")))?;
+    let html = finish(ssr::snippet(article, &snippet))
         .ok_or_else(|| JsError::new("the render did not complete"))?;
-    Ok(Rendered {
-        warnings: parsed.warnings.iter().map(ToString::to_string).collect(),
-        html,
-    })
+    Ok(Rendered { html, warnings })
 }
 
 /// Runs a render to its end here and now. With Yew's scheduler synchronous (the

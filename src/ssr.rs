@@ -35,6 +35,34 @@ pub struct Snippet {
     pub script: Option<String>,
 }
 
+/// An article read for a snippet from its JSON-LD text, as every renderer reads it (the
+/// `snippet` command, the builder's `POST /api/snippet`, article-embed/server): against
+/// `src` when the element will load the data from there, else against `base`; the data by
+/// `src`, else inline. Fails with every problem, each with its field path; the warnings
+/// are the values it dropped.
+pub fn read(
+    text: &str,
+    src: Option<String>,
+    base: Option<String>,
+    options: RawOptions,
+    script: Option<String>,
+) -> Result<(Article, Snippet, Vec<String>), Vec<String>> {
+    // A root-relative src ("/articles/x.json") resolves against the page the snippet goes
+    // in: its relative URLs stay root-relative.
+    let base = src.clone().or(base);
+    let (article, warnings) = crate::article::read_text(text, base.as_deref())?;
+    let snippet = Snippet {
+        base,
+        data: match src {
+            Some(src) => DataSource::Src(src),
+            None => DataSource::Inline(text.trim().to_owned()),
+        },
+        options,
+        script,
+    };
+    Ok((article, snippet, warnings))
+}
+
 fn props(article: Article, options: Options) -> CardProps {
     CardProps {
         article: Rc::new(article),

@@ -283,42 +283,21 @@ pub(super) async fn snippet(
     State(app): State<Arc<App>>,
     AxumJson(r): AxumJson<SnippetRequest>,
 ) -> Response {
-    let json =
-        match Json::parse(&r.json) {
-            Ok(j) => j,
-            Err(e) => return (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                AxumJson(
-                    serde_json::json!({ "problems": [format!("(document): not valid JSON: {e}")] }),
-                ),
-            )
-                .into_response(),
-        };
     let src = r.src.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let parsed = match article::parse_with_base(&json, src) {
-        Ok(p) => p,
-        Err(problems) => {
-            let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            return (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                AxumJson(serde_json::json!({ "problems": problems })),
-            )
-                .into_response();
-        }
-    };
-    let warnings: Vec<String> = parsed.warnings.iter().map(ToString::to_string).collect();
-    let data = match src {
-        Some(src) => DataSource::Src(src.to_owned()),
-        None => DataSource::Inline(r.json.trim().to_owned()),
-    };
-    let snippet = Snippet {
-        base: src.map(str::to_owned),
-        data,
-        options: r.options.clone(),
-        script: Some(format!("{}/dist/article-embed.js", app.public_url)),
-    };
-    let title = attr(&parsed.article.headline);
-    let html = ssr::snippet(parsed.article, &snippet).await;
+    let script = Some(format!("{}/dist/article-embed.js", app.public_url));
+    let (article, snippet, warnings) =
+        match ssr::read(&r.json, src.map(str::to_owned), None, r.options, script) {
+            Ok(read) => read,
+            Err(problems) => {
+                return (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    AxumJson(serde_json::json!({ "problems": problems })),
+                )
+                    .into_response()
+            }
+        };
+    let title = attr(&article.headline);
+    let html = ssr::snippet(article, &snippet).await;
     let prefix = format!("{}/articles/", app.public_url);
     let slug = src
         .and_then(|s| s.strip_prefix(&prefix))
