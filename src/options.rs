@@ -73,7 +73,7 @@ impl Consent {
 
 /// The options as they arrive from attributes or from `mount()`: all strings, all optional.
 /// (The server reads them from JSON with serde; the wasm reads the JavaScript object itself,
-/// see `element::raw_options`.)
+/// see `RawOptions::from_js`.)
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(
     not(target_arch = "wasm32"),

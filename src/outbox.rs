@@ -69,7 +69,8 @@ impl Entry {
             key: v.get("key")?.as_str()?.to_owned(),
             request: SignupRequest::from_json(v.get("request")?)?,
             queued_at: number("queued_at")?,
-            attempts: number("attempts").map_or(0, |n| n.clamp(0.0, f64::from(u32::MAX)) as u32),
+            // `as` saturates, and reads NaN as 0.
+            attempts: number("attempts").map_or(0, |n| n as u32),
             next_at: number("next_at").unwrap_or(0.0),
         })
     }

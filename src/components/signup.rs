@@ -99,13 +99,14 @@ thread_local! {
 }
 
 /// Sends what waits in the endpoint's outbox, each entry with its own idempotency key.
-/// Returns the outcomes of the entries that were settled (sent, or refused for good).
+/// Returns the outcomes of the entries that were settled (sent, or refused for good), and
+/// whether the outbox is empty now.
 /// Entries older than a week are dropped unsent; an entry whose send fails, or meets a
 /// 429, stays and waits longer before the next try.
-async fn flush(endpoint: AttrValue) -> Vec<Outcome> {
+async fn flush(endpoint: AttrValue) -> (Vec<Outcome>, bool) {
     let started = FLUSHING.with(|f| f.borrow_mut().insert(endpoint.to_string()));
     if !started {
-        return Vec::new();
+        return (Vec::new(), false);
     }
     let mut settled = Vec::new();
     let mut delayed = Vec::new();
@@ -147,13 +148,15 @@ async fn flush(endpoint: AttrValue) -> Vec<Outcome> {
             _ => {}
         }
     }
+    let mut empty = false;
     if !settled.is_empty() || !delayed.is_empty() {
         // Read again: a submission queued while this one was sending must stay.
         let left = outbox::after_flush(browser::outbox_load(&endpoint), &settled, &delayed);
         browser::outbox_save(&endpoint, &left);
+        empty = left.is_empty();
     }
     FLUSHING.with(|f| f.borrow_mut().remove(endpoint.as_str()));
-    outcomes
+    (outcomes, empty)
 }
 
 #[component]
@@ -194,13 +197,12 @@ pub fn Signup(props: &SignupProps) -> Html {
                     let on_subscribe = on_subscribe.clone();
                     let (machine, phase) = (machine.clone(), phase.clone());
                     browser::spawn(async move {
-                        if let Some(last) = flush(endpoint.clone()).await.pop() {
+                        let (mut outcomes, empty) = flush(endpoint).await;
+                        if let Some(last) = outcomes.pop() {
                             on_subscribe.emit(last.event_status());
                             // Nothing left in the outbox: this form's own kept signup
                             // went too, and "saved on this device" no longer holds.
-                            if machine.borrow().phase == Phase::Queued
-                                && browser::outbox_load(&endpoint).is_empty()
-                            {
+                            if empty && machine.borrow().phase == Phase::Queued {
                                 *machine.borrow_mut() = Machine::default();
                                 phase.set(Phase::Idle);
                             }
