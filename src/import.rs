@@ -260,7 +260,7 @@ impl Meta {
             .all("article:author")
             .into_iter()
             .map(|a| {
-                if has_scheme(a) {
+                if crate::url::scheme_of(a.trim_start()).is_some() {
                     // A profile URL (any other scheme is dropped by the reader, with a
                     // warning); its name, if any, from `<meta name="author">`.
                     json::object([
@@ -305,16 +305,6 @@ fn text(s: &str) -> Json {
 
 fn opt_text(s: Option<&str>) -> Json {
     s.map_or(Json::Null, text)
-}
-
-/// Whether `s` starts with a URL scheme (`https:`, `javascript:`, …).
-fn has_scheme(s: &str) -> bool {
-    s.trim_start().split_once(':').is_some_and(|(scheme, _)| {
-        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-    })
 }
 
 /// The article as plain NewsArticle JSON-LD: what the card shows, every URL absolute, text

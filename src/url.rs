@@ -69,7 +69,7 @@ fn is_http(scheme: &str) -> bool {
 }
 
 /// The scheme, when `s` starts with one (`ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"`).
-fn scheme_of(s: &str) -> Option<&str> {
+pub(crate) fn scheme_of(s: &str) -> Option<&str> {
     let scheme = s.split_once(':')?.0;
     let mut chars = scheme.chars();
     let first = chars.next()?;

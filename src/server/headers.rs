@@ -52,13 +52,10 @@ pub fn token_page(h: &mut HeaderMap) {
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
 }
 
-/// `https://News.Example:8443/path` → `https://news.example:8443`.
+/// The origin of an http(s) URL as browsers write it in `Origin`:
+/// `https://News.Example:8443/path` → `https://news.example:8443`, and no default port
+/// (`https://news.example:443/` → `https://news.example`).
 pub fn origin_of(url: &str) -> Option<String> {
-    let url = crate::url::resolve(url, None).ok()?;
-    let after = url.find("://")? + 3;
-    let end = url
-        .get(after..)?
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |i| after + i);
-    url.get(..end).map(|o| o.to_ascii_lowercase())
+    let url = reqwest::Url::parse(url.trim()).ok()?;
+    matches!(url.scheme(), "http" | "https").then(|| url.origin().ascii_serialization())
 }

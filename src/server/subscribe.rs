@@ -63,27 +63,17 @@ pub struct Origins {
     own: String,
 }
 
-/// `HTTPS://News.Example/` → `https://news.example`.
-/// An origin as browsers write it in `Origin`: lower case, no trailing slash, no default
-/// port (an operator's `https://news.example:443/` is the browser's `https://news.example`).
+/// An origin (or an `Origin` header) as browsers write it, for comparing
+/// (`HTTPS://News.Example:443/` → `https://news.example`): see
+/// [`headers::origin_of`]; anything that is not an http(s) origin (`null`) as written, in
+/// lower case.
 pub fn normalise_origin(origin: &str) -> String {
-    let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
-    let default_port = if origin.starts_with("https://") {
-        ":443"
-    } else if origin.starts_with("http://") {
-        ":80"
-    } else {
-        return origin;
-    };
-    match origin.strip_suffix(default_port) {
-        Some(bare) => bare.to_owned(),
-        None => origin,
-    }
+    headers::origin_of(origin).unwrap_or_else(|| origin.trim().to_ascii_lowercase())
 }
 
 impl Origins {
     pub fn new(list: &[String], public_url: &str) -> Origins {
-        let own = normalise_origin(&headers::origin_of(public_url).unwrap_or_default());
+        let own = headers::origin_of(public_url).unwrap_or_default();
         Origins {
             list: list.iter().map(|o| normalise_origin(o)).collect(),
             own,
