@@ -16,6 +16,7 @@ use reqwest::Url;
 use serde::Deserialize;
 
 use super::{headers, App};
+use crate::article::Article;
 use crate::import;
 
 /// How long an article read from a page is kept: the page's own `max-age`, within these.
@@ -34,8 +35,17 @@ pub struct Sources {
 }
 
 struct Cached {
-    json: Arc<str>,
+    reading: Reading,
     until: Instant,
+}
+
+/// A page's article: as JSON-LD text (for `/articles/from`) and as read (for oEmbed), with
+/// how long it may still be kept.
+#[derive(Clone)]
+pub(super) struct Reading {
+    pub json: Arc<str>,
+    pub article: Arc<Article>,
+    pub age: Duration,
 }
 
 /// The origin (`https://news.example`, `http://127.0.0.1:8081`) of an http(s) URL with no
@@ -88,14 +98,17 @@ impl Sources {
         origin(url).is_some_and(|o| self.origins.contains(&o))
     }
 
-    fn cached(&self, url: &str) -> Option<(Arc<str>, Duration)> {
+    fn cached(&self, url: &str) -> Option<Reading> {
         let cache = self.cache.lock().ok()?;
         let hit = cache.get(url)?;
-        let left = hit.until.checked_duration_since(Instant::now())?;
-        Some((Arc::clone(&hit.json), left))
+        let age = hit.until.checked_duration_since(Instant::now())?;
+        Some(Reading {
+            age,
+            ..hit.reading.clone()
+        })
     }
 
-    fn keep(&self, url: &str, json: Arc<str>, age: Duration) {
+    fn keep(&self, url: &str, reading: Reading) {
         if let Ok(mut cache) = self.cache.lock() {
             if cache.len() >= MAX_CACHED {
                 let now = Instant::now();
@@ -104,18 +117,13 @@ impl Sources {
                     cache.clear();
                 }
             }
-            cache.insert(
-                url.to_owned(),
-                Cached {
-                    json,
-                    until: Instant::now() + age,
-                },
-            );
+            let until = Instant::now() + reading.age;
+            cache.insert(url.to_owned(), Cached { reading, until });
         }
     }
 
-    /// The article of the page at `url` as JSON-LD text, and how long it may be kept.
-    pub async fn read(&self, url: &str) -> Result<(Arc<str>, Duration), (StatusCode, String)> {
+    /// The article of the page at `url`, and how long it may be kept.
+    pub(super) async fn read(&self, url: &str) -> Result<Reading, (StatusCode, String)> {
         if !self.listed(url) {
             return Err((
                 StatusCode::FORBIDDEN,
@@ -142,10 +150,13 @@ impl Sources {
                 format!("{url}: {}", problems.join("; ")),
             )
         })?;
-        let json: Arc<str> = import::to_json_ld(&imported.article).to_text().into();
-        let age = page.max_age.unwrap_or(MIN_AGE).clamp(MIN_AGE, MAX_AGE);
-        self.keep(url, Arc::clone(&json), age);
-        Ok((json, age))
+        let reading = Reading {
+            json: import::to_json_ld(&imported.article).to_text().into(),
+            article: Arc::new(imported.article),
+            age: page.max_age.unwrap_or(MIN_AGE).clamp(MIN_AGE, MAX_AGE),
+        };
+        self.keep(url, reading.clone());
+        Ok(reading)
     }
 }
 
@@ -176,7 +187,7 @@ pub(super) async fn from(
         )
             .into_response(),
         (Some(sources), Some(url)) => match sources.read(url).await {
-            Ok((json, age)) => (
+            Ok(Reading { json, age, .. }) => (
                 [
                     (header::CONTENT_TYPE, "application/ld+json".to_owned()),
                     (
@@ -204,16 +215,11 @@ pub(super) async fn from(
 pub(super) async fn article_of(
     app: &App,
     url: &str,
-) -> Option<Result<(crate::article::Article, String), (StatusCode, String)>> {
+) -> Option<Result<(Article, String), (StatusCode, String)>> {
     let sources = app.sources.as_ref().filter(|s| s.listed(url))?;
     Some(
         async {
-            let (json, _) = sources.read(url).await?;
-            let article = crate::json::Json::parse(&json)
-                .ok()
-                .and_then(|j| crate::article::parse(&j, None).ok())
-                .map(|p| p.article)
-                .ok_or((StatusCode::BAD_GATEWAY, format!("{url}: unreadable")))?;
+            let article = Article::clone(&sources.read(url).await?.article);
             let query = serde_urlencoded::to_string([("url", url)]).unwrap_or_default();
             Ok((article, format!("{}/articles/from?{query}", app.public_url)))
         }
