@@ -2,7 +2,8 @@
 
 import { adoptSheet, cardOptions, loadWasm, nextTurn } from "./runtime.js";
 
-const OPTION_NAMES = new Set(["signupEndpoint", "newsletter", "privacyUrl", "consent", "theme", "layout", "lang", "baseUrl"]);
+/** The options mount() takes (article-embed/server takes these and more). */
+export const OPTION_NAMES = new Set(["signupEndpoint", "newsletter", "privacyUrl", "consent", "theme", "layout", "lang", "baseUrl"]);
 
 function read({ parseArticle }, article, baseUrl) {
   let data;

@@ -5,19 +5,10 @@
 // renderer), loaded only by this module: the browser's stays as small as it is.
 
 import { readFile } from "node:fs/promises";
+import { OPTION_NAMES as MOUNT_OPTIONS } from "./mount.js";
 
-const OPTION_NAMES = new Set([
-  "src",
-  "baseUrl",
-  "script",
-  "signupEndpoint",
-  "newsletter",
-  "privacyUrl",
-  "consent",
-  "theme",
-  "layout",
-  "lang",
-]);
+/** mount()'s options, and where the data is and the script tag. */
+const OPTION_NAMES = new Set([...MOUNT_OPTIONS, "src", "script"]);
 
 let instance; // the glue, initialised, once loaded
 let generation = 0;
