@@ -2,7 +2,7 @@
 // Debian's Chromium. Everything goes through the element's public surface: attributes,
 // state, parts, events.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -165,18 +165,27 @@ test("the card, end to end", async (t) => {
     await page.close();
   });
 
-  await t.test("the script works from another origin and finds its wasm beside itself", async () => {
-    // The page from one server, the script, wasm and data from another port: two origins.
-    const cdn = await startServer({ port: 0, quiet: true });
+  await t.test("the script works from another origin and any path, and finds its wasm beside itself", async () => {
+    // The page from one server; the script, wasm and data from another port (two origins),
+    // the built files copied under a path of the CDN's own (SPEC 7: any origin, any path).
+    const root = mkdtempSync(join(tmpdir(), "article-embed-cdn-"));
+    t.after(() => rmSync(root, { recursive: true, force: true }));
+    const path = "static/widgets/v1";
+    mkdirSync(join(root, path), { recursive: true });
+    for (const file of readdirSync("dist").filter((f) => /^article-embed(-[0-9a-f]{16})?\.(js|wasm)$/.test(f))) {
+      cpSync(join("dist", file), join(root, path, file));
+    }
+    cpSync("articles", join(root, "articles"), { recursive: true });
+    const cdn = await startServer({ port: 0, quiet: true, root });
     t.after(() => cdn.close());
     const other = cdn.url;
-    const { page, errors } = await openPage(context, `${server.url}/tests/e2e/pages/cdn.html?cdn=${other}`);
+    const { page, errors } = await openPage(context, `${server.url}/tests/e2e/pages/cdn.html?cdn=${other}&path=${path}`);
     await waitForState(page, "#card", "ready");
     assert.equal((await parts(page, "#card")).headline, SEED_HEADLINE);
     const wasm = await page.evaluate(() =>
       performance.getEntriesByType("resource").find((e) => e.name.endsWith(".wasm"))?.name,
     );
-    assert.match(wasm, new RegExp(`^${other}/dist/article-embed-[0-9a-f]{16}\\.wasm$`));
+    assert.match(wasm, new RegExp(`^${other}/${path}/article-embed-[0-9a-f]{16}\\.wasm$`));
     // The photo's relative URL resolved against the JSON's own URL, not the page's.
     const img = await page.evaluate(() => document.querySelector("#card").shadowRoot.querySelector("[part=image]").src);
     assert.equal(img, `${other}/articles/myanmar-funeral.svg`);

@@ -306,34 +306,57 @@ test("the publisher's server on the open internet", async (t) => {
     assert.ok(!log.includes("hunter2"), log);
   });
 
-  await t.test("SIGTERM in the middle of a request body: the request finishes, the server exits 0", async () => {
-    const dir = tempDir(t, "sigterm");
-    const server = await started(t, dir);
-    const body = JSON.stringify({ email: "inflight@example.org", newsletter: JPOST, consent: true, locale: "en" });
-    const answer = new Promise((ok, fail) => {
-      const socket = connect(server.port, "127.0.0.1");
-      let data = "";
-      socket.on("data", (d) => (data += d));
-      socket.on("error", fail);
-      socket.on("close", () => ok(data));
-      socket.write(
-        `POST /api/subscribe HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 20)}`,
-      );
-      setTimeout(async () => {
-        server.child.kill("SIGTERM");
-        await new Promise((r) => setTimeout(r, 500));
-        // Stopped listening: a new reader is turned away, not left hanging.
-        await fetch(`${server.url}/`).then(
-          () => fail(new Error("a new connection was accepted after SIGTERM")),
-          () => socket.write(body.slice(20)),
+  for (const signal of ["SIGTERM", "SIGINT"]) {
+    await t.test(`${signal} in the middle of a request body: the request finishes, the server exits 0`, async () => {
+      const dir = tempDir(t, signal.toLowerCase());
+      const server = await started(t, dir);
+      const body = JSON.stringify({ email: "inflight@example.org", newsletter: JPOST, consent: true, locale: "en" });
+      const answer = new Promise((ok, fail) => {
+        const socket = connect(server.port, "127.0.0.1");
+        let data = "";
+        socket.on("data", (d) => (data += d));
+        socket.on("error", fail);
+        socket.on("close", () => ok(data));
+        socket.write(
+          `POST /api/subscribe HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 20)}`,
         );
-      }, 300);
+        setTimeout(async () => {
+          server.child.kill(signal);
+          await new Promise((r) => setTimeout(r, 500));
+          // Stopped listening: a new reader is turned away, not left hanging.
+          await fetch(`${server.url}/`).then(
+            () => fail(new Error(`a new connection was accepted after ${signal}`)),
+            () => socket.write(body.slice(20)),
+          );
+        }, 300);
+      });
+      assert.match(await answer, /^HTTP\/1\.1 202 /);
+      assert.deepEqual(await server.exited, { code: 0, signal: null });
+      const signups = await rows(dir);
+      assert.equal(signups.length, 1);
+      assert.equal(signups[0].email, "inflight@example.org");
     });
-    assert.match(await answer, /^HTTP\/1\.1 202 /);
-    assert.deepEqual(await server.exited, { code: 0, signal: null });
-    const signups = await rows(dir);
-    assert.equal(signups.length, 1);
-    assert.equal(signups[0].email, "inflight@example.org");
+  }
+
+  await t.test("a request that never finishes holds the stop no longer than 10 s, then exit 0", async () => {
+    const dir = tempDir(t, "drain");
+    const server = await started(t, dir);
+    const socket = connect(server.port, "127.0.0.1");
+    socket.on("error", () => {});
+    await new Promise((ok) => socket.once("connect", ok));
+    socket.write(
+      'POST /api/subscribe HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email":',
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const began = Date.now();
+    server.child.kill("SIGINT");
+    const exit = await server.exited;
+    const seconds = (Date.now() - began) / 1000;
+    socket.destroy();
+    assert.deepEqual(exit, { code: 0, signal: null });
+    assert.ok(seconds >= 9.5 && seconds < 20, `stopped after ${seconds} s`);
+    assert.match(server.log(), /event=serve\.requests_cut_off after_s=10/);
+    assert.deepEqual(await rows(dir), [], "half a request stores nothing");
   });
 
   await t.test("a client that never finishes its headers is cut off after 30 s", async () => {
