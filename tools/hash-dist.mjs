@@ -1,5 +1,6 @@
 // Gives the wasm and the glue chunk content-hashed names, so that a server may cache them
-// for a year (SPEC 6.1): dist/article-embed-<16 hex>.wasm and dist/article-embed-<16 hex>.js.
+// for a year (SPEC 6.1): dist/article-embed-<16 hex>.wasm and dist/article-embed-<16 hex>.js,
+// and writes both names and their SHA-384 (Subresource Integrity) into the loader.
 // The stable dist/article-embed.js (the snippet's script, short-cached) is rewritten to
 // import the renamed glue, and the glue to fetch the renamed wasm, so a rebuild never pairs
 // new glue with stale wasm however long either was cached. Run after esbuild.
@@ -38,17 +39,25 @@ const glueName = `article-embed-${hash(hashedGlue)}.js`;
 writeFileSync(join(DIST, glueName), hashedGlue);
 rmSync(join(DIST, chunk));
 
-// The loader starts the wasm's fetch itself, beside the glue's import (www/src/runtime.js).
-const wasmPlaceholder = '"@ARTICLE_EMBED_WASM@"';
+// The loader starts the wasm's fetch itself, beside the glue's import, and checks both
+// against their SHA-384 (www/src/snippet.js).
+const integrity = (data) => JSON.stringify(`sha384-${createHash("sha384").update(data).digest("base64")}`);
+const placeholders = {
+  '"@ARTICLE_EMBED_GLUE@"': JSON.stringify(`./${glueName}`),
+  '"@ARTICLE_EMBED_GLUE_INTEGRITY@"': integrity(hashedGlue),
+  '"@ARTICLE_EMBED_WASM@"': JSON.stringify(`./${wasmName}`),
+  '"@ARTICLE_EMBED_WASM_INTEGRITY@"': integrity(wasm),
+};
 let entries = 0;
-let named = 0;
 for (const entry of ["article-embed.js", "article-embed-frame.js", "article-embed-resizer.js"]) {
-  const text = readFileSync(join(DIST, entry), "utf8");
+  let text = readFileSync(join(DIST, entry), "utf8");
   if (!text.includes(`./${chunk}`)) continue;
-  named += text.split(wasmPlaceholder).length - 1;
-  writeFileSync(join(DIST, entry), text.replaceAll(`./${chunk}`, `./${glueName}`).replaceAll(wasmPlaceholder, JSON.stringify(wasmName)));
+  for (const [placeholder, value] of Object.entries(placeholders)) {
+    if (text.split(placeholder).length !== 2) fail(`${entry} imports the glue and should name ${placeholder} once`);
+    text = text.replace(placeholder, value);
+  }
+  writeFileSync(join(DIST, entry), text.replaceAll(`./${chunk}`, `./${glueName}`));
   entries++;
 }
 if (entries === 0) fail(`no entry imports ${chunk}`);
-if (named !== entries) fail(`each entry that imports the glue should name ${wasmPlaceholder} once`);
 console.log(`dist/${glueName}, dist/${wasmName}`);

@@ -5,7 +5,7 @@
 // wasm fetch, right to left, the server-rendered card without script and then hydrated,
 // a strict CSP. Each engine's screenshot of the demo card goes to docs/.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
@@ -36,13 +36,46 @@ function measure(selector) {
   return out;
 }
 
+/**
+ * A copy of the plain page, its story and dist/, whose glue chunk or wasm (`kind`) has been
+ * altered after the build (as a compromised CDN would serve it): the loader must refuse it.
+ */
+function tamperedCopy(kind) {
+  const root = mkdtempSync(join(tmpdir(), "article-embed-tampered-"));
+  cpSync(join(REPO, "dist"), join(root, "dist"), { recursive: true });
+  cpSync(join(REPO, "articles"), join(root, "articles"), { recursive: true });
+  mkdirSync(join(root, "tests/e2e/pages"), { recursive: true });
+  cpSync(join(REPO, "tests/e2e/pages/plain.html"), join(root, "tests/e2e/pages/plain.html"));
+  const dist = (pattern) => join(root, "dist", readdirSync(join(root, "dist")).find((f) => pattern.test(f)));
+  if (kind === "glue") {
+    const glue = dist(/^article-embed-[0-9a-f]{16}\.js$/);
+    writeFileSync(glue, `${readFileSync(glue, "utf8")}\n;globalThis.__tampered = true;\n`);
+  } else {
+    // One byte of the code section changed: a valid module that is not the one built.
+    const wasm = dist(/^article-embed-[0-9a-f]{16}\.wasm$/);
+    const bytes = readFileSync(wasm);
+    bytes[bytes.length - 1] ^= 1;
+    writeFileSync(wasm, bytes);
+  }
+  return root;
+}
+
 for (const engine of ENGINES) {
   test(`in ${engine}`, { timeout: 300_000 }, async (t) => {
     const browser = await launch(engine);
     const server = await startServer({ port: 0, quiet: true });
+    const tampered = {};
+    for (const kind of ["glue", "wasm"]) {
+      const root = tamperedCopy(kind);
+      tampered[kind] = { root, server: await startServer({ port: 0, quiet: true, root }) };
+    }
     t.after(async () => {
       await browser.close();
       await server.close();
+      for (const { root, server: s } of Object.values(tampered)) {
+        await s.close();
+        rmSync(root, { recursive: true, force: true });
+      }
     });
     t.diagnostic(browser.version);
     // Pages still open when a check fails are closed before the next one (WebKitGTK's
@@ -226,5 +259,18 @@ for (const engine of ENGINES) {
       assert.match(result.font, /Georgia/);
       await p.close();
     });
+
+    for (const kind of ["glue", "wasm"]) {
+      await t.test(`a ${kind} that is not the one the loader was built with is never run`, async () => {
+        const p = await track(browser.open(`${tampered[kind].server.url}/tests/e2e/pages/plain.html`));
+        await waitFor(p, "#card error", () => document.querySelector("#card")?.getAttribute("state") === "error");
+        const seen = await p.evaluate(() => ({
+          tampered: globalThis.__tampered ?? false,
+          fallback: document.querySelector("#card a")?.getBoundingClientRect().height > 0,
+        }));
+        assert.deepEqual(seen, { tampered: false, fallback: true });
+        await p.close();
+      });
+    }
   });
 }

@@ -25,10 +25,10 @@ export function loadWasm() {
   if (!ready) {
     // The wasm's fetch starts now, beside the glue's import, rather than after the glue has
     // loaded and run (a waterfall of one round trip and a parse).
-    const wasm = WASM_NAME.endsWith(".wasm") ? fetch(new URL(WASM_NAME, import.meta.url)) : undefined;
+    const wasm = files ? fetch(files.wasm.url, { integrity: files.wasm.integrity }) : undefined;
     wasm?.catch(() => {}); // its failure is reported by the glue's init, below
     warmDateFormatting();
-    ready = import("../pkg/article-embed.js").then(async (glue) => {
+    ready = checked(files?.glue).then(() => import("../pkg/article-embed.js")).then(async (glue) => {
       try {
         // In the npm package the glue finds the wasm beside itself (bundlers follow it).
         await glue.default(wasm && { module_or_path: wasm });
@@ -52,11 +52,41 @@ export function loadWasm() {
   return ready;
 }
 
+let files = null;
+
 /**
- * The wasm's hashed file name in dist/article-embed.js, written there by
- * tools/hash-dist.mjs; left as it is in the npm package, where the glue finds the wasm.
+ * Where the glue and the wasm are, with their Subresource Integrity hashes: given by the
+ * one-file script (dist/article-embed.js, www/src/snippet.js), whose chunks have
+ * content-hashed names beside it. A page that pins that script with `integrity` (from a
+ * CDN) so pins everything it runs. In the npm package nobody calls this: the glue finds the
+ * wasm beside itself, and bundlers follow that reference (and would mistake any other for
+ * a module to resolve).
  */
-const WASM_NAME = "@ARTICLE_EMBED_WASM@";
+export function locate(located) {
+  files = located;
+}
+
+/**
+ * Resolves once the module at `file.url` has been fetched and checked against its hash (an
+ * `import()` cannot carry one itself): by `fetch` with `integrity` first, which every
+ * engine checks and which leaves the checked bytes in the HTTP cache for the import, then,
+ * where the engine checks it (Chromium, Firefox; WebKit does not), by a
+ * `<link rel="modulepreload" integrity>`, which puts that very module in the page's module
+ * map for the import to take.
+ */
+async function checked(file) {
+  if (!file) return;
+  const response = await fetch(file.url, { integrity: file.integrity }).catch(() => null);
+  if (!response?.ok) throw new Error(`article-embed: could not load ${file.url}, or it is not the file this script was built with`);
+  const link = document.createElement("link");
+  if (!link.relList.supports?.("modulepreload")) return;
+  await new Promise((resolve, reject) => {
+    Object.assign(link, { rel: "modulepreload", href: file.url, integrity: file.integrity });
+    link.onload = resolve;
+    link.onerror = () => reject(new Error(`article-embed: ${file.url} is not the file this script was built with`));
+    (document.head ?? document.documentElement).append(link);
+  });
+}
 
 /**
  * A browser's first date formatting loads its locale data (10–20 ms on a fast machine).
