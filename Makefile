@@ -9,7 +9,7 @@
 #               results in bench/results/
 #   make test   every test: native, in-browser (wasm-bindgen-test), end-to-end (Chromium;
 #               the shared suite also in Firefox ESR and WebKitGTK), the packed npm
-#               package in a fresh Vite app
+#               package in fresh Vite, Next.js and Astro apps and on a CDN-like server
 #
 # Each installs what a fresh machine lacks and skips what is there.
 
@@ -50,6 +50,8 @@ dist: $(DIST_JS) $(TARBALL)
 	@node tools/sizes.mjs --budget $(DIST_JS) $$(ls dist/article-embed-*.js | grep -v -e frame -e resizer) dist/article-embed-*.wasm
 	@echo "iframe mode:"
 	@node tools/sizes.mjs dist/article-embed-frame.js dist/article-embed-resizer.js
+	@echo "the script from the npm package on a CDN, once this version is published:"
+	@node tools/cdn-tag.mjs
 
 # The server keeps its signups and mail in ./article-embed-data (never served); the
 # confirmation mail of a signup on the demo page is the newest file in its mail/ folder.
@@ -73,8 +75,9 @@ test-browser: setup-rust setup-browser
 test-e2e: dist $(BIN) dist/ssr.html $(DEMO_STORY) setup-browser setup-engines
 	ARTICLE_EMBED_TEST_POSTGRES=$$(tools/postgres.sh) node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/
 
-# The packed tarball in fresh apps: Vite + TypeScript, and Vite SSR + React 19 with the
-# server renderer (fetches vite, typescript, react and react-dom from npm).
+# The packed tarball in fresh apps: Vite + TypeScript; Vite SSR + React 19 with the server
+# renderer; Next.js made by create-next-app; Astro (on Node 22 from the npm registry where
+# the machine's Node is older); unpacked on a CDN-like server. All from the npm registry.
 test-npm: dist $(BIN) setup-browser
 	node --test --test-timeout=600000 tests/npm/
 
@@ -132,9 +135,13 @@ $(PKG): $(WASM) tools/short-names.mjs | setup-rust setup-node
 $(NODE_WASM): $(WASM_SOURCES) src/ssr.rs src/node.rs | setup-rust
 	cargo rustc --profile node-ssr --target $(WASM_TARGET) --lib --crate-type cdylib --features node-ssr
 
-$(SERVER_PKG): $(NODE_WASM) | setup-rust
+# The renderer's wasm goes inside a JS module and the glue becomes a function
+# (tools/server-glue.mjs): every bundler keeps it working, and a render does no I/O.
+$(SERVER_PKG): $(NODE_WASM) tools/server-glue.mjs | setup-rust
+	rm -rf www/pkg-server
 	wasm-bindgen --target web --out-dir www/pkg-server --out-name article-embed-server \
 	  --remove-name-section --remove-producers-section $(NODE_WASM)
+	node tools/server-glue.mjs www/pkg-server
 
 # The script of the snippet is a small loader; the wasm glue is a chunk beside it, imported
 # only when a card needs it. Glue and wasm get content-hashed names (tools/hash-dist.mjs),
@@ -166,7 +173,7 @@ $(DEMO_STORY): $(BIN) $(wildcard articles/*)
 dist/ssr.html: $(BIN) tools/ssr-page.mjs $(DEMO_STORY)
 	node tools/ssr-page.mjs $(BIN) $(DEMO_STORY)
 
-$(TARBALL): $(PKG) $(SERVER_PKG) $(JS_SOURCES) www/package.json www/README.md Cargo.toml
+$(TARBALL): $(PKG) $(SERVER_PKG) $(DIST_JS) $(JS_SOURCES) tools/pack.mjs www/package.json www/README.md Cargo.toml
 	mkdir -p dist
 	rm -f dist/article-embed-*.tgz
 	node tools/pack.mjs
@@ -206,5 +213,5 @@ node_modules/.package-lock.json: package.json package-lock.json
 	@touch $@
 
 clean:
-	rm -rf dist build www/pkg www/pkg-server node_modules
+	rm -rf dist build www/pkg www/pkg-server www/dist node_modules
 	cargo clean

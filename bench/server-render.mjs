@@ -8,6 +8,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { brotliDecompressSync } from "node:zlib";
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -50,9 +51,10 @@ const rssBefore = rss();
 for (let i = 0; i < SOAK; i++) await renderToString(STORY, OPTIONS);
 const rssAfter = rss();
 // The wasm's own memory, through the glue directly: flat, or the renderer leaks.
-const glue = await import(join(REPO, "www/pkg-server/article-embed-server.js"));
-const wasm = await glue.default({ module_or_path: readFileSync(join(REPO, "www/pkg-server/article-embed-server_bg.wasm")) });
-const pages = () => wasm.memory.buffer.byteLength / 65536;
+const { instantiate } = await import(join(REPO, "www/pkg-server/article-embed-server.js"));
+const { default: packed } = await import(join(REPO, "www/pkg-server/article-embed-server-wasm.js"));
+const glue = instantiate(new WebAssembly.Module(brotliDecompressSync(Buffer.from(packed, "base64"))));
+const pages = () => glue.memory.buffer.byteLength / 65536;
 for (let i = 0; i < 1000; i++) glue.renderSnippet(STORY, OPTIONS).free();
 const pagesBefore = pages();
 for (let i = 0; i < SOAK; i++) glue.renderSnippet(STORY, OPTIONS).free();

@@ -2,19 +2,14 @@
 // into a fresh Vite app in a scratch folder, type-checked with tsc, built, served on
 // 127.0.0.1 and driven in Debian's Chromium.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { test } from "node:test";
-import { promisify } from "node:util";
 import { startServer } from "../../tools/serve.mjs";
 import { openPage, setUp } from "../e2e/helpers.mjs";
+import { REPO, run, TARBALL, VERSION } from "./common.mjs";
 
-const run = promisify(execFile);
-const REPO = resolve(import.meta.dirname, "../..");
-const VERSION = readFileSync(join(REPO, "Cargo.toml"), "utf8").match(/^version\s*=\s*"([^"]+)"/m)[1];
-const TARBALL = join(REPO, "dist", `article-embed-${VERSION}.tgz`);
 // What a developer would install today; pinned so the test does not drift.
 const TOOLS = ["vite@7.3.8", "typescript@5.9.3"];
 

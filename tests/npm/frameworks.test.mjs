@@ -4,22 +4,16 @@
 // snippet`'s; the app built with `vite build` and `vite build --ssr`, served by its own Node
 // server on 127.0.0.1 and driven in Debian's Chromium, with and without JavaScript.
 import assert from "node:assert/strict";
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { test } from "node:test";
-import { promisify } from "node:util";
 import { BIN, launchBrowser, openPage, setUp, waitForState } from "../e2e/helpers.mjs";
+import { assertRecipesInReadme, assertThemeSetAsProperty, REPO, run, SEED_HEADLINE, STORY_URL, TARBALL } from "./common.mjs";
 
-const run = promisify(execFile);
-const REPO = resolve(import.meta.dirname, "../..");
-const VERSION = readFileSync(join(REPO, "Cargo.toml"), "utf8").match(/^version\s*=\s*"([^"]+)"/m)[1];
-const TARBALL = join(REPO, "dist", `article-embed-${VERSION}.tgz`);
 // What a developer would install today; pinned so the test does not drift.
 const TOOLS = ["vite@7.3.8", "react@19.2.9", "react-dom@19.2.9"];
-const SEED_HEADLINE = "Diplomat at Myanmar Embassy in TLV resigns following Junta's crackdown";
-const STORY_URL = "https://news.example/international/myanmar-diplomat-tlv-resigns";
 
 /** Runs `source` as an ES module in Node, in `cwd`; resolves to what it printed, as JSON. */
 async function inNode(cwd, source) {
@@ -39,6 +33,10 @@ const KEEP = ([name, selector]) => {
     window[name] = document.querySelector("article-embed")?.shadowRoot?.querySelector(selector) ?? null;
   });
 };
+
+test("the README's React recipe is the component tested here", () => {
+  assertRecipesInReadme(["tests/npm/ssr-app/src/App.jsx"]);
+});
 
 test("the packed npm package on the server: Node, Vite SSR and React 19", async (t) => {
   assert.ok(existsSync(TARBALL), `${TARBALL} is missing: run make dist`);
@@ -65,6 +63,40 @@ test("the packed npm package on the server: Node, Vite SSR and React 19", async 
     assert.equal(out.mount, 'article-embed: mount() runs in a browser; on a server, render the card with renderToString() from "article-embed/server"');
     assert.match(out.server, /node_modules\/article-embed\/src\/server\.js$/, "the node condition picks the renderer");
     assert.equal(out.renderToString, "function");
+  });
+
+  await t.test("ready at import: a render does no I/O and completes before any other task", async () => {
+    const { out } = await inNode(
+      app,
+      `import { readFileSync } from "node:fs";
+       const story = readFileSync(${JSON.stringify(join(REPO, "articles/myanmar-diplomat.json"))}, "utf8");
+       const { renderToString, renderInnerHTMLSync } = await import("article-embed/server");
+       let settled = false;
+       const pending = renderToString(story, { src: "/story.json" }).then(() => (settled = true));
+       await new Promise((resolve) => setImmediate(resolve));
+       const sync = renderInnerHTMLSync(story, { src: "/story.json" });
+       console.log(JSON.stringify({ settled, sync: typeof sync === "string" && sync.trimStart().startsWith("<template shadowrootmode"), awaited: await pending }));`,
+    );
+    assert.deepEqual(out, { settled: true, sync: true, awaited: true });
+  });
+
+  await t.test("edge and worker runtimes: the renderer says plainly that it needs Node.js", async () => {
+    for (const condition of ["edge-light", "workerd", "worker"]) {
+      const file = join(app, "edge-probe.mjs");
+      writeFileSync(
+        file,
+        `const server = await import("article-embed/server");
+         const reason = await server.renderToString({ headline: "x" }).then(() => "resolved", (e) => e.message);
+         let thrown;
+         try { server.renderInnerHTMLSync({ headline: "x" }); } catch (e) { thrown = e.message; }
+         console.log(JSON.stringify({ resolved: import.meta.resolve("article-embed/server"), reason, thrown }));`,
+      );
+      const { stdout } = await run(process.execPath, [`--conditions=${condition}`, file], { cwd: app });
+      const out = JSON.parse(stdout);
+      assert.match(out.resolved, /\/src\/server-edge\.js$/, condition);
+      assert.match(out.reason, /^article-embed: article-embed\/server needs the Node\.js runtime, and this is an edge or worker runtime\. /, condition);
+      assert.equal(out.thrown, out.reason, condition);
+    }
   });
 
   await t.test("renderToString gives the markup of article-embed snippet, byte for byte", async () => {
@@ -135,7 +167,9 @@ test("the packed npm package on the server: Node, Vite SSR and React 19", async 
 
   await t.test("vite build and vite build --ssr", async () => {
     const vite = join(app, "node_modules/.bin/vite");
-    await run(vite, ["build", "--logLevel", "error", "--outDir", "dist/client"], { cwd: app });
+    // At the warn level: bundling article-embed/react's "use client" says nothing.
+    const client = await run(vite, ["build", "--logLevel", "warn", "--outDir", "dist/client"], { cwd: app });
+    assert.equal((client.stdout + client.stderr).trim(), "", "vite build warned");
     // Again with React's development build, whose hydration reports every mismatch.
     await run(vite, ["build", "--logLevel", "error", "--mode", "development", "--base", "/dev/", "--outDir", "dist/client-dev"], {
       cwd: app,
@@ -221,22 +255,8 @@ test("the packed npm package on the server: Node, Vite SSR and React 19", async 
       await page.locator("#signup").filter({ hasText: "pending" }).waitFor();
       const signups = await (await fetch(`${url}/signups`)).json();
       assert.equal(signups.filter((s) => s.email === `reader-${build}@example.org`).length, 1);
-      // React sets the changed prop as the element's property; the card follows.
-      await page.evaluate(() => {
-        const proto = customElements.get("article-embed").prototype;
-        const own = Object.getOwnPropertyDescriptor(proto, "theme");
-        Object.defineProperty(proto, "theme", {
-          ...own,
-          set(value) {
-            window.__themeProperty = value;
-            own.set.call(this, value);
-          },
-        });
-      });
-      await page.click("#dark");
-      await page.waitForFunction(() => document.querySelector("article-embed").shadowRoot.querySelector("[part=card]").classList.contains("theme-dark"));
-      assert.equal(await page.evaluate(() => window.__themeProperty), "dark", "set as a property, not an attribute");
-      assert.equal(await page.evaluate(() => document.querySelector("article-embed").getAttribute("theme")), "dark");
+      // <ArticleEmbed> sets the changed prop as the element's property; the card follows.
+      await assertThemeSetAsProperty(page, "#dark");
       assert.deepEqual(errors, []);
       assert.deepEqual(messages.filter((m) => m.type === "warning" || m.type === "error"), []);
       // React's development build says so on the console: proof that its checks ran.
