@@ -18,7 +18,7 @@ function hostStyles() {
 }
 
 /** attribute name → option name passed to the wasm (SPEC section 2). */
-const OPTIONS = {
+export const OPTIONS = {
   "signup-endpoint": "signupEndpoint",
   newsletter: "newsletter",
   "privacy-url": "privacyUrl",

@@ -1,13 +1,13 @@
+import { ArticleEmbed } from "article-embed/react";
 import { useState } from "react";
-import { ArticleEmbed } from "./ArticleEmbed.jsx";
 
-/** The card's attributes: the same on the server (renderInnerHTML) and in the JSX. */
-export const CARD = { src: "/story.json", theme: "light", signupEndpoint: "/api/subscribe" };
+/** Where the browser loads the story from, and where signups go. */
+export const CARD = { src: "/story.json", signupEndpoint: "/api/subscribe" };
 
-export function App({ card }) {
+export function App({ story }) {
   const [ready, setReady] = useState(null);
   const [signup, setSignup] = useState(null);
-  const [theme, setTheme] = useState(CARD.theme);
+  const [theme, setTheme] = useState("light");
   return (
     <main>
       <h1>React 19</h1>
@@ -17,10 +17,10 @@ export function App({ card }) {
         Dark card
       </button>
       <ArticleEmbed
-        card={card}
+        article={story}
         src={CARD.src}
+        signupEndpoint={CARD.signupEndpoint}
         theme={theme}
-        signup-endpoint={CARD.signupEndpoint}
         onReady={setReady}
         onSubscribe={(detail) => setSignup(detail.status)}
       />

@@ -1,10 +1,9 @@
-// React 19 on the server: the card's content from article-embed/server, the page from
-// react-dom/server; the same props go to the browser for hydration.
+// React 19 on the server: <ArticleEmbed> renders the card (article-embed/server) during
+// react-dom/server's render; the same props go to the browser for hydration.
 import { renderToString } from "react-dom/server";
-import { renderInnerHTML } from "article-embed/server";
-import { App, CARD } from "./App.jsx";
+import { App } from "./App.jsx";
 
-export async function render(story) {
-  const props = { card: await renderInnerHTML(story, CARD) };
+export function render(story) {
+  const props = { story };
   return { html: renderToString(<App {...props} />), props };
 }
