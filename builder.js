@@ -44,7 +44,7 @@ async function build() {
   const response = await fetch("/api/snippet", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ json, src, options }),
+    body: JSON.stringify({ json, src, options, script: form.elements.script.value }),
   });
   const body = await response.json();
   if (!response.ok) {

@@ -163,6 +163,10 @@ mod cli {
         /// Where the page loads the script from.
         #[arg(long, default_value = "/dist/article-embed.js")]
         script: String,
+        /// The script's Subresource Integrity hash (sha384-…), for a copy pinned by version
+        /// on a CDN; the tag then also says crossorigin="anonymous".
+        #[arg(long)]
+        integrity: Option<String>,
         #[arg(long)]
         signup_endpoint: Option<String>,
         #[arg(long)]
@@ -382,10 +386,14 @@ mod cli {
             lang: args.lang,
             page: None,
         };
+        let script = ssr::Script {
+            src: args.script,
+            integrity: args.integrity,
+        };
         let (article, snippet, warnings) =
-            ssr::read(&text, args.src, args.base, options, Some(args.script)).map_err(
-                |problems| format!("{}: {}", args.article.display(), problems.join("; ")),
-            )?;
+            ssr::read(&text, args.src, args.base, options, Some(script)).map_err(|problems| {
+                format!("{}: {}", args.article.display(), problems.join("; "))
+            })?;
         for warning in &warnings {
             eprintln!("{}: {warning}", args.article.display());
         }

@@ -48,7 +48,7 @@ pub fn render_snippet(text: String, options: JsValue) -> Result<Rendered, JsErro
         Some(_) => None,
         None => js_text(&options, "baseUrl")?,
     };
-    let script = js_text(&options, "script")?;
+    let script = js_text(&options, "script")?.map(ssr::Script::from);
     let (article, snippet, warnings) = ssr::read(&text, src, base, attributes, script)
         .map_err(|problems| JsError::new(&problems.join("; ")))?;
     let html = finish(ssr::snippet(article, &snippet))

@@ -30,9 +30,27 @@ pub struct Snippet {
     pub base: Option<String>,
     /// The attributes of `<article-embed>` (SPEC section 2), as given.
     pub options: RawOptions,
-    /// Where the page loads the script from; `None`: no script tag (an app that defines
-    /// the element itself, from the npm package).
-    pub script: Option<String>,
+    /// The script tag after the element; `None`: none (an app that defines the element
+    /// itself, from the npm package).
+    pub script: Option<Script>,
+}
+
+/// The `<script type="module">` a snippet ends with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Script {
+    pub src: String,
+    /// Its Subresource Integrity hash (`sha384-…`), for a copy pinned by version, such as
+    /// the npm package's on a public CDN (written with `crossorigin`, which SRI needs).
+    pub integrity: Option<String>,
+}
+
+impl From<String> for Script {
+    fn from(src: String) -> Script {
+        Script {
+            src,
+            integrity: None,
+        }
+    }
 }
 
 /// An article read for a snippet from its JSON-LD text, as every renderer reads it (the
@@ -45,7 +63,7 @@ pub fn read(
     src: Option<String>,
     base: Option<String>,
     options: RawOptions,
-    script: Option<String>,
+    script: Option<Script>,
 ) -> Result<(Article, Snippet, Vec<String>), Vec<String>> {
     // A root-relative src ("/articles/x.json") resolves against the page the snippet goes
     // in: its relative URLs stay root-relative.
@@ -156,11 +174,20 @@ pub async fn snippet(article: Article, snippet: &Snippet) -> String {
         ),
         DataSource::Src(_) => String::new(),
     };
-    let script = snippet
-        .script
-        .as_deref()
-        .map(|s| format!("<script type=\"module\" src=\"{}\"></script>\n", attr(s)))
-        .unwrap_or_default();
+    let script = match &snippet.script {
+        Some(Script {
+            src,
+            integrity: Some(integrity),
+        }) => format!(
+            "<script type=\"module\" src=\"{}\" integrity=\"{}\" crossorigin=\"anonymous\"></script>\n",
+            attr(src),
+            attr(integrity)
+        ),
+        Some(Script { src, .. }) => {
+            format!("<script type=\"module\" src=\"{}\"></script>\n", attr(src))
+        }
+        None => String::new(),
+    };
     format!(
         "<article-embed{attributes}>\n  <template shadowrootmode=\"open\"><style>{css}</style><div class=\"mount\" data-fingerprint=\"{fingerprint}\"{base}>{card}</div></template>{fallback}{inline}\n</article-embed>\n{script}",
         css = crate::STYLESHEET,
@@ -196,7 +223,7 @@ mod tests {
             data: DataSource::Inline(FIXTURE.to_owned()),
             base: Some("https://news.example/articles/myanmar-diplomat.json".into()),
             options,
-            script: Some("https://cdn.example/article-embed.js".into()),
+            script: Some(String::from("https://cdn.example/article-embed.js").into()),
         }
     }
 
@@ -272,6 +299,20 @@ mod tests {
     }
 
     #[test]
+    fn a_pinned_script_carries_its_integrity_and_crossorigin() {
+        let html = render(&Snippet {
+            script: Some(Script {
+                src: "https://cdn.example/article-embed@1/dist/article-embed.js".into(),
+                integrity: Some("sha384-a\"b".into()),
+            }),
+            ..inline(RawOptions::default())
+        });
+        assert!(html.ends_with(
+            "<script type=\"module\" src=\"https://cdn.example/article-embed@1/dist/article-embed.js\" integrity=\"sha384-a&quot;b\" crossorigin=\"anonymous\"></script>\n"
+        ));
+    }
+
+    #[test]
     fn attributes_are_escaped_and_src_replaces_inline_data() {
         let html = render(&Snippet {
             data: DataSource::Src("https://news.example/a.json?x=1&y=\"2\"".into()),
@@ -281,7 +322,7 @@ mod tests {
                 layout: Some("compact".into()),
                 ..RawOptions::default()
             },
-            script: Some("/dist/article-embed.js".into()),
+            script: Some(String::from("/dist/article-embed.js").into()),
         });
         assert!(html.starts_with(
             "<article-embed src=\"https://news.example/a.json?x=1&amp;y=&quot;2&quot;\" newsletter=\"&lt;Daily&gt; &quot;News&quot;\" layout=\"compact\">"
@@ -298,7 +339,7 @@ mod tests {
                 r#"{"headline":"</script><script>alert(1)</script><!--"}"#.into(),
             ),
             options: RawOptions::default(),
-            script: Some("/s.js".into()),
+            script: Some(String::from("/s.js").into()),
         });
         let inline = html
             .split("application/ld+json\">")

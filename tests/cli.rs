@@ -85,6 +85,18 @@ fn snippet_prints_the_rendered_card_and_the_script() {
     assert!(out.trim_end().ends_with(
         "<script type=\"module\" src=\"https://cdn.example/article-embed.js\"></script>"
     ));
+    let (code, pinned, err) = run(&[
+        "snippet",
+        "articles/myanmar-diplomat.json",
+        "--script",
+        "https://cdn.example/article-embed@1/dist/article-embed.js",
+        "--integrity",
+        "sha384-abc",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(pinned.trim_end().ends_with(
+        "<script type=\"module\" src=\"https://cdn.example/article-embed@1/dist/article-embed.js\" integrity=\"sha384-abc\" crossorigin=\"anonymous\"></script>"
+    ));
     let (code, _, err) = run(&["snippet", "no/such/file.json"]);
     assert_eq!(code, 1);
     assert!(err.contains("cannot read"));

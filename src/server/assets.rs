@@ -90,6 +90,18 @@ impl Assets {
         }
     }
 
+    /// The Subresource Integrity hash (`sha384-…`) of a file of the built assets.
+    pub async fn integrity(&self, name: &str) -> Option<String> {
+        use base64::Engine as _;
+        let path = self.locate(Kind::Dist, name).await?;
+        let data = tokio::fs::read(path).await.ok()?;
+        let digest = sha2::Sha384::digest(&data);
+        Some(format!(
+            "sha384-{}",
+            base64::engine::general_purpose::STANDARD.encode(digest)
+        ))
+    }
+
     fn root(&self, kind: Kind) -> Option<&Path> {
         match kind {
             Kind::Site => self.site.as_deref(),

@@ -129,7 +129,7 @@ pub(super) async fn page(
         base: Some(src.clone()),
         data: DataSource::Src(src),
         options: options(&app, q),
-        script: Some(format!("{}/dist/article-embed.js", app.public_url)),
+        script: Some(own_script(&app)),
     };
     let card = ssr::snippet(article, &snippet).await;
     let html = format!(
@@ -240,7 +240,7 @@ pub(super) async fn oembed(State(app): State<Arc<App>>, Query(q): Query<OembedQu
             layout: q.layout,
             ..options(&app, EmbedQuery::default())
         },
-        script: Some(format!("{}/dist/article-embed.js", app.public_url)),
+        script: Some(own_script(&app)),
     };
     let html = ssr::snippet(article, &snippet).await;
     let mut body = serde_json::json!({
@@ -275,6 +275,33 @@ pub(super) struct SnippetRequest {
     src: Option<String>,
     #[serde(default)]
     options: RawOptions,
+    /// Where the page loads the script from: this server (by default), or the npm
+    /// package on a public CDN (`jsdelivr`, `unpkg`).
+    script: Option<String>,
+}
+
+/// The script on this server: short-cached, so that a new release reaches every page.
+fn own_script(app: &App) -> ssr::Script {
+    format!("{}/dist/article-embed.js", app.public_url).into()
+}
+
+/// The npm package's one-file script on a public CDN, pinned to this server's version and
+/// to the loader it serves (the package's, when both come from one `make dist`) by its
+/// Subresource Integrity hash. `None` for an unknown CDN, or without a built loader.
+async fn cdn_script(app: &App, cdn: &str) -> Option<ssr::Script> {
+    let package = format!(
+        "article-embed@{}/dist/article-embed.js",
+        env!("CARGO_PKG_VERSION")
+    );
+    let src = match cdn {
+        "jsdelivr" => format!("https://cdn.jsdelivr.net/npm/{package}"),
+        "unpkg" => format!("https://unpkg.com/{package}"),
+        _ => return None,
+    };
+    Some(ssr::Script {
+        src,
+        integrity: Some(app.assets.integrity("article-embed.js").await?),
+    })
 }
 
 /// `POST /api/snippet`, for the builder page: the snippet (and the iframe flavour, for
@@ -284,7 +311,22 @@ pub(super) async fn snippet(
     AxumJson(r): AxumJson<SnippetRequest>,
 ) -> Response {
     let src = r.src.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let script = Some(format!("{}/dist/article-embed.js", app.public_url));
+    let script = match r.script.as_deref() {
+        None | Some("server") => own_script(&app),
+        Some(cdn) => match cdn_script(&app, cdn).await {
+            Some(script) => script,
+            None => {
+                return (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    AxumJson(serde_json::json!({ "problems": [
+                        format!("script: \"{cdn}\" is not one of server, jsdelivr, unpkg, or this server has no built dist/article-embed.js")
+                    ] })),
+                )
+                    .into_response()
+            }
+        },
+    };
+    let script = Some(script);
     let (article, snippet, warnings) =
         match ssr::read(&r.json, src.map(str::to_owned), None, r.options, script) {
             Ok(read) => read,

@@ -1150,6 +1150,67 @@ async fn the_embed_page_is_the_server_rendered_card_with_discovery_and_resizing(
 }
 
 #[tokio::test]
+async fn the_builder_api_pins_a_cdn_script_by_the_hash_of_the_loader_served() {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let loader = b"export const built = 1;\n";
+    let env = env(|c| {
+        std::fs::create_dir_all(&c.dist).expect("dist");
+        std::fs::write(c.dist.join("article-embed.js"), loader).expect("loader");
+        c.public_url = "https://embed.example".into();
+    })
+    .await;
+    let fixture = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("articles/myanmar-diplomat.json"),
+    )
+    .expect("fixture");
+    let snippet = |script: &str| {
+        HttpRequest::post("/api/snippet")
+            .header("content-type", "application/json")
+            .body(Body::from(
+                serde_json::json!({ "json": fixture, "script": script }).to_string(),
+            ))
+            .expect("req")
+    };
+    let integrity = format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(loader))
+    );
+    let version = env!("CARGO_PKG_VERSION");
+    for (cdn, url) in [
+        (
+            "jsdelivr",
+            format!("https://cdn.jsdelivr.net/npm/article-embed@{version}/dist/article-embed.js"),
+        ),
+        (
+            "unpkg",
+            format!("https://unpkg.com/article-embed@{version}/dist/article-embed.js"),
+        ),
+    ] {
+        let reply = env.send(snippet(cdn)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{cdn}");
+        let html = reply.json()["snippet"]
+            .as_str()
+            .expect("snippet")
+            .to_owned();
+        assert!(
+            html.ends_with(&format!("<script type=\"module\" src=\"{url}\" integrity=\"{integrity}\" crossorigin=\"anonymous\"></script>\n")),
+            "{cdn}: {html}"
+        );
+    }
+    let own = env.send(snippet("server")).await.json();
+    assert!(own["snippet"].as_str().expect("snippet").ends_with(
+        "<script type=\"module\" src=\"https://embed.example/dist/article-embed.js\"></script>\n"
+    ));
+    let unknown = env.send(snippet("cdn.example")).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.json()["problems"][0]
+        .as_str()
+        .expect("a problem")
+        .starts_with("script: \"cdn.example\" is not one of server, jsdelivr, unpkg"));
+}
+
+#[tokio::test]
 async fn the_builder_api_gives_the_snippet_or_every_problem() {
     let env = hosted().await;
     let post = |body: serde_json::Value| {
