@@ -1,0 +1,7 @@
+import { connection } from "next/server";
+import { signups } from "./store";
+
+export async function GET() {
+  await connection();
+  return Response.json(signups);
+}
