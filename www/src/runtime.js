@@ -76,15 +76,13 @@ export function locate(located) {
  */
 async function checked(file) {
   if (!file) return;
-  const response = await fetch(file.url, { integrity: file.integrity }).catch(() => null);
-  if (!response?.ok) throw new Error(`article-embed: could not load ${file.url}, or it is not the file this script was built with`);
+  const failed = () => new Error(`article-embed: ${file.url} did not load, or is not the file this script was built with`);
+  if (!(await fetch(file.url, { integrity: file.integrity }).catch(() => null))?.ok) throw failed();
   const link = document.createElement("link");
   if (!link.relList.supports?.("modulepreload")) return;
   await new Promise((resolve, reject) => {
-    Object.assign(link, { rel: "modulepreload", href: file.url, integrity: file.integrity });
-    link.onload = resolve;
-    link.onerror = () => reject(new Error(`article-embed: ${file.url} is not the file this script was built with`));
-    (document.head ?? document.documentElement).append(link);
+    Object.assign(link, { rel: "modulepreload", href: file.url, integrity: file.integrity, onload: resolve, onerror: () => reject(failed()) });
+    document.head.append(link);
   });
 }
 
@@ -173,12 +171,24 @@ export function emit(target, type, detail) {
  * reader's preference (a media query in the CSS).
  */
 export function cardOptions(host, options) {
-  // The page's origin and path only: its query and fragment often hold subscriber ids or
-  // addresses, which have no business in the publisher's signup records.
-  const out = { ...options, page: location.href.split(/[?#]/)[0] };
+  // In an /embed/ frame, the page that holds it (www/src/frame.js).
+  const out = { ...options, page: pageUrl(document.documentElement.dataset.articleEmbedPage || location.href) };
   if (String(out.theme ?? "auto").trim().toLowerCase() === "auto") {
     const scheme = getComputedStyle(host).colorScheme.split(/\s+/).filter((s) => s !== "only");
     if (scheme.length === 1 && (scheme[0] === "dark" || scheme[0] === "light")) out.theme = scheme[0];
   }
   return out;
+}
+
+/**
+ * The page's URL as signups record it: origin and path, and of the query only what says
+ * which post the page is (WordPress's `?p=123`, `?page_id=`, `?post_type=`); the rest of a
+ * query, and the fragment, often hold subscriber ids or addresses, which have no business
+ * in the publisher's records.
+ */
+export function pageUrl(href) {
+  const url = new URL(href);
+  url.search = new URLSearchParams([...url.searchParams].filter(([name]) => /^(p|page_id|post_type)$/.test(name)));
+  url.hash = "";
+  return url.href;
 }
