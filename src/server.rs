@@ -8,6 +8,7 @@
 //! | `subscribe` | `POST /api/subscribe` (SPEC 5 and 6.1) |
 //! | `confirm` | `GET`/`POST /api/confirm`: double opt-in |
 //! | `embed` | `/embed/<slug>`, `/oembed`, `POST /api/snippet` |
+//! | `frames` | the tokens that admit signups from the server's own `/embed/` frames |
 //! | `metrics` | `/healthz`, `/metrics` |
 //! | `deliver` | the job that sends queued mail and webhook events |
 //! | `cleanup` | the job that deletes expired tokens, unconfirmed signups and old idempotency keys |
@@ -24,6 +25,7 @@ pub mod client_ip;
 mod confirm;
 mod deliver;
 mod embed;
+mod frames;
 mod headers;
 pub mod log;
 pub mod mail;
@@ -254,6 +256,7 @@ pub struct App {
     assets: Arc<assets::Assets>,
     proxies: Proxies,
     origins: subscribe::Origins,
+    frames: frames::Frames,
     newsletters: newsletters::Newsletters,
     consent_required: bool,
 }
@@ -278,6 +281,7 @@ impl App {
                 private.push(name.into());
             }
         }
+        let frames = frames::Frames::new(&store.key("embed-frames").await?);
         Ok(Arc::new(App {
             store,
             mailer: Mailer::new(&config.mail_from, config.smtp.as_deref(), config.mail_dir())?,
@@ -309,12 +313,14 @@ impl App {
                 &config.dist,
                 &config.articles,
                 &private,
+                &public_url,
             )),
             proxies: Proxies {
                 trusted: config.trusted_proxies.clone(),
                 header: config.proxy_header,
             },
             origins: subscribe::Origins::new(&config.allow_origins, &public_url),
+            frames,
             newsletters: newsletters::Newsletters::new(
                 &config.newsletters,
                 config.articles.clone(),
@@ -330,11 +336,14 @@ pub fn router(app: Arc<App>, config: &Config) -> Router {
     let origins = if config.allow_origins.is_empty() {
         AllowOrigin::any()
     } else {
+        // `null` (a sandboxed frame) passes the preflight; its post must then carry the
+        // token of one of this server's /embed/ frames (subscribe.rs).
         AllowOrigin::list(
             config
                 .allow_origins
                 .iter()
-                .filter_map(|o| HeaderValue::from_str(&subscribe::normalise_origin(o)).ok()),
+                .filter_map(|o| HeaderValue::from_str(&subscribe::normalise_origin(o)).ok())
+                .chain([HeaderValue::from_static("null")]),
         )
     };
     let cors = CorsLayer::new()
@@ -367,6 +376,7 @@ pub fn router(app: Arc<App>, config: &Config) -> Router {
         .route("/api/confirm", get(confirm::page).post(confirm::confirm))
         .route("/api/snippet", post(embed::snippet))
         .route("/embed/{slug}", get(embed::page))
+        .route("/embed/{slug}/story", get(embed::story))
         .route("/dist/{*rest}", get(assets::dist))
         .route("/articles/from", get(sources::from))
         .route("/articles/{*rest}", get(assets::articles))

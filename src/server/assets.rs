@@ -56,6 +56,8 @@ pub struct Assets {
     dist: Option<PathBuf>,
     articles: Option<PathBuf>,
     private: Vec<PathBuf>,
+    /// Where this server is reached: article pages name its oEmbed endpoint.
+    public_url: String,
     cache: Mutex<(usize, HashMap<PathBuf, Entry>)>,
     /// Files being brotli-compressed in the background.
     compressing: Mutex<HashSet<PathBuf>>,
@@ -73,12 +75,19 @@ enum Kind {
 
 impl Assets {
     /// `site: None` serves the built-in pages. Folders that do not exist serve nothing.
-    pub fn new(site: Option<&Path>, dist: &Path, articles: &Path, private: &[PathBuf]) -> Assets {
+    pub fn new(
+        site: Option<&Path>,
+        dist: &Path,
+        articles: &Path,
+        private: &[PathBuf],
+        public_url: &str,
+    ) -> Assets {
         let canonical = |p: &Path| std::fs::canonicalize(p).ok();
         Assets {
             site: site.and_then(canonical),
             dist: canonical(dist),
             articles: canonical(articles),
+            public_url: public_url.to_owned(),
             // Files that do not exist yet (SQLite's -wal) are private all the same.
             private: private
                 .iter()
@@ -178,7 +187,9 @@ impl Assets {
                 }
             }
         }
-        let identity = Bytes::from(tokio::fs::read(path).await?);
+        let identity = self
+            .with_discovery(path, tokio::fs::read(path).await?)
+            .await;
         let etag = format!(
             "\"{}\"",
             super::store::hex(&Sha256::digest(&identity)[..12])
@@ -213,6 +224,52 @@ impl Assets {
         }
         entry.bodies.insert(encoding, body.clone());
         Ok((body, etag))
+    }
+
+    /// An article's page in the articles folder, with the article's JSON-LD beside it
+    /// (`<slug>.html`, `<slug>.json`), gets the oEmbed discovery link in its head if it has
+    /// none: whoever is handed the page's URL (WordPress, Slack, Iframely) finds the card.
+    async fn with_discovery(&self, path: &Path, page: Vec<u8>) -> Bytes {
+        let Some(root) = self.articles.as_deref() else {
+            return page.into();
+        };
+        let (Some(name), Some("html")) = (
+            path.file_name().and_then(|n| n.to_str()),
+            path.extension().and_then(|e| e.to_str()),
+        ) else {
+            return page.into();
+        };
+        if path.parent() != Some(root)
+            || !tokio::fs::try_exists(path.with_extension("json"))
+                .await
+                .unwrap_or(false)
+        {
+            return page.into();
+        }
+        let text = match String::from_utf8(page) {
+            Ok(text) => text,
+            Err(other) => return other.into_bytes().into(),
+        };
+        let head_end = text.to_ascii_lowercase().find("</head>");
+        let (Some(at), false) = (head_end, text.contains("application/json+oembed")) else {
+            return text.into();
+        };
+        let oembed = format!(
+            "{}/oembed?{}",
+            self.public_url,
+            serde_urlencoded::to_string([
+                ("url", format!("{}/articles/{name}", self.public_url)),
+                ("format", "json".to_owned()),
+            ])
+            .unwrap_or_default()
+        );
+        let link = format!(
+            "<link rel=\"alternate\" type=\"application/json+oembed\" href=\"{}\">\n",
+            crate::ssr::attr(&oembed)
+        );
+        let mut text = text;
+        text.insert_str(at, &link);
+        text.into()
     }
 
     /// Where a request path leads inside a folder, or `None`: refused or missing.

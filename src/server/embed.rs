@@ -55,8 +55,12 @@ impl Articles {
         let path = url.strip_prefix(public_url).unwrap_or(url);
         for prefix in ["/embed/", "/articles/"] {
             if let Some(rest) = path.strip_prefix(prefix) {
-                let slug = rest.trim_end_matches(".json");
-                let slug = slug.split(['?', '#']).next().unwrap_or(slug);
+                let rest = rest.split(['?', '#']).next().unwrap_or(rest);
+                // The JSON-LD, or the article's page beside it.
+                let slug = rest
+                    .strip_suffix(".json")
+                    .or_else(|| rest.strip_suffix(".html"))
+                    .unwrap_or(rest);
                 return valid_slug(slug).then(|| slug.to_owned());
             }
         }
@@ -125,10 +129,17 @@ pub(super) async fn page(
     let title = article.headline.clone();
     let lang = article.language.clone().unwrap_or_else(|| "en".into());
     let src = format!("{}/articles/{slug}.json", app.public_url);
+    let mut options = options(&app, q);
+    // Hosts may frame it in a sandbox with an opaque origin (frames.rs).
+    options.signup_endpoint = Some(format!(
+        "{}/api/subscribe?frame={}",
+        app.public_url,
+        app.frames.token(super::store::now_ms())
+    ));
     let snippet = Snippet {
         base: Some(src.clone()),
         data: DataSource::Src(src),
-        options: options(&app, q),
+        options,
         script: Some(own_script(&app)),
     };
     let card = ssr::snippet(article, &snippet).await;
@@ -157,6 +168,32 @@ pub(super) async fn page(
     response
 }
 
+/// `GET /embed/<slug>/story`: on to the story itself. A frame in WordPress's sandbox may
+/// not navigate the page that holds it; it asks the page to (the `link` message of
+/// WordPress's embeds), which follows only links on the frame's own host: this one.
+pub(super) async fn story(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Response {
+    match app
+        .articles
+        .load(&slug, &app.public_url)
+        .await
+        .and_then(|a| a.url)
+    {
+        Some(url) => (
+            StatusCode::SEE_OTHER,
+            [
+                (header::LOCATION, url),
+                (header::CACHE_CONTROL, "no-cache".to_owned()),
+            ],
+        )
+            .into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            Html(super::pages::message("No such article.", None)),
+        )
+            .into_response(),
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub(super) struct OembedQuery {
@@ -166,6 +203,13 @@ pub(super) struct OembedQuery {
     maxheight: Option<String>,
     theme: Option<String>,
     layout: Option<String>,
+    newsletter: Option<String>,
+    lang: Option<String>,
+    /// `iframe` (the default, for articles this server hosts): a blockquote with the story's
+    /// link and an iframe of `/embed/…`, what consumers that trust no provider's script keep
+    /// (WordPress, which also sandboxes the frame). `script`: the server-rendered snippet
+    /// with its script, for consumers that trust this server (the WordPress plugin).
+    flavour: Option<String>,
 }
 
 /// The card's height at a width, estimated: the photo (16:9) plus the text and the form.
@@ -205,22 +249,43 @@ pub(super) async fn oembed(State(app): State<Arc<App>>, Query(q): Query<OembedQu
         return error(StatusCode::BAD_REQUEST, "url is required");
     };
     // An article this server hosts, or one it reads from a listed site's page (SPEC 6.3).
-    let (article, src) = match app.articles.find(url, &app.public_url).await {
+    let (article, src, slug) = match app.articles.find(url, &app.public_url).await {
         Some(slug) => match app.articles.load(&slug, &app.public_url).await {
-            Some(article) => (article, format!("{}/articles/{slug}.json", app.public_url)),
+            Some(article) => (
+                article,
+                format!("{}/articles/{slug}.json", app.public_url),
+                Some(slug),
+            ),
             None => return error(StatusCode::NOT_FOUND, "no article at that url"),
         },
         None => match super::sources::article_of(&app, url).await {
-            Some(Ok(found)) => found,
+            Some(Ok((article, src))) => (article, src, None),
             Some(Err((status, message))) => return error(status, &message),
             None => return error(StatusCode::NOT_FOUND, "no article at that url"),
         },
+    };
+    // A page of another site has no /embed/ frame: its answer is the script flavour.
+    let framed = match (q.flavour.as_deref(), &slug) {
+        (None | Some("iframe"), Some(slug)) => Some(slug.clone()),
+        (None | Some("iframe"), None) | (Some("script"), _) => None,
+        (Some(other), _) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                &format!("flavour \"{other}\" is not iframe or script"),
+            )
+        }
     };
     let bound = |v: &Option<String>| v.as_deref().and_then(|s| s.trim().parse::<u32>().ok());
     let width = bound(&q.maxwidth)
         .map_or(DEFAULT_WIDTH, |max| max.min(DEFAULT_WIDTH))
         .max(MIN_WIDTH);
-    let compact = q.layout.as_deref() == Some("compact");
+    // In a frame, compact unless asked otherwise: the full card is taller than the 1000 px
+    // WordPress lets an embed grow to.
+    let layout = match (&framed, q.layout) {
+        (Some(_), None) => Some("compact".to_owned()),
+        (_, layout) => layout,
+    };
+    let compact = layout.as_deref() == Some("compact");
     let mut height = estimated_height(width, compact);
     if let Some(max) = bound(&q.maxheight) {
         height = height.min(max);
@@ -232,17 +297,43 @@ pub(super) async fn oembed(State(app): State<Arc<App>>, Query(q): Query<OembedQu
         .image
         .as_ref()
         .map(|i| (i.url.clone(), i.width, i.height));
-    let snippet = Snippet {
-        base: Some(src.clone()),
-        data: DataSource::Src(src),
-        options: RawOptions {
-            theme: q.theme,
-            layout: q.layout,
-            ..options(&app, EmbedQuery::default())
-        },
-        script: Some(own_script(&app)),
+    let html = match framed {
+        Some(slug) => {
+            let mut query = vec![("layout", layout.unwrap_or_default())];
+            query.extend(q.theme.map(|v| ("theme", v)));
+            query.extend(q.newsletter.map(|v| ("newsletter", v)));
+            query.extend(q.lang.map(|v| ("lang", v)));
+            // The blockquote is what shows until the frame speaks (or with no script).
+            let link = article
+                .url
+                .clone()
+                .unwrap_or_else(|| format!("{}/embed/{slug}", app.public_url));
+            format!(
+                "<blockquote><a href=\"{link}\">{title}</a></blockquote>\n\
+                 <iframe src=\"{public}/embed/{slug}?{query}\" width=\"{width}\" height=\"{height}\" \
+                 title=\"{title}\" frameborder=\"0\" scrolling=\"no\"></iframe>",
+                link = attr(&link),
+                title = attr(&title),
+                public = attr(&app.public_url),
+                query = attr(&serde_urlencoded::to_string(&query).unwrap_or_default()),
+            )
+        }
+        None => {
+            let snippet = Snippet {
+                base: Some(src.clone()),
+                data: DataSource::Src(src),
+                options: RawOptions {
+                    theme: q.theme,
+                    layout,
+                    newsletter: q.newsletter,
+                    lang: q.lang,
+                    ..options(&app, EmbedQuery::default())
+                },
+                script: Some(own_script(&app)),
+            };
+            ssr::snippet(article, &snippet).await
+        }
     };
-    let html = ssr::snippet(article, &snippet).await;
     let mut body = serde_json::json!({
         "version": "1.0",
         "type": "rich",
@@ -345,11 +436,14 @@ pub(super) async fn snippet(
         .and_then(|s| s.strip_prefix(&prefix))
         .and_then(|file| file.strip_suffix(".json"))
         .filter(|slug| valid_slug(slug));
-    // Attributes only (no style=""): a host with a strict CSP allows them.
+    // Attributes only (no style=""): a host with a strict CSP allows them. The referrer
+    // policy lets the frame know the page holding it (its signups name that page, of whose
+    // query the card keeps only what says which post it is); the default would tell only
+    // the origin.
     let iframe = slug.map(|slug| {
         format!(
             "<iframe src=\"{public}/embed/{slug}\" title=\"{title}\" width=\"100%\" height=\"{height}\" \
-             frameborder=\"0\" scrolling=\"no\" loading=\"lazy\"></iframe>\n\
+             frameborder=\"0\" scrolling=\"no\" loading=\"lazy\" referrerpolicy=\"no-referrer-when-downgrade\"></iframe>\n\
              <script type=\"module\" src=\"{public}/dist/article-embed-resizer.js\"></script>\n",
             public = app.public_url,
             height = estimated_height(DEFAULT_WIDTH, false),

@@ -256,6 +256,26 @@ impl Store {
         }
     }
 
+    /// The key named `name`: 32 random bytes, hex, made by whichever process asks first and
+    /// the same for every process on this database.
+    pub async fn key(&self, name: &str) -> Result<String, String> {
+        let fresh = token()? + &token()?;
+        sqlx::query(
+            "INSERT INTO server_keys (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(&fresh)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| format!("cannot store the key {name}: {e}"))?;
+        sqlx::query("SELECT value FROM server_keys WHERE name = $1")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|row| row.try_get("value"))
+            .map_err(|e| format!("cannot read the key {name}: {e}"))
+    }
+
     /// Answers when the database does.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1")

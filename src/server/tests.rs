@@ -593,6 +593,63 @@ async fn allow_origin_restricts_signups_to_a_list() {
     );
 }
 
+/// The signup endpoint of the server's own /embed/ page, with its frame token.
+async fn frame_endpoint(env: &Env) -> String {
+    let page = env
+        .send(
+            HttpRequest::get("/embed/myanmar-diplomat")
+                .body(Body::empty())
+                .expect("req"),
+        )
+        .await;
+    let start = page.body.find("action=\"").expect("a form") + "action=\"".len();
+    let action = &page.body[start..];
+    action[..action.find('"').expect("closed")].replace("&amp;", "&")
+}
+
+#[tokio::test]
+async fn a_sandboxed_frame_of_the_server_signs_up_by_its_token_not_its_origin() {
+    let env = env(|c| {
+        c.allow_origins = vec!["https://publisher.example".into()];
+        c.articles = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("articles");
+    })
+    .await;
+    let action = frame_endpoint(&env).await;
+    let path = action
+        .strip_prefix("http://127.0.0.1:8080")
+        .expect("the server's own endpoint");
+    assert!(path.starts_with("/api/subscribe?frame="), "{path}");
+    // A frame sandboxed without allow-same-origin (WordPress's) has the opaque origin null.
+    let preflight = env.send(preflight("null")).await;
+    assert_eq!(preflight.headers["access-control-allow-origin"], "null");
+    let post = |uri: &str| {
+        HttpRequest::post(uri)
+            .header("content-type", "application/json")
+            .header("origin", "null")
+            .body(Body::from(signup("framed@example.org").to_string()))
+            .expect("req")
+    };
+    let without = env.send(post("/api/subscribe")).await;
+    assert_eq!(
+        without.status,
+        StatusCode::FORBIDDEN,
+        "null is no listed origin"
+    );
+    // The same token with its last digit changed.
+    let last = path.chars().last().expect("a token");
+    let forged = format!(
+        "{}{}",
+        &path[..path.len() - 1],
+        if last == '0' { '1' } else { '0' }
+    );
+    assert_eq!(env.send(post(&forged)).await.status, StatusCode::FORBIDDEN);
+    assert!(env.rows().await.is_empty());
+    let framed = env.send(post(path)).await;
+    assert_eq!(framed.status, StatusCode::ACCEPTED, "{}", framed.body);
+    assert_eq!(framed.headers["access-control-allow-origin"], "null");
+    assert_eq!(env.rows().await.len(), 1);
+}
+
 #[tokio::test]
 async fn consent_required_is_enforced_by_the_server() {
     let env = env(|c| c.consent_required = true).await;
@@ -1037,6 +1094,7 @@ async fn oembed_answers_rich_json_for_hosted_articles() {
     for url in [
         "https://embed.example/embed/myanmar-diplomat",
         "https://embed.example/articles/myanmar-diplomat.json",
+        "https://embed.example/articles/myanmar-diplomat.html",
         "https://news.example/international/myanmar-diplomat-tlv-resigns",
     ] {
         let q = serde_urlencoded::to_string([("url", url), ("format", "json")]).expect("query");
@@ -1052,8 +1110,17 @@ async fn oembed_answers_rich_json_for_hosted_articles() {
         assert_eq!(o["version"], "1.0");
         assert_eq!(o["type"], "rich");
         assert_eq!(o["width"], 640);
-        assert!(o["height"].as_u64().is_some_and(|h| h > 0));
-        let html = o["html"].as_str().expect("html");
+        assert!(o["height"].as_u64().is_some_and(|h| h > 0 && h <= 1000));
+        // What consumers that trust no provider's script keep (WordPress): the story's
+        // link, and the compact card in a frame.
+        assert_eq!(
+            o["html"],
+            "<blockquote><a href=\"https://news.example/international/myanmar-diplomat-tlv-resigns\">Diplomat at Myanmar Embassy in TLV resigns following Junta&#39;s crackdown</a></blockquote>\n\
+             <iframe src=\"https://embed.example/embed/myanmar-diplomat?layout=compact\" width=\"640\" height=\"520\" \
+             title=\"Diplomat at Myanmar Embassy in TLV resigns following Junta&#39;s crackdown\" frameborder=\"0\" scrolling=\"no\"></iframe>"
+        );
+        let script = env.send(get(&format!("{q}&flavour=script"))).await.json();
+        let html = script["html"].as_str().expect("html");
         assert!(html.starts_with(
             "<article-embed src=\"https://embed.example/articles/myanmar-diplomat.json\""
         ));
@@ -1106,6 +1173,59 @@ async fn oembed_answers_rich_json_for_hosted_articles() {
         ))
         .await;
     assert_eq!(xml.status, StatusCode::NOT_IMPLEMENTED);
+    assert_eq!(
+        env.send(get(
+            "url=https%3A%2F%2Fembed.example%2Fembed%2Fmyanmar-diplomat&flavour=inline"
+        ))
+        .await
+        .status,
+        StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test]
+async fn article_pages_carry_discovery_and_frames_send_readers_on_to_the_story() {
+    let env = hosted().await;
+    let page = env
+        .send(
+            HttpRequest::get("/articles/myanmar-diplomat.html")
+                .body(Body::empty())
+                .expect("req"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let link = "<link rel=\"alternate\" type=\"application/json+oembed\" href=\"https://embed.example/oembed?url=https%3A%2F%2Fembed.example%2Farticles%2Fmyanmar-diplomat.html&amp;format=json\">\n</head>";
+    assert!(page.body.contains(link), "discovery in the head");
+    assert_eq!(page.body.matches("application/json+oembed").count(), 1);
+    // A page of the folder without JSON-LD beside it is served as it is.
+    let plain = env
+        .send(
+            HttpRequest::get("/articles/myanmar-diplomat.json")
+                .body(Body::empty())
+                .expect("req"),
+        )
+        .await;
+    assert!(!plain.body.contains("json+oembed"));
+    let story = env
+        .send(
+            HttpRequest::get("/embed/myanmar-diplomat/story")
+                .body(Body::empty())
+                .expect("req"),
+        )
+        .await;
+    assert_eq!(story.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        story.headers[header::LOCATION],
+        "https://news.example/international/myanmar-diplomat-tlv-resigns"
+    );
+    let none = env
+        .send(
+            HttpRequest::get("/embed/no-such-story/story")
+                .body(Body::empty())
+                .expect("req"),
+        )
+        .await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
@@ -1126,7 +1246,7 @@ async fn the_embed_page_is_the_server_rendered_card_with_discovery_and_resizing(
     assert!(page.body.contains("layout-compact"));
     assert!(page
         .body
-        .contains("action=\"https://embed.example/api/subscribe\""));
+        .contains("action=\"https://embed.example/api/subscribe?frame="));
     assert!(page.body.contains("/dist/article-embed-frame.js"));
     let csp = page.headers[header::CONTENT_SECURITY_POLICY]
         .to_str()
