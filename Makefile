@@ -1,6 +1,7 @@
 # article-embed tasks (SPEC section 7). Public tasks:
 #
-#   make dist   build dist/article-embed.js + its wasm and the npm package, print sizes
+#   make dist   build dist/article-embed.js + its wasm, the npm package and the WordPress
+#               plugin's zip; print sizes
 #   make demo   build what is missing and serve the demo at http://127.0.0.1:8080
 #   make fuzz   fuzz the article reader for FUZZ_SECONDS (60)
 #   make bench  benchmarks (not tests): the card four ways side by side (what a host
@@ -9,7 +10,8 @@
 #               results in bench/results/
 #   make test   every test: native, in-browser (wasm-bindgen-test), end-to-end (Chromium;
 #               the shared suite also in Firefox ESR and WebKitGTK), the packed npm
-#               package in fresh Vite, Next.js and Astro apps and on a CDN-like server
+#               package in fresh Vite, Next.js and Astro apps and on a CDN-like server,
+#               Debian's WordPress with and without the plugin
 #
 # Each installs what a fresh machine lacks and skips what is there.
 
@@ -43,9 +45,11 @@ BIN := target/debug/article-embed
 DEMO_ARTICLES := build/demo/articles
 DEMO_STORY := $(DEMO_ARTICLES)/myanmar-diplomat.json
 
-.PHONY: dist demo test test-native test-postgres test-browser test-e2e test-npm bench fuzz lint setup setup-rust setup-browser setup-engines setup-node clean
+.PHONY: dist demo test test-native test-postgres test-browser test-e2e test-npm test-wordpress bench fuzz lint setup setup-rust setup-browser setup-engines setup-wordpress setup-node clean
 
-dist: $(DIST_JS) $(TARBALL)
+WORDPRESS_ZIP := build/article-embed-wordpress.zip
+
+dist: $(DIST_JS) $(TARBALL) $(WORDPRESS_ZIP)
 	@echo "what a reader downloads for one card:"
 	@node tools/sizes.mjs --budget $(DIST_JS) $$(ls dist/article-embed-*.js | grep -v -e frame -e resizer) dist/article-embed-*.wasm
 	@echo "iframe mode:"
@@ -58,7 +62,7 @@ dist: $(DIST_JS) $(TARBALL)
 demo: dist $(BIN) dist/ssr.html $(DEMO_STORY)
 	$(BIN) serve --addr 127.0.0.1:8080 --articles $(DEMO_ARTICLES)
 
-test: test-native test-postgres test-browser test-e2e test-npm
+test: test-native test-postgres test-browser test-e2e test-npm test-wordpress
 
 test-native:
 	cargo test --all-targets
@@ -80,6 +84,11 @@ test-e2e: dist $(BIN) dist/ssr.html $(DEMO_STORY) setup-browser setup-engines
 # the machine's Node is older); unpacked on a CDN-like server. All from the npm registry.
 test-npm: dist $(BIN) setup-browser
 	node --test --test-timeout=600000 tests/npm/
+
+# Debian's WordPress (Apache, mod_php, its own MariaDB) on one origin, article-embed serve on
+# another: the plugin, discovery without it, Authors and Administrators (tests/wordpress/).
+test-wordpress: dist $(BIN) $(DEMO_STORY) setup-browser setup-wordpress
+	node --test --test-timeout=900000 tests/wordpress/
 
 # twiggy (for the wasm size breakdown) is installed on first use, pinned.
 bench: dist $(BIN) setup-browser
@@ -178,9 +187,13 @@ $(TARBALL): $(PKG) $(SERVER_PKG) $(DIST_JS) $(JS_SOURCES) tools/pack.mjs www/pac
 	rm -f dist/article-embed-*.tgz
 	node tools/pack.mjs
 
+# The WordPress plugin, as WordPress's plugin upload takes it, with its strings' template.
+$(WORDPRESS_ZIP): $(shell find integrations/wordpress -type f) tools/wordpress-plugin.py
+	python3 tools/wordpress-plugin.py
+
 # --- what a fresh machine lacks ----------------------------------------------------------
 
-setup: setup-rust setup-browser setup-engines setup-node
+setup: setup-rust setup-browser setup-engines setup-wordpress setup-node
 
 setup-rust:
 	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
@@ -204,6 +217,14 @@ setup-engines:
 	  echo "installing Debian's firefox-esr, webkit2gtk-driver and xvfb"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends webkit2gtk-driver xvfb xauth; \
+	fi
+
+# WordPress 6.1 as Debian packages it, with Apache and mod_php, and MariaDB for its database.
+setup-wordpress:
+	@if [ ! -f /usr/share/wordpress/wp-settings.php ] || ! command -v mariadbd >/dev/null || [ ! -f /usr/lib/apache2/modules/libphp8.2.so ]; then \
+	  echo "installing Debian's wordpress, apache2, libapache2-mod-php, mariadb-server"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wordpress apache2 libapache2-mod-php \
+	    mariadb-server php-mysql php-curl php-xml php-mbstring; \
 	fi
 
 setup-node: node_modules/.package-lock.json
