@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { startServer } from "../../tools/serve.mjs";
-import { freePort, launchBrowser, never, openPage, serve, setUp, waitForState } from "./helpers.mjs";
+import { freePort, launchBrowser, never, openPage, rows, serve, setUp, waitForState } from "./helpers.mjs";
 
 test("server-rendered cards", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "article-embed-ssr-"));
@@ -144,6 +144,13 @@ test("server-rendered cards", async (t) => {
     }
     assert.ok(sizes.narrow > sizes.wide, `a narrow card is taller: ${JSON.stringify(sizes)}`);
     assert.ok(sizes.wide > 600, "grown from the frame's initial 600 px");
+    // A signup from the frame names the page that holds it (without its query), not /embed/.
+    const frame = await (await page.locator("#wide").elementHandle()).contentFrame();
+    await frame.locator("article-embed [part~=email]").fill("framed-reader@example.org");
+    await frame.locator("article-embed [part~=submit]").click();
+    await frame.locator("article-embed [part~=status]").filter({ hasText: "check your inbox" }).waitFor();
+    const row = (await rows(dir)).find((r) => r.email === "framed-reader@example.org");
+    assert.equal(row?.page, `${host.url}/tests/e2e/pages/iframe.html`);
     assert.deepEqual(errors, []);
     await page.close();
   });
