@@ -125,6 +125,9 @@ pub struct Date {
 pub struct Problem {
     pub path: String,
     pub kind: ProblemKind,
+    /// Decided where the problem is found, by what it costs: `true` when the card cannot be
+    /// shown (no article, no usable headline), `false` for a value that is dropped.
+    pub fatal: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -154,13 +157,7 @@ impl Problem {
     /// without an article, or an article without a usable headline, cannot be shown: real
     /// JSON-LD is full of half-filled fields, and one of them must not cost the whole card.
     pub fn is_warning(&self) -> bool {
-        let fatal_kind = matches!(
-            self.kind,
-            ProblemKind::NoArticle | ProblemKind::NotAnArticle { .. }
-        );
-        let headline = self.path == "headline" || self.path.ends_with(".headline");
-        let document = self.path.is_empty() || self.path == "@graph";
-        !(fatal_kind || headline || document)
+        !self.fatal
     }
 }
 
@@ -291,7 +288,18 @@ fn is_article(node: &Json) -> bool {
 
 impl<'a> Reader<'a> {
     fn problem(&mut self, path: String, kind: ProblemKind) {
-        self.problems.push(Problem { path, kind });
+        self.problems.push(Problem {
+            path,
+            kind,
+            fatal: false,
+        });
+    }
+
+    /// The problems found since the `since`-th cost the whole card.
+    fn fatal_since(&mut self, since: usize) {
+        for problem in self.problems.iter_mut().skip(since) {
+            problem.fatal = true;
+        }
     }
 
     fn wrong_type(&mut self, path: String, expected: &'static str, found: &Json) {
@@ -305,6 +313,15 @@ impl<'a> Reader<'a> {
     }
 
     fn document(&mut self, doc: &'a Json) -> Option<Article> {
+        let before = self.problems.len();
+        let article = self.find_article(doc);
+        if article.is_none() {
+            self.fatal_since(before);
+        }
+        article
+    }
+
+    fn find_article(&mut self, doc: &'a Json) -> Option<Article> {
         let (nodes, prefix): (Vec<&'a Json>, &str) = match doc {
             Json::Object(_) => match doc.get("@graph") {
                 Some(Json::Array(graph)) => (graph.iter().collect(), "@graph"),
@@ -353,6 +370,7 @@ impl<'a> Reader<'a> {
 
     fn article(&mut self, node: &'a Json, path: &str) -> Article {
         let headline_path = child(path, "headline");
+        let before = self.problems.len();
         let headline = match node.get("headline") {
             None | Some(Json::Null) => {
                 self.problem(headline_path, ProblemKind::Missing);
@@ -368,6 +386,11 @@ impl<'a> Reader<'a> {
                 headline.unwrap_or_default()
             }
         };
+        // Whatever made the headline unusable (missing, blank, a number, `[42]`,
+        // `{"@value": 5}`) costs the card: it cannot be shown without one.
+        if headline.is_empty() {
+            self.fatal_since(before);
+        }
         let standfirst = self
             .field_text(node, path, "alternativeHeadline", MAX_SHORT_TEXT)
             .or_else(|| self.field_text(node, path, "description", MAX_SHORT_TEXT))

@@ -43,8 +43,11 @@ pub fn Card(props: &CardProps) -> Html {
     let lang = options.language(article).to_owned();
     let words = i18n::words(&lang);
     let content_lang = article.language.clone().unwrap_or_else(|| lang.clone());
+    // The language the words are really in: English where there is no table for `lang`.
+    let spoken = i18n::words_language(&lang);
+    let content_primary = content_lang.split(['-', '_']).next().unwrap_or("");
     let words_lang: Option<AttrValue> =
-        (content_lang != lang).then(|| AttrValue::from(lang.clone()));
+        (!content_primary.eq_ignore_ascii_case(spoken)).then(|| AttrValue::from(spoken));
     let dir = if i18n::is_rtl(&content_lang) {
         "rtl"
     } else {

@@ -32,7 +32,8 @@ impl Hasher for Fnv {
 }
 
 /// The fingerprint of a card: the article (as parsed, URLs included), the attributes as
-/// written (the host page's URL aside: the server has none), and the rendering code.
+/// written (the host page's URL and base URL aside: the server has neither), and the
+/// rendering code.
 pub fn fingerprint(article: &Article, options: &RawOptions) -> String {
     let mut h = Fnv(0xcbf2_9ce4_8422_2325);
     env!("ARTICLE_EMBED_RENDER_ID").hash(&mut h);
@@ -48,6 +49,7 @@ pub fn fingerprint(article: &Article, options: &RawOptions) -> String {
         layout,
         lang,
         page: _,
+        base: _,
     } = options;
     (
         signup_endpoint,

@@ -403,11 +403,39 @@ pub fn tables() -> impl Iterator<Item = &'static Words> {
 }
 
 pub fn words(lang: &str) -> &'static Words {
+    translation(lang).1
+}
+
+/// The language the widget's words for `lang` are in: its primary subtag when there is a
+/// table for it, else `en` (a Persian story's card speaks English, and says so).
+pub fn words_language(lang: &str) -> &'static str {
+    translation(lang).0
+}
+
+fn translation(lang: &str) -> (&'static str, &'static Words) {
     let primary = lang.split(['-', '_']).next().unwrap_or("");
     TRANSLATIONS
         .iter()
         .find(|(tag, _)| tag.eq_ignore_ascii_case(primary))
-        .map_or(&EN, |(_, words)| words)
+        .map_or(("en", &EN), |(tag, words)| (*tag, *words))
+}
+
+/// English written outside the United States puts the day first ("6 March 2021").
+const DAY_FIRST_ENGLISH: &[&str] = &["gb", "au", "nz", "ie", "in", "za", "sg", "hk", "mt"];
+
+/// The pattern of a full date for `lang`: the table's, with the regions whose English puts
+/// the day first. The server and the browser both write dates from here, so a card keeps
+/// its text when the browser takes it over.
+pub fn date_pattern(lang: &str) -> &'static str {
+    let mut subtags = lang.split(['-', '_']);
+    let primary = subtags.next().unwrap_or("");
+    let day_first = primary.eq_ignore_ascii_case("en")
+        && subtags.any(|s| DAY_FIRST_ENGLISH.iter().any(|r| r.eq_ignore_ascii_case(s)));
+    if day_first {
+        "{day} {month} {year}"
+    } else {
+        words(lang).date
+    }
 }
 
 /// Direction of a language's script.
@@ -468,5 +496,30 @@ mod tests {
         assert_eq!(words("not a tag!"), &EN);
         assert!(is_rtl("he-IL") && is_rtl("ar") && !is_rtl("en") && !is_rtl("my"));
         assert_eq!(fill(EN.subscribe_to, "The Post"), "Subscribe to The Post");
+    }
+
+    #[test]
+    fn words_say_which_language_they_are_in() {
+        assert_eq!(words_language("he-IL"), "he");
+        assert_eq!(
+            words_language("fa"),
+            "en",
+            "no Persian table: English, said so"
+        );
+        assert_eq!(words_language(""), "en");
+    }
+
+    #[test]
+    fn english_dates_put_the_day_first_where_its_readers_do() {
+        assert_eq!(date_pattern("en"), "{month} {day}, {year}");
+        assert_eq!(date_pattern("en-US"), "{month} {day}, {year}");
+        for tag in ["en-GB", "en_au", "en-IN", "en-Latn-GB"] {
+            assert_eq!(date_pattern(tag), "{day} {month} {year}", "{tag}");
+        }
+        assert_eq!(
+            date_pattern("fr-GB"),
+            FR.date,
+            "a region changes English only"
+        );
     }
 }

@@ -385,6 +385,7 @@ mod cli {
             layout: args.layout,
             lang: args.lang,
             page: None,
+            base: None,
         };
         let script = ssr::Script {
             src: args.script,

@@ -88,8 +88,12 @@ pub struct RawOptions {
     pub theme: Option<String>,
     pub layout: Option<String>,
     pub lang: Option<String>,
-    /// The host page's URL: base for relative endpoints, and sent with a signup.
+    /// The host page's URL, sent with a signup.
     pub page: Option<String>,
+    /// The document's base URL (`document.baseURI`), which relative URLs resolve against,
+    /// as the browser resolves the plain form's `action`: under a `<base href>` the two
+    /// differ from the page's own URL alike.
+    pub base: Option<String>,
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -113,6 +117,7 @@ impl RawOptions {
             layout: text("layout")?,
             lang: text("lang")?,
             page: text("page")?,
+            base: text("base")?,
         })
     }
 }
@@ -156,10 +161,10 @@ impl RawOptions {
     /// that were ignored, as messages for the console.
     pub fn resolve(&self) -> (Options, Vec<String>) {
         let mut ignored = Vec::new();
-        let page = self.page.as_deref();
+        let base = self.base.as_deref().or(self.page.as_deref());
         let mut url = |name: &str, value: &Option<String>| {
             let value = value.as_deref()?;
-            match crate::url::resolve_or_keep_relative(value, page) {
+            match crate::url::resolve_or_keep_relative(value, base) {
                 Ok(u) => Some(u),
                 Err(_) => {
                     ignored.push(format!("{name}=\"{value}\": not an http(s) URL, ignored"));

@@ -174,6 +174,8 @@ pub enum Phase {
         attempt: u32,
         delay_ms: u32,
     },
+    /// Submitted sooner than [`MIN_FILL_MS`] after the form appeared: held that long first.
+    Holding,
     /// Being put in the outbox (the browser may refuse to keep it).
     Keeping,
     /// Kept in the reader's browser, to be sent when back online or on the next visit.
@@ -184,7 +186,12 @@ pub enum Phase {
 /// What happens to a submission.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Input {
-    Submit,
+    /// The reader submits; `early_ms`: how much of the minimum fill time is still to run.
+    Submit { early_ms: u32 },
+    /// The honeypot field was filled: a bot, told that it worked and sending nothing.
+    Trapped,
+    /// The reader changed the address: a refusal of the old one no longer stands.
+    Edited,
     /// The server answered.
     Answered {
         status: u16,
@@ -192,10 +199,8 @@ pub enum Input {
         retry_after: Option<u32>,
     },
     /// No answer. `offline`: the browser knows it has no network, so retrying now is futile.
-    NoAnswer {
-        offline: bool,
-    },
-    /// The wait before a retry is over.
+    NoAnswer { offline: bool },
+    /// The wait before a retry (or the hold of an early submission) is over.
     RetryDue,
     /// Whether the browser kept the submission in the outbox (storage may be blocked, as in
     /// sandboxed frames and some private modes, or full).
@@ -231,7 +236,7 @@ impl Phase {
     pub fn is_busy(&self) -> bool {
         matches!(
             self,
-            Phase::Sending { .. } | Phase::Retrying { .. } | Phase::Keeping
+            Phase::Sending { .. } | Phase::Retrying { .. } | Phase::Holding | Phase::Keeping
         )
     }
 }
@@ -248,10 +253,22 @@ impl Machine {
             _ => 0,
         };
         match (input, self.phase.clone()) {
-            (Input::Submit, _) if self.busy() => Vec::new(),
-            (Input::Submit, _) => {
+            (Input::Submit { .. } | Input::Trapped, _) if self.busy() => Vec::new(),
+            (Input::Submit { early_ms: 0 }, _) | (Input::RetryDue, Phase::Holding) => {
                 self.phase = Phase::Sending { attempt: 1 };
                 vec![Command::Send]
+            }
+            (Input::Submit { early_ms }, _) => {
+                self.phase = Phase::Holding;
+                vec![Command::Wait(early_ms)]
+            }
+            (Input::Trapped, _) => {
+                self.phase = Phase::Done(Outcome::Subscribed);
+                Vec::new()
+            }
+            (Input::Edited, Phase::Done(Outcome::Rejected(_))) => {
+                self.phase = Phase::Idle;
+                Vec::new()
             }
             (Input::RetryDue, Phase::Retrying { attempt, .. }) => {
                 self.phase = Phase::Sending {
@@ -313,6 +330,8 @@ impl Machine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const SUBMIT: Input = Input::Submit { early_ms: 0 };
 
     fn reply(json: &str) -> SignupReply {
         SignupReply::from_text(json).expect("reply json")
@@ -439,10 +458,10 @@ mod tests {
     #[test]
     fn success_on_the_first_try() {
         let mut m = Machine::default();
-        assert_eq!(m.step(Input::Submit, 0.5), [Command::Send]);
+        assert_eq!(m.step(SUBMIT, 0.5), [Command::Send]);
         assert!(m.busy());
         assert_eq!(
-            m.step(Input::Submit, 0.5),
+            m.step(SUBMIT, 0.5),
             [],
             "a second submit while sending does nothing"
         );
@@ -453,13 +472,13 @@ mod tests {
         assert_eq!(m.phase, Phase::Done(Outcome::Pending));
         assert!(!m.busy());
         // The reader may submit again (another address).
-        assert_eq!(m.step(Input::Submit, 0.5), [Command::Send]);
+        assert_eq!(m.step(SUBMIT, 0.5), [Command::Send]);
     }
 
     #[test]
     fn server_errors_are_retried_with_backoff_then_succeed() {
         let mut m = Machine::default();
-        m.step(Input::Submit, 0.0);
+        m.step(SUBMIT, 0.0);
         assert_eq!(m.step(answered(500, None), 0.0), [Command::Wait(500)]);
         assert_eq!(
             m.phase,
@@ -468,11 +487,7 @@ mod tests {
                 delay_ms: 500
             }
         );
-        assert_eq!(
-            m.step(Input::Submit, 0.0),
-            [],
-            "no new submission while retrying"
-        );
+        assert_eq!(m.step(SUBMIT, 0.0), [], "no new submission while retrying");
         assert_eq!(m.step(Input::RetryDue, 0.0), [Command::Send]);
         assert_eq!(m.phase, Phase::Sending { attempt: 2 });
         assert_eq!(m.step(answered(503, Some(3)), 0.0), [Command::Wait(3_000)]);
@@ -486,7 +501,7 @@ mod tests {
     #[test]
     fn after_the_last_attempt_the_submission_is_queued() {
         let mut m = Machine::default();
-        m.step(Input::Submit, 1.0);
+        m.step(SUBMIT, 1.0);
         let mut waits = Vec::new();
         for _ in 1..MAX_ATTEMPTS {
             match m.step(Input::NoAnswer { offline: false }, 1.0).as_slice() {
@@ -509,7 +524,7 @@ mod tests {
     #[test]
     fn a_submission_the_browser_will_not_keep_is_reported_as_failed() {
         let mut m = Machine::default();
-        m.step(Input::Submit, 0.5);
+        m.step(SUBMIT, 0.5);
         assert_eq!(
             m.step(Input::NoAnswer { offline: true }, 0.5),
             [Command::Queue]
@@ -522,7 +537,7 @@ mod tests {
     #[test]
     fn offline_goes_straight_to_the_outbox() {
         let mut m = Machine::default();
-        m.step(Input::Submit, 0.5);
+        m.step(SUBMIT, 0.5);
         assert_eq!(
             m.step(Input::NoAnswer { offline: true }, 0.5),
             [Command::Queue]
@@ -538,7 +553,7 @@ mod tests {
             (404, Outcome::Unexpected),
         ] {
             let mut m = Machine::default();
-            m.step(Input::Submit, 0.5);
+            m.step(SUBMIT, 0.5);
             assert_eq!(
                 m.step(answered(status, Some(60)), 0.5),
                 [Command::Report("failed")]
@@ -553,5 +568,42 @@ mod tests {
         assert_eq!(m.step(Input::RetryDue, 0.5), []);
         assert_eq!(m.step(answered(200, None), 0.5), []);
         assert_eq!(m.phase, Phase::Idle);
+    }
+
+    #[test]
+    fn an_early_submission_is_held_then_sent_and_nothing_starts_meanwhile() {
+        let mut m = Machine::default();
+        assert_eq!(
+            m.step(Input::Submit { early_ms: 400 }, 0.5),
+            [Command::Wait(400)]
+        );
+        assert_eq!(m.phase, Phase::Holding);
+        assert!(m.busy());
+        assert_eq!(m.step(SUBMIT, 0.5), [], "a second press while held");
+        assert_eq!(m.step(Input::Trapped, 0.5), []);
+        assert_eq!(m.step(Input::RetryDue, 0.5), [Command::Send]);
+        assert_eq!(m.phase, Phase::Sending { attempt: 1 });
+    }
+
+    #[test]
+    fn a_filled_honeypot_is_told_it_worked_and_sends_nothing() {
+        let mut m = Machine::default();
+        assert_eq!(m.step(Input::Trapped, 0.5), []);
+        assert_eq!(m.phase, Phase::Done(Outcome::Subscribed));
+    }
+
+    #[test]
+    fn editing_the_address_after_a_refusal_clears_it_and_nothing_else() {
+        let mut m = Machine::default();
+        m.step(SUBMIT, 0.5);
+        m.step(answered(422, None), 0.5);
+        assert!(matches!(m.phase, Phase::Done(Outcome::Rejected(_))));
+        assert_eq!(m.step(Input::Edited, 0.5), []);
+        assert_eq!(m.phase, Phase::Idle);
+        // A success stays a success, however the field changes after it.
+        m.step(SUBMIT, 0.5);
+        m.step(answered(202, None), 0.5);
+        m.step(Input::Edited, 0.5);
+        assert_eq!(m.phase, Phase::Done(Outcome::Pending));
     }
 }

@@ -299,6 +299,42 @@ mod tests {
     }
 
     #[test]
+    fn dates_and_the_language_of_the_words_are_decided_as_the_browser_decides_them() {
+        let with = |lang: &str| {
+            render(&inline(RawOptions {
+                lang: Some(lang.into()),
+                ..RawOptions::default()
+            }))
+        };
+        assert!(with("en-GB").contains(">6 March 2021</time>"));
+        assert!(with("en-US").contains(">March 6, 2021</time>"));
+        assert!(
+            !with("en-GB").contains("part=\"byline\" lang="),
+            "English words in an English card"
+        );
+        // A story in a language without a table: the words are English and marked so, the
+        // story's language stays on the card.
+        let mut persian = seed();
+        persian.language = Some("fa".into());
+        let html = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime")
+            .block_on(snippet(
+                persian,
+                &inline(RawOptions {
+                    signup_endpoint: Some("/api/subscribe".into()),
+                    ..RawOptions::default()
+                }),
+            ));
+        assert!(html.contains("part=\"card\" lang=\"fa\" dir=\"rtl\""));
+        assert!(html.contains("<p part=\"byline\" lang=\"en\" class=\"byline\">"));
+        assert!(
+            html.contains("lang=\"en\" dir=\"ltr\""),
+            "the form says so too"
+        );
+    }
+
+    #[test]
     fn a_pinned_script_carries_its_integrity_and_crossorigin() {
         let html = render(&Snippet {
             script: Some(Script {

@@ -419,7 +419,14 @@ async fn two_cards_on_one_page_are_independent() {
     .await;
     assert_eq!(b.text("headline"), "Second card");
     let (ea, eb) = (a.part("email").expect("a"), b.part("email").expect("b"));
-    assert_ne!(ea.id(), eb.id(), "field ids must be unique on the page");
+    // Ids are looked up in each card's own shadow root: the same ids, each label its field.
+    for (card, field) in [(&a, &ea), (&b, &eb)] {
+        let root = card.root.get_root_node();
+        let root: &web_sys::ShadowRoot = root.unchecked_ref();
+        assert!(root
+            .get_element_by_id(&field.id())
+            .is_some_and(|found| &found == field));
+    }
     type_and_submit(&a, "not-an-address");
     until("card a's error", || {
         a.text("status").contains("name@example.org")

@@ -149,6 +149,34 @@ fn finds_the_article_in_a_graph_and_follows_references() {
 }
 
 #[test]
+fn a_headline_of_the_wrong_type_inside_an_array_or_a_value_object_costs_the_card() {
+    // Found deeper than `headline` itself: the severity is the headline's, not the path's.
+    assert_eq!(
+        errors(r#"{"@type":"NewsArticle","headline":[42]}"#),
+        ["headline[0]: expected text, found a number"]
+    );
+    assert_eq!(
+        errors(r#"{"@type":"NewsArticle","headline":{"@value":5}}"#),
+        ["headline.@value: expected text, found a number"]
+    );
+    assert_eq!(
+        errors(r#"{"@graph":[{"@type":"NewsArticle","headline":[{"@value":5}]}]}"#),
+        ["@graph[0].headline[0].@value: expected text, found a number"]
+    );
+    // The same kind of problem in another field only drops that field.
+    let parsed = ok(r#"{"@type":"NewsArticle","headline":"H","description":[42]}"#);
+    assert_eq!(parsed.article.standfirst, None);
+    assert_eq!(
+        parsed
+            .warnings
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        ["description[0]: expected text, found a number"]
+    );
+}
+
+#[test]
 fn errors_name_the_field_path() {
     assert_eq!(
         errors(r#"{"@type":"NewsArticle"}"#),

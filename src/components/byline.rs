@@ -65,53 +65,10 @@ pub fn Byline(props: &BylineProps) -> Html {
     }
 }
 
-/// The calendar date in the card's language ("March 6, 2021", "6 mars 2021").
-#[cfg(browser)]
-pub fn format_date(date: &Date, lang: &str) -> String {
-    use wasm_bindgen::prelude::*;
-    use wasm_bindgen::JsCast;
-
-    #[wasm_bindgen]
-    extern "C" {
-        /// A JavaScript `Date`, seen through a binding that catches exceptions.
-        type CheckedDate;
-        // `catch`: an unusable language tag throws a RangeError, which must not unwind
-        // through the renderer.
-        #[wasm_bindgen(method, catch, js_name = toLocaleDateString)]
-        fn locale_date(
-            this: &CheckedDate,
-            lang: &str,
-            options: &JsValue,
-        ) -> Result<String, JsValue>;
-    }
-
-    let options = js_sys::Object::new();
-    // As precise as the data: "2021", "March 2021", "March 6, 2021".
-    let parts: &[(&str, &str)] = match (date.month, date.day) {
-        (0, _) => &[("year", "numeric")],
-        (_, 0) => &[("year", "numeric"), ("month", "long")],
-        _ => &[("year", "numeric"), ("month", "long"), ("day", "numeric")],
-    };
-    for (key, value) in parts {
-        let _ = js_sys::Reflect::set(&options, &(*key).into(), &(*value).into());
-    }
-    // Local midnight of the publisher's calendar date: every reader sees the same day.
-    let d = js_sys::Date::new_with_year_month_day(
-        date.year as u32,
-        i32::from(date.month.max(1)) - 1,
-        i32::from(date.day.max(1)),
-    );
-    let d: &CheckedDate = d.unchecked_ref();
-    d.locale_date(lang, &options)
-        .or_else(|_| d.locale_date("en", &options))
-        .unwrap_or_else(|_| fallback_date(date))
-}
-
-/// On the server there is no `Intl` (and in Node, whose `Intl` may differ from the native
-/// server's tables, the same tables are used, so both render the same markup): the
-/// language's own pattern and month names, which read as `Intl` writes them, so hydration
-/// finds the same text.
-#[cfg(not(browser))]
+/// The calendar date in the card's language ("March 6, 2021", "6 March 2021" in en-GB,
+/// "6 mars 2021"), from the language's own tables, on the server and in the browser alike:
+/// the browser's `Intl` (what the card once used) writes some languages otherwise than any
+/// table a server has, and the text then changed when the browser took a card over.
 pub fn format_date(date: &Date, lang: &str) -> String {
     let words = crate::i18n::words(lang);
     if date.month == 0 {
@@ -120,7 +77,7 @@ pub fn format_date(date: &Date, lang: &str) -> String {
     let pattern = if date.day == 0 {
         words.month_year
     } else {
-        words.date
+        crate::i18n::date_pattern(lang)
     };
     match words.months.get(usize::from(date.month).wrapping_sub(1)) {
         Some(month) => pattern

@@ -5,7 +5,6 @@
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -42,10 +41,6 @@ enum Problem {
     Email(&'static str),
     Consent,
 }
-
-/// Ids tie labels and messages to fields; they must be unique on the page, and several
-/// cards may share one document.
-static NEXT_ID: AtomicU32 = AtomicU32::new(0);
 
 /// Runs one submission: the machine, and the world it acts on.
 struct Driver {
@@ -162,11 +157,13 @@ async fn flush(endpoint: AttrValue) -> (Vec<Outcome>, bool) {
 #[component]
 pub fn Signup(props: &SignupProps) -> Html {
     let words = props.words;
-    let id = *use_state(|| NEXT_ID.fetch_add(1, Ordering::Relaxed));
-    let email_id = format!("article-embed-{id}-email");
-    let status_id = format!("article-embed-{id}-status");
-    let title_id = format!("article-embed-{id}-title");
-    let trap_id = format!("article-embed-{id}-website");
+    // Ids tie labels and messages to fields. Each card has a shadow root of its own, where
+    // ids are looked up, so they are the same in every card: server-rendered markup is then
+    // the same for every request, and whatever rendered it.
+    let email_id = "article-embed-email";
+    let status_id = "article-embed-status";
+    let title_id = "article-embed-title";
+    let trap_id = "article-embed-website";
 
     let email = use_state(String::new);
     let consent = use_state(|| false);
@@ -233,12 +230,16 @@ pub fn Signup(props: &SignupProps) -> Html {
     let oninput = {
         let email = email.clone();
         let problem = problem.clone();
+        let (machine, phase) = (machine.clone(), phase.setter());
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
             email.set(input.value());
             if matches!(*problem, Some(Problem::Email(_))) {
                 problem.set(None);
             }
+            // A refusal of the address by the server no longer stands either.
+            machine.borrow_mut().step(Input::Edited, 0.0);
+            phase.set(machine.borrow().phase.clone());
         })
     };
     let onconsent = {
@@ -293,10 +294,8 @@ pub fn Signup(props: &SignupProps) -> Html {
                 .cast::<HtmlInputElement>()
                 .is_some_and(|t| !t.value().is_empty());
             if trapped {
-                *machine.borrow_mut() = Machine {
-                    phase: Phase::Done(Outcome::Subscribed),
-                };
-                phase.set(Phase::Done(Outcome::Subscribed));
+                machine.borrow_mut().step(Input::Trapped, 0.0);
+                phase.set(machine.borrow().phase.clone());
                 return;
             }
             let driver = Rc::new(Driver {
@@ -314,22 +313,12 @@ pub fn Signup(props: &SignupProps) -> Html {
                 },
                 on_subscribe: props.on_subscribe.clone(),
             });
+            // Too fast for a person: the machine holds it until the minimum fill time has
+            // passed, and nothing else starts meanwhile.
             let early = MIN_FILL_MS - (browser::now_ms() - shown_at);
-            if early > 0.0 {
-                // Too fast for a person: hold it until the minimum fill time has passed.
-                // The machine is already busy, so nothing else starts meanwhile.
-                *machine.borrow_mut() = Machine {
-                    phase: Phase::Sending { attempt: 0 },
-                };
-                phase.set(Phase::Sending { attempt: 0 });
-                browser::spawn(async move {
-                    browser::sleep(early as u32).await;
-                    *driver.machine.borrow_mut() = Machine::default();
-                    driver.feed(Input::Submit);
-                });
-            } else {
-                driver.feed(Input::Submit);
-            }
+            driver.feed(Input::Submit {
+                early_ms: early.max(0.0).ceil() as u32,
+            });
         })
     };
 
@@ -337,7 +326,7 @@ pub fn Signup(props: &SignupProps) -> Html {
     let (message, tone) = match (&*problem, &*phase) {
         (Some(Problem::Email(m)), _) => ((*m).to_owned(), "error"),
         (Some(Problem::Consent), _) => (words.consent_missing.to_owned(), "error"),
-        (None, Phase::Sending { .. }) => (words.sending.to_owned(), ""),
+        (None, Phase::Sending { .. } | Phase::Holding) => (words.sending.to_owned(), ""),
         (None, Phase::Retrying { .. } | Phase::Keeping) => (words.retrying.to_owned(), ""),
         (None, Phase::Queued) => (words.queued.to_owned(), "success"),
         (None, Phase::Done(outcome)) => (
@@ -370,7 +359,7 @@ pub fn Signup(props: &SignupProps) -> Html {
             method="post"
             action={props.endpoint.clone()}
             novalidate=true
-            aria-labelledby={title_id.clone()}
+            aria-labelledby={title_id}
             lang={props.words_lang.clone()}
             dir={props.words_lang.as_ref().map(|l| if i18n::is_rtl(l) { "rtl" } else { "ltr" })}
             {onsubmit}
@@ -380,7 +369,7 @@ pub fn Signup(props: &SignupProps) -> Html {
             </h3>
             <p class="signup-hint">{ words.email_hint }</p>
             <div class="signup-field">
-                <label for={email_id.clone()} class="email-label">{ words.email_label }</label>
+                <label for={email_id} class="email-label">{ words.email_label }</label>
                 <input
                     ref={input_ref}
                     part="email"
@@ -395,14 +384,14 @@ pub fn Signup(props: &SignupProps) -> Html {
                     placeholder={words.email_placeholder}
                     value={(*email).clone()}
                     aria-invalid={if email_invalid { "true" } else { "false" }}
-                    aria-describedby={status_id.clone()}
+                    aria-describedby={status_id}
                     {oninput}
                 />
             </div>
             // Hidden from people (off screen) and from assistive technology (aria-hidden,
             // out of the tab order); bots that fill every field fill this one.
             <div class="trap" aria-hidden="true">
-                <label for={trap_id.clone()}>{ words.trap_label }</label>
+                <label for={trap_id}>{ words.trap_label }</label>
                 <input ref={trap_ref} id={trap_id} type="text" name="website" tabindex="-1" autocomplete="off" />
             </div>
             <div class="signup-actions">

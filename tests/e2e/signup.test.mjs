@@ -78,6 +78,19 @@ test("newsletter signup, end to end", async (t) => {
     await page.close();
   });
 
+  await t.test("a relative signup-endpoint under <base href>: the script posts where the plain form would", async () => {
+    const { page } = await openPage(context, `${server.url}/tests/e2e/pages/base.html`);
+    await waitForState(page, "#card", "ready");
+    const action = await page.evaluate(() => document.querySelector("#card").shadowRoot.querySelector("form").action);
+    assert.equal(action, `${server.url}/test-api/subscribe/pending`, "the form's own reading of the attribute");
+    const before = sent("pending").length;
+    await page.locator("#card [part~=email]").fill("based@example.org");
+    await page.locator("#card [part~=submit]").click();
+    await page.locator("#card [part~=status]").filter({ hasText: "check your inbox" }).waitFor();
+    assert.equal(sent("pending").length - before, 1, "the same endpoint");
+    await page.close();
+  });
+
   await t.test("202 pending asks the reader to confirm", async () => {
     const { page, part } = await form("pending");
     await part("email").fill("new@example.org");
@@ -111,6 +124,11 @@ test("newsletter signup, end to end", async (t) => {
     const describedBy = await part("email").getAttribute("aria-describedby");
     assert.equal(describedBy, await part("status").getAttribute("id"));
     assert.deepEqual(await events(page), ["failed"]);
+    // Fixing the address clears the refusal: the field is no longer marked, the message goes.
+    await part("email").press("End");
+    await page.keyboard.type("x");
+    await page.waitForFunction(() => document.querySelector("#card").shadowRoot.querySelector("[part~=email]").getAttribute("aria-invalid") === "false");
+    assert.equal((await part("status").textContent()).trim(), "");
     await page.close();
   });
 

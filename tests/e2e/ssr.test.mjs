@@ -2,12 +2,16 @@
 // all below the fold) in Chromium, with and without JavaScript, served by
 // `article-embed serve` with a real SQLite file.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { test } from "node:test";
 import { startServer } from "../../tools/serve.mjs";
-import { freePort, launchBrowser, never, openPage, rows, serve, setUp, waitForState } from "./helpers.mjs";
+import { BIN, freePort, launchBrowser, never, openPage, rows, serve, setUp, waitForState } from "./helpers.mjs";
+
+const REPO = resolve(import.meta.dirname, "../..");
 
 test("server-rendered cards", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "article-embed-ssr-"));
@@ -114,6 +118,45 @@ test("server-rendered cards", async (t) => {
     assert.equal(page.url(), PAGE, "submitted by the widget, not by a page load");
     assert.deepEqual(errors, []);
     await page.close();
+  });
+
+  await t.test("a server-rendered card whose src fails: an error, and the server's card shown once, without the fallback", async () => {
+    const { stdout } = await promisify(execFile)(BIN, ["snippet", "articles/myanmar-diplomat.json", "--src", `${server.url}/articles/no-such-story.json`, "--script", "/dist/article-embed.js"], { cwd: REPO });
+    const url = `${server.url}/ssr-missing-src.html`;
+    await context.route(url, (route) => route.fulfill({ contentType: "text/html; charset=utf-8", body: `<!doctype html><html lang="en"><head><link rel="icon" href="data:,"></head><body>${stdout}</body></html>` }));
+    const { page } = await openPage(context, url);
+    // The reader reaches for the card: it loads its data, which is not there.
+    await page.locator("article-embed [part=link]").focus();
+    await waitForState(page, "article-embed", "error");
+    const seen = await page.evaluate(() => {
+      const element = document.querySelector("article-embed");
+      return {
+        headlines: element.shadowRoot.querySelectorAll("[part=headline]").length,
+        slot: element.shadowRoot.querySelector("slot") !== null,
+        fallback: element.querySelector(":scope > p a").getBoundingClientRect().height,
+      };
+    });
+    assert.deepEqual(seen, { headlines: 1, slot: false, fallback: 0 });
+    await page.close();
+    await context.unroute(url);
+  });
+
+  await t.test("lang=en-GB: the date the server wrote is the date the browser keeps (no text changes at hydration)", async () => {
+    const { stdout } = await promisify(execFile)(BIN, ["snippet", "articles/myanmar-diplomat.json", "--src", `${server.url}/articles/myanmar-diplomat.json`, "--lang", "en-GB", "--script", "/dist/article-embed.js"], { cwd: REPO });
+    const url = `${server.url}/ssr-en-gb.html`;
+    await context.route(url, (route) => route.fulfill({ contentType: "text/html; charset=utf-8", body: `<!doctype html><html lang="en-GB"><head><link rel="icon" href="data:,"></head><body>${stdout}</body></html>` }));
+    const { page, errors } = await openPage(context, url);
+    const text = () => page.evaluate(() => document.querySelector("article-embed").shadowRoot.querySelector("[part=card]").innerText);
+    const date = () => page.evaluate(() => document.querySelector("article-embed").shadowRoot.querySelector("[part=date]").textContent);
+    assert.equal(await date(), "6 March 2021");
+    const before = await text();
+    await page.locator("article-embed [part=link]").focus();
+    await waitForState(page, "article-embed", "ready");
+    assert.equal(await date(), "6 March 2021");
+    assert.equal(await text(), before, "the reader sees the same text");
+    assert.deepEqual(errors, []);
+    await page.close();
+    await context.unroute(url);
   });
 
   await t.test("iframe mode on another origin: the frame reports its height and the resizer applies it, at 320 and 800 px", async () => {

@@ -419,7 +419,9 @@ export class ArticleEmbedElement extends Base {
     this.#shape = null;
     this.#article?.free();
     this.#article = null;
-    if (!this.#fallback.isConnected) this.shadowRoot.append(this.#fallback);
+    // A server-rendered card not taken over stays what the reader sees (its form posts by
+    // itself): the fallback under it would show the story twice.
+    if (!this.#hydrate && !this.#fallback.isConnected) this.shadowRoot.append(this.#fallback);
     this.style.minBlockSize = "";
     this.#setState("error");
     if (!error?.logged) console.error(`${describe(this)}: ${message}`);

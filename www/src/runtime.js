@@ -27,7 +27,6 @@ export function loadWasm() {
     // loaded and run (a waterfall of one round trip and a parse).
     const wasm = files ? fetch(files.wasm.url, { integrity: files.wasm.integrity }) : undefined;
     wasm?.catch(() => {}); // its failure is reported by the glue's init, below
-    warmDateFormatting();
     ready = checked(files?.glue).then(() => import("../pkg/article-embed.js")).then(async (glue) => {
       try {
         // In the npm package the glue finds the wasm beside itself (bundlers follow it).
@@ -84,21 +83,6 @@ async function checked(file) {
     Object.assign(link, { rel: "modulepreload", href: file.url, integrity: file.integrity, onload: resolve, onerror: () => reject(failed()) });
     document.head.append(link);
   });
-}
-
-/**
- * A browser's first date formatting loads its locale data (10–20 ms on a fast machine).
- * Done while the wasm is still on its way, that time is not spent inside the first card's
- * render, which then fits in one frame.
- */
-function warmDateFormatting() {
-  setTimeout(() => {
-    try {
-      new Date(0).toLocaleDateString(document.documentElement.lang || undefined, { year: "numeric", month: "long", day: "numeric" });
-    } catch {
-      // An unknown language tag: the card formats with what it has.
-    }
-  }, 0);
 }
 
 let turns;
@@ -172,7 +156,7 @@ export function emit(target, type, detail) {
  */
 export function cardOptions(host, options) {
   // In an /embed/ frame, the page that holds it (www/src/frame.js).
-  const out = { ...options, page: pageUrl(document.documentElement.dataset.articleEmbedPage || location.href) };
+  const out = { ...options, page: pageUrl(document.documentElement.dataset.articleEmbedPage || location.href), base: document.baseURI };
   if (String(out.theme ?? "auto").trim().toLowerCase() === "auto") {
     const scheme = getComputedStyle(host).colorScheme.split(/\s+/).filter((s) => s !== "only");
     if (scheme.length === 1 && (scheme[0] === "dark" || scheme[0] === "light")) out.theme = scheme[0];
