@@ -152,6 +152,11 @@ test("WordPress: writers paste a story's URL, readers subscribe", { timeout: 15 
     }));
     assert.ok(widths.column < 700, `the theme's text column: ${widths.column} px`);
     assert.ok(Math.abs(widths.card - widths.column) <= 1, `the card (${widths.card} px) is as wide as the column (${widths.column} px)`);
+    await waitPhoto(page);
+    const card = await cardState(page);
+    assert.deepEqual([card.headline, card.credit, card.photo], [HEADLINE, "STRINGER/ REUTERS", true]);
+    await subscribe(page, "snippet@example.org");
+    assert.equal((await signupOf(data, "snippet@example.org")).page, post.url);
     await screenshot(page, "administrator-snippet");
     assert.deepEqual(problems, []);
     await page.close();
@@ -198,23 +203,31 @@ test("WordPress: writers paste a story's URL, readers subscribe", { timeout: 15 
     await withPlugin("pasted-url", embedBlock(story), "pasted@example.org");
   });
 
+  /** The post read without script: the server's card shown, and its plain form posting. */
+  const withoutScript = async (post, email) => {
+    const { page } = await open(post.url, noScript);
+    const card = await cardState(page);
+    assert.deepEqual([card.state, card.headline, card.credit], [null, HEADLINE, "STRINGER/ REUTERS"], "shown with no script");
+    await page.locator("article-embed [part~=email]").fill(email);
+    await Promise.all([page.waitForNavigation(), page.locator("article-embed [part~=submit]").click()]);
+    assert.equal((await signupOf(data, email)).status, "pending");
+    await page.close();
+  };
+
   await t.test("the Article card block, with and without script; its editor preview", async () => {
     const block = `<!-- wp:article-embed/card {"url":"${story}","layout":"compact"} /-->`;
     const post = await withPlugin("block", block, "block@example.org");
+    await withoutScript(post, "block-no-script@example.org");
     const { page } = await open(post.url, noScript);
-    const card = await cardState(page);
-    assert.deepEqual([card.state, card.headline], [null, HEADLINE], "shown with no script");
     assert.equal(await page.evaluate(() => document.querySelector("article-embed").shadowRoot.querySelector("[part=card]").classList.contains("layout-compact")), true);
-    await page.locator("article-embed [part~=email]").fill("no-script@example.org");
-    await Promise.all([page.waitForNavigation(), page.locator("article-embed [part~=submit]").click()]);
-    assert.equal((await signupOf(data, "no-script@example.org")).status, "pending");
     await page.close();
     // What the block editor's ServerSideRender asks for, as the Author.
     const preview = await wp.rest("author", "/wp/v2/block-renderer/article-embed/card", { query: `context=edit&attributes[url]=${encodeURIComponent(story)}` });
     assert.match(preview.rendered, /<article-embed [^>]*signup-endpoint=[^>]*>\s*<template shadowrootmode="open">/);
   });
 
-  await t.test("the shortcode", async () => {
-    await withPlugin("shortcode", `<!-- wp:shortcode -->\n[article_embed url="${story}" theme="dark"]\n<!-- /wp:shortcode -->`, "shortcode@example.org");
+  await t.test("the shortcode, with and without script", async () => {
+    const post = await withPlugin("shortcode", `<!-- wp:shortcode -->\n[article_embed url="${story}" theme="dark"]\n<!-- /wp:shortcode -->`, "shortcode@example.org");
+    await withoutScript(post, "shortcode-no-script@example.org");
   });
 });
