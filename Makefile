@@ -25,16 +25,14 @@ CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 
-RUST_SOURCES := Cargo.toml $(wildcard Cargo.lock) build.rs $(shell find src -type f)
-# The server (src/server*, the binary), the importer and the snippet renderer (native, and
-# in the wasm of article-embed/server) are not in the browser's wasm: changing them does
-# not rebuild it.
-WASM_SOURCES := $(filter-out src/server% src/main.rs src/import.rs src/ssr.rs src/node.rs,$(RUST_SOURCES))
-WASM := target/$(WASM_TARGET)/release/article_embed.wasm
+# Cargo knows what each build depends on: its targets run cargo every time (a fresh build
+# is a no-op that leaves the output's timestamp alone), and what follows them goes by
+# those timestamps.
+WASM := target/$(WASM_TARGET)/release/article_embed_web.wasm
 PKG := www/pkg/article-embed.js
 # The wasm of article-embed/server (the card rendered in Node): Yew's server renderer,
 # never in the browser's wasm.
-NODE_WASM := target/$(WASM_TARGET)/node-ssr/article_embed.wasm
+NODE_WASM := target/$(WASM_TARGET)/node-ssr/article_embed_node.wasm
 SERVER_PKG := www/pkg-server/article-embed-server.js
 DIST_JS := dist/article-embed.js
 JS_SOURCES := $(shell find www/src -type f)
@@ -45,7 +43,7 @@ BIN := target/debug/article-embed
 DEMO_ARTICLES := build/demo/articles
 DEMO_STORY := $(DEMO_ARTICLES)/myanmar-diplomat.json
 
-.PHONY: dist demo test test-native test-postgres test-browser test-e2e test-npm test-wordpress bench fuzz lint setup setup-rust setup-browser setup-engines setup-wordpress setup-node clean
+.PHONY: FORCE dist demo test test-native test-postgres test-browser test-e2e test-npm test-wordpress bench fuzz lint setup setup-rust setup-browser setup-engines setup-wordpress setup-node clean
 
 WORDPRESS_ZIP := build/article-embed-wordpress.zip
 
@@ -65,14 +63,14 @@ demo: dist $(BIN) dist/ssr.html $(DEMO_STORY)
 test: test-native test-postgres test-browser test-e2e test-npm test-wordpress
 
 test-native:
-	cargo test --all-targets
+	cargo test --workspace --exclude article-embed-web --exclude article-embed-node --all-targets
 
 # The server on a real PostgreSQL (installed and started by tools/postgres.sh).
 test-postgres:
-	ARTICLE_EMBED_TEST_POSTGRES=$$(tools/postgres.sh) cargo test --test postgres -- --ignored
+	ARTICLE_EMBED_TEST_POSTGRES=$$(tools/postgres.sh) cargo test -p article-embed-server --test postgres -- --ignored
 
 test-browser: setup-rust setup-browser
-	cargo test --target $(WASM_TARGET) --test web
+	cargo test --target $(WASM_TARGET) -p article-embed-web --test web
 
 # The end-to-end tests; engines.test.mjs runs in Chromium, Firefox ESR and WebKitGTK,
 # cluster.test.mjs runs three servers on the real PostgreSQL.
@@ -96,7 +94,7 @@ bench: dist $(BIN) setup-browser
 	node bench/server-render.mjs
 	command -v twiggy >/dev/null || cargo install twiggy --version 0.8.0 --locked
 	node tools/wasm-breakdown.mjs
-	cargo build --profile server --bin article-embed
+	cargo build --profile server -p article-embed
 	node bench/signup-load.mjs --bin target/server/article-embed
 	node bench/signup-load.mjs --bin target/server/article-embed --processes 3 --postgres $$(tools/postgres.sh)
 
@@ -110,9 +108,8 @@ fuzz:
 
 lint:
 	cargo fmt --check
-	cargo clippy --all-targets -- -D warnings
-	cargo clippy --target $(WASM_TARGET) --all-targets -- -D warnings
-	cargo clippy --target $(WASM_TARGET) --lib --features node-ssr -- -D warnings
+	cargo clippy --workspace --exclude article-embed-web --exclude article-embed-node --all-targets -- -D warnings
+	cargo clippy --target $(WASM_TARGET) -p article-embed-web -p article-embed-node --all-targets -- -D warnings
 
 # --- build -----------------------------------------------------------------------------
 
@@ -120,11 +117,13 @@ lint:
 # as building the cdylib alone: asking for it alone saves ~9 KB of brotli.
 # std is rebuilt for the card with panics that abort on the spot (no message formatting,
 # no file paths, no panic hook): -12.9 KB brotli. The card never panics on outside data;
-# if it ever did, it would trap either way. Both flags are unstable, hence RUSTC_BOOTSTRAP
-# on the pinned stable toolchain (README, Sizes).
-$(WASM): $(WASM_SOURCES) | setup-rust
-	RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
-	  cargo rustc --release --target $(WASM_TARGET) --lib --crate-type cdylib -Z build-std=std,panic_abort
+# if it ever did, it would trap either way. Every function of every crate may be inlined
+# across crates (-Zcross-crate-inline-threshold=always): -3.4 KB brotli, measured when the
+# card became a crate of its own (crates/card), which had cost +0.7 KB. The flags are
+# unstable, hence RUSTC_BOOTSTRAP on the pinned stable toolchain (README, Sizes).
+$(WASM): FORCE | setup-rust
+	RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zcross-crate-inline-threshold=always" \
+	  cargo rustc -p article-embed-web --release --target $(WASM_TARGET) --lib --crate-type cdylib -Z build-std=std,panic_abort
 
 # wasm-opt from npm's binaryen 132 (Debian's 108 breaks wasm-bindgen's externref table):
 # measured -1.1 KB brotli on top of opt-level "z" + LTO.
@@ -138,11 +137,10 @@ $(PKG): $(WASM) tools/short-names.mjs | setup-rust setup-node
 	  www/pkg/article-embed_bg.wasm -o www/pkg/article-embed_bg.wasm
 	node tools/short-names.mjs www/pkg/article-embed.js www/pkg/article-embed_bg.wasm
 
-# The snippet's renderer for the npm package's server side: the same crate with the
-# node-ssr feature (Yew's ssr), in a profile of its own so that neither build overwrites
-# the other's artifacts.
-$(NODE_WASM): $(WASM_SOURCES) src/ssr.rs src/node.rs | setup-rust
-	cargo rustc --profile node-ssr --target $(WASM_TARGET) --lib --crate-type cdylib --features node-ssr
+# The snippet's renderer for the npm package's server side (crates/node), in a profile of
+# its own so that neither build overwrites the other's artifacts.
+$(NODE_WASM): FORCE | setup-rust
+	cargo build -p article-embed-node --profile node-ssr --target $(WASM_TARGET)
 
 # The renderer's wasm goes inside a JS module and the glue becomes a function
 # (tools/server-glue.mjs): every bundler keeps it working, and a render does no I/O.
@@ -164,8 +162,8 @@ $(DIST_JS): $(PKG) $(JS_SOURCES) tools/hash-dist.mjs | setup-node
 	  --log-level=warning --outdir=dist --entry-names=[name] --chunk-names=[name]-[hash]
 	node tools/hash-dist.mjs
 
-$(BIN): $(RUST_SOURCES) $(shell find migrations -type f)
-	cargo build --bin article-embed
+$(BIN): FORCE
+	cargo build -p article-embed
 
 # The demo's articles: the seed story imported from its page (articles/myanmar-diplomat.html,
 # the publisher's page saved as a file), as a publisher would with `article-embed import`;

@@ -19,7 +19,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
-import { startServer } from "../tools/serve.mjs";
+import { startServer } from "../tests/support/serve.mjs";
 import { BUDGET, sizes } from "../tools/sizes.mjs";
 
 const arg = (name, fallback) => {

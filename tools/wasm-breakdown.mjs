@@ -16,7 +16,7 @@ import { join, resolve } from "node:path";
 import { sizes } from "./sizes.mjs";
 
 const REPO = resolve(import.meta.dirname, "..");
-const WASM = process.argv[2] ?? join(REPO, "target/wasm32-unknown-unknown/release/article_embed.wasm");
+const WASM = process.argv[2] ?? join(REPO, "target/wasm32-unknown-unknown/release/article_embed_web.wasm");
 const dir = mkdtempSync(join(tmpdir(), "wasm-breakdown-"));
 const run = (cmd, args) => execFileSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 28 });
 

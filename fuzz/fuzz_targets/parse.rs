@@ -8,10 +8,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let Ok(json) = article_embed::json::Json::parse(text) else {
+    let Ok(json) = article_embed_card::json::Json::parse(text) else {
         return;
     };
-    let Ok(parsed) = article_embed::article::parse(&json, Some("https://news.example/a.json")) else {
+    let Ok(parsed) = article_embed_card::article::parse(&json, Some("https://news.example/a.json")) else {
         return;
     };
     let a = &parsed.article;

@@ -6,7 +6,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { startServer } from "../../tools/serve.mjs";
+import { startServer } from "../support/serve.mjs";
 import { freePort, never, openPage, parts, serve, setUp, waitForState } from "./helpers.mjs";
 
 const SEED_HEADLINE = "Diplomat at Myanmar Embassy in TLV resigns following Junta's crackdown";

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { startServer } from "../../tools/serve.mjs";
+import { startServer } from "../support/serve.mjs";
 import { freePort, openPage, parts, rows, serve, setUp, waitForState } from "./helpers.mjs";
 
 const SEED_HEADLINE = "Diplomat at Myanmar Embassy in TLV resigns following Junta's crackdown";
@@ -77,7 +77,7 @@ test("the snippet on a page of another origin", async (t) => {
       await reader.stop();
       rmSync(sourceDir, { recursive: true, force: true });
     });
-    const article = `${blog.url}/tests/fixtures/pages/graph.html`;
+    const article = `${blog.url}/crates/server/tests/fixtures/pages/graph.html`;
     const src = `/articles/from?url=${encodeURIComponent(article)}`;
     const { page, errors, console: messages } = await openPage(context);
     await page.goto(`${blog.url}/tests/e2e/pages/third-party.html?server=${reader.url}&src=${encodeURIComponent(src)}`);

@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
-import { startServer } from "../../tools/serve.mjs";
+import { startServer } from "../support/serve.mjs";
 import { ENGINES, launch, waitFor } from "./engines.mjs";
 import { freePort, rows, serve } from "./helpers.mjs";
 

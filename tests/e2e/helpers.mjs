@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { chromium } from "playwright-core";
-import { startServer } from "../../tools/serve.mjs";
+import { startServer } from "../support/serve.mjs";
 
 const ARGS = [
   "--headless",

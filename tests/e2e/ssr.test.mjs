@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { test } from "node:test";
-import { startServer } from "../../tools/serve.mjs";
+import { startServer } from "../support/serve.mjs";
 import { BIN, freePort, launchBrowser, never, openPage, rows, serve, setUp, waitForState } from "./helpers.mjs";
 
 const REPO = resolve(import.meta.dirname, "../..");

@@ -6,7 +6,7 @@ import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { startServer } from "../../tools/serve.mjs";
+import { startServer } from "../support/serve.mjs";
 import { openPage, setUp } from "../e2e/helpers.mjs";
 import { REPO, run, TARBALL, VERSION } from "./common.mjs";
 

@@ -1,0 +1,449 @@
+//! The `article-embed` binary's tools as a publisher runs them: `check` and `snippet`, run
+//! at the repository's root (its articles/ and the import fixtures).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_article-embed"))
+        .args(args)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .output()
+        .expect("the binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn temp_file(name: &str, text: &str) -> PathBuf {
+    let path =
+        std::env::temp_dir().join(format!("article-embed-cli-{}-{name}", std::process::id()));
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+#[test]
+fn check_passes_the_seed_story() {
+    let (code, out, _) = run(&["check", "articles/myanmar-diplomat.json"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out.trim(), "articles/myanmar-diplomat.json: ok");
+}
+
+#[test]
+fn check_lists_every_problem_with_its_path_and_exits_1() {
+    let bad = temp_file(
+        "bad.json",
+        r#"{"@type":"NewsArticle","headline":"","url":"javascript:alert(1)","image":[{"url":42}]}"#,
+    );
+    let path = bad.display().to_string();
+    let (code, out, _) = run(&["check", &path]);
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            format!("{path}: headline: empty (required)"),
+            format!("{path}: url: not an http(s) URL (dropped)"),
+            format!("{path}: image[0].url: expected text, found a number"),
+        ]
+    );
+    let _ = std::fs::remove_file(bad);
+}
+
+#[test]
+fn check_tells_bad_json_from_a_missing_file() {
+    let broken = temp_file("broken.json", "{\"headline\": ");
+    let (code, out, _) = run(&["check", &broken.display().to_string()]);
+    assert_eq!(code, 1);
+    assert!(out.contains("(document): not valid JSON"), "{out}");
+    let _ = std::fs::remove_file(broken);
+    let (code, _, err) = run(&["check", "no/such/file.json"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read"), "{err}");
+}
+
+#[test]
+fn snippet_prints_the_rendered_card_and_the_script() {
+    let (code, out, err) = run(&[
+        "snippet",
+        "articles/myanmar-diplomat.json",
+        "--src",
+        "https://news.example/articles/myanmar-diplomat.json",
+        "--signup-endpoint",
+        "https://news.example/api/subscribe",
+        "--script",
+        "https://cdn.example/article-embed.js",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.is_empty(), "no warnings for the seed story: {err}");
+    assert!(out.starts_with(
+        "<article-embed src=\"https://news.example/articles/myanmar-diplomat.json\" signup-endpoint=\"https://news.example/api/subscribe\">"
+    ));
+    assert!(out.contains("src=\"https://news.example/articles/myanmar-funeral.svg\""));
+    assert!(out.trim_end().ends_with(
+        "<script type=\"module\" src=\"https://cdn.example/article-embed.js\"></script>"
+    ));
+    let (code, pinned, err) = run(&[
+        "snippet",
+        "articles/myanmar-diplomat.json",
+        "--script",
+        "https://cdn.example/article-embed@1/dist/article-embed.js",
+        "--integrity",
+        "sha384-abc",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(pinned.trim_end().ends_with(
+        "<script type=\"module\" src=\"https://cdn.example/article-embed@1/dist/article-embed.js\" integrity=\"sha384-abc\" crossorigin=\"anonymous\"></script>"
+    ));
+    let (code, _, err) = run(&["snippet", "no/such/file.json"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot read"));
+}
+
+/// `signups delete` on a database whose server posts to a webhook: without the webhook it
+/// refuses (the provider would keep the address), with `--no-webhook` it erases anyway, and
+/// the address is gone from the export.
+#[tokio::test]
+async fn signups_delete_erases_and_asks_about_the_webhook() {
+    use article_embed_server::store::{now_ms, NewSignup, Store};
+    let dir = std::env::temp_dir().join(format!("article-embed-cli-delete-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let db = format!("sqlite://{}", dir.join("signups.db").display());
+    let store = Store::open(&db).await.expect("database");
+    let signup = NewSignup {
+        email: "gone@example.org".into(),
+        newsletter: "N".into(),
+        consent: true,
+        consent_text: "ok".into(),
+        article: None,
+        page: None,
+        locale: "en".into(),
+    };
+    store.add(&signup, now_ms()).await.expect("add");
+    let token = store
+        .token_for(1, now_ms())
+        .await
+        .expect("token")
+        .expect("pending");
+    // Confirmed on a server with a webhook: an event waits in the queue.
+    store
+        .confirm(&token, now_ms(), true)
+        .await
+        .expect("confirm");
+    store.close().await;
+
+    let (code, _, err) = run(&["signups", "delete", "gone@example.org", "--db", &db]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("--no-webhook"), "{err}");
+    let (_, csv, _) = run(&["signups", "export", "--db", &db]);
+    assert!(csv.contains("gone@example.org"), "nothing erased yet");
+
+    let (code, out, err) = run(&[
+        "signups",
+        "delete",
+        "Gone@Example.org",
+        "--db",
+        &db,
+        "--no-webhook",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("erased g…@example.org: 1 signup(s)"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("gone@example.org"),
+        "the output masks the address"
+    );
+    let (_, csv, _) = run(&["signups", "export", "--db", &db]);
+    assert!(!csv.contains("gone@example.org"), "{csv}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A folder of its own for one test's output.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("article-embed-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn import_reads_saved_pages_and_writes_articles_that_check() {
+    let dir = temp_dir("import-files");
+    let out_dir = dir.display().to_string();
+    let (code, out, err) = run(&[
+        "import",
+        "crates/server/tests/fixtures/pages/graph.html",
+        "crates/server/tests/fixtures/pages/open-graph.html",
+        "--articles",
+        &out_dir,
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    // Named after each page's own (canonical) URL.
+    let graph = dir.join("final-word-on-tides.json");
+    let og = dir.join("marche-couvert-rouvre.json");
+    assert!(
+        out.contains(&format!(
+            "wrote {} (from its JSON-LD script 1)",
+            graph.display()
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "wrote {} (from its Open Graph and meta tags)",
+            og.display()
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains("crates/server/tests/fixtures/pages/graph.html: script[1] @graph[2].author[1]: an @id that names no node"),
+        "the dropped author is reported with its path: {out}"
+    );
+    for file in [&graph, &og] {
+        let path = file.display().to_string();
+        let (code, out, _) = run(&["check", &path]);
+        assert_eq!(code, 0, "{out}");
+    }
+    let written = std::fs::read_to_string(&og).expect("written");
+    assert!(
+        written.contains(r#""headline":"Le marché couvert rouvre ses portes""#),
+        "{written}"
+    );
+    assert!(
+        written.contains(r#""url":"https://quotidien.example/images/marche.jpg""#),
+        "{written}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn import_says_why_a_page_yields_nothing_and_exits_1() {
+    let dir = temp_dir("import-nothing");
+    let out_dir = dir.display().to_string();
+    let (code, out, _) = run(&[
+        "import",
+        "crates/server/tests/fixtures/pages/nothing.html",
+        "crates/server/tests/fixtures/pages/no-such-page.html",
+        "--articles",
+        &out_dir,
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("crates/server/tests/fixtures/pages/nothing.html: no article: "),
+        "{out}"
+    );
+    assert!(
+        out.contains("crates/server/tests/fixtures/pages/no-such-page.html: cannot read: "),
+        "{out}"
+    );
+    assert!(!dir.exists(), "nothing written");
+}
+
+/// Serves each request once with the fixture page named by its path, as text/html;
+/// `/big` is a page over the 2 MB limit.
+fn serve_pages(requests: usize) -> (String, std::thread::JoinHandle<Vec<String>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let origin = format!("http://{}", listener.local_addr().expect("addr"));
+    let handle = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        for stream in listener.incoming().take(requests) {
+            let Ok(mut stream) = stream else { continue };
+            let mut line = String::new();
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let _ = reader.read_line(&mut line);
+            // The rest of the request's head.
+            let mut header = String::new();
+            while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                header.clear();
+            }
+            let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+            seen.push(path.clone());
+            let body = if path == "/big" {
+                format!(
+                    "<!doctype html><title>Big</title>{}",
+                    "x".repeat(3 * 1024 * 1024)
+                )
+            } else {
+                let name = path
+                    .trim_start_matches('/')
+                    .split('/')
+                    .next()
+                    .unwrap_or_default();
+                std::fs::read_to_string(format!(
+                    "{}/../server/tests/fixtures/pages/{name}.html",
+                    env!("CARGO_MANIFEST_DIR")
+                ))
+                .unwrap_or_default()
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+        seen
+    });
+    (origin, handle)
+}
+
+#[test]
+fn import_reads_pages_over_http_relative_urls_against_the_page() {
+    let (origin, server) = serve_pages(2);
+    let dir = temp_dir("import-http");
+    let out_dir = dir.display().to_string();
+    let page = format!("{origin}/two-scripts/news/ferry-service-resumes");
+    let big = format!("{origin}/big");
+    let (code, out, err) = run(&["import", &page, &big, "--articles", &out_dir]);
+    assert_eq!(code, 1, "the big page yields nothing: {out}{err}");
+    assert!(out.contains(&format!("{big} is larger than 2 MB")), "{out}");
+    let written = std::fs::read_to_string(dir.join("ferry-service-resumes.json"))
+        .unwrap_or_else(|e| panic!("{e}: {out}"));
+    // The image's relative URL resolved against the page's own URL.
+    assert!(
+        written.contains(&format!(
+            r#""url":"{origin}/two-scripts/news/img/ferry.jpg""#
+        )),
+        "{written}"
+    );
+    assert!(
+        out.contains(&format!("{page}: script[1]: not valid JSON: ")),
+        "{out}"
+    );
+    assert_eq!(
+        server.join().expect("server"),
+        ["/two-scripts/news/ferry-service-resumes", "/big"]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The article `path` (JSON-LD) as the card reads it when served at `served_at`.
+fn card_of(path: &std::path::Path, served_at: &str) -> article_embed_card::article::Article {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let json = article_embed_card::json::Json::parse(&text).expect("JSON");
+    article_embed_card::article::parse_with_base(&json, Some(served_at))
+        .unwrap_or_else(|p| panic!("{}: {p:?}", path.display()))
+        .article
+}
+
+#[test]
+fn the_demo_story_page_imports_as_the_seed_card() {
+    // What `make demo` runs: the saved page, named and resolved as it is served.
+    let dir = temp_dir("import-demo");
+    let out_dir = dir.display().to_string();
+    let (code, out, err) = run(&[
+        "import",
+        "articles/myanmar-diplomat.html",
+        "--base",
+        "/articles/myanmar-diplomat.html",
+        "--articles",
+        &out_dir,
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let written = dir.join("myanmar-diplomat.json");
+    assert_eq!(
+        out,
+        format!(
+            "articles/myanmar-diplomat.html: wrote {} (from its JSON-LD script 1)\n",
+            written.display()
+        ),
+        "nothing dropped, nothing to report"
+    );
+    // Names go without a type: the card keeps none, and Reuters is not a Person.
+    let text = std::fs::read_to_string(&written).expect("written");
+    assert!(text.contains(r#"{"name":"Reuters"}"#), "{text}");
+    assert!(!text.contains("Person"), "{text}");
+    // Root-relative: the photo is wherever the articles are served from.
+    let imported = card_of(&written, "/articles/myanmar-diplomat.json");
+    assert_eq!(
+        imported.image.as_ref().map(|i| i.url.as_str()),
+        Some("/articles/myanmar-funeral.svg")
+    );
+    let seed = card_of(
+        std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../articles/myanmar-diplomat.json"
+        )),
+        "/articles/myanmar-diplomat.json",
+    );
+    assert_eq!(
+        imported, seed,
+        "the page gives the very card of the seed story"
+    );
+
+    // An absolute address works the same way; without one, the canonical link is the base.
+    let (code, out, err) = run(&[
+        "import",
+        "articles/myanmar-diplomat.html",
+        "--base",
+        "https://cards.example/story/myanmar.html",
+        "--articles",
+        &out_dir,
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let absolute = card_of(&dir.join("myanmar.json"), "https://elsewhere.example/");
+    assert_eq!(
+        absolute.image.map(|i| i.url),
+        Some("https://cards.example/story/myanmar-funeral.svg".to_owned())
+    );
+    let (code, out, err) = run(&[
+        "import",
+        "articles/myanmar-diplomat.html",
+        "--articles",
+        &out_dir,
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let canonical = card_of(
+        &dir.join("myanmar-diplomat-tlv-resigns.json"),
+        "https://elsewhere.example/",
+    );
+    assert_eq!(
+        canonical.image.map(|i| i.url),
+        Some("https://news.example/international/myanmar-funeral.svg".to_owned())
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn import_base_is_for_one_saved_page() {
+    for (args, says) in [
+        (
+            vec![
+                "articles/myanmar-diplomat.html",
+                "crates/server/tests/fixtures/pages/graph.html",
+                "--base",
+                "/a.html",
+            ],
+            "--base goes with one saved page",
+        ),
+        (
+            vec!["http://127.0.0.1:9/story", "--base", "/a.html"],
+            "--base goes with one saved page",
+        ),
+        (
+            vec!["articles/myanmar-diplomat.html", "--base", "stories/a.html"],
+            "--base stories/a.html: not an http(s) URL or a path from /",
+        ),
+        (
+            vec![
+                "articles/myanmar-diplomat.html",
+                "--base",
+                "javascript:alert(1)",
+            ],
+            "not an http(s) URL or a path from /",
+        ),
+    ] {
+        let dir = temp_dir("import-base");
+        let out_dir = dir.display().to_string();
+        let mut all = vec!["import"];
+        all.extend(args);
+        all.extend(["--articles", &out_dir]);
+        let (code, out, err) = run(&all);
+        assert_eq!(code, 2, "{all:?}: {out}{err}");
+        assert!(err.contains(says), "{all:?}: {err}");
+        assert!(!dir.exists(), "{all:?}: nothing written");
+    }
+}

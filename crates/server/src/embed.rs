@@ -1,0 +1,454 @@
+//! Embedding without the snippet's script on the host: `/embed/<slug>` (the card rendered on
+//! the server, a page for iframes, which tells its parent its height), `/oembed` (oEmbed 1.0
+//! `rich` JSON whose `html` is the snippet), and `POST /api/snippet` for the snippet
+//! builder page.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json as AxumJson;
+use serde::Deserialize;
+
+use super::App;
+use article_embed_card::article::{self, Article};
+use article_embed_card::json::Json;
+use article_embed_card::options::RawOptions;
+use article_embed_card::ssr::{self, attr, DataSource, Snippet};
+
+/// Card width when the consumer gives none, and the narrowest the card allows.
+const DEFAULT_WIDTH: u32 = 640;
+const MIN_WIDTH: u32 = 280;
+
+/// Slugs are file stems of the articles folder: nothing that could leave it.
+fn valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= 200
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+pub(super) struct Articles {
+    pub dir: PathBuf,
+}
+
+impl Articles {
+    async fn load(&self, slug: &str, public_url: &str) -> Option<Article> {
+        if !valid_slug(slug) {
+            return None;
+        }
+        let text = tokio::fs::read_to_string(self.dir.join(format!("{slug}.json")))
+            .await
+            .ok()?;
+        let json = Json::parse(&text).ok()?;
+        let base = format!("{public_url}/articles/{slug}.json");
+        article::parse(&json, Some(&base)).ok().map(|p| p.article)
+    }
+
+    /// The slug of the article a URL names: its `/embed/` or `/articles/` URL on this server,
+    /// or the story's own `url` in its data.
+    async fn find(&self, url: &str, public_url: &str) -> Option<String> {
+        let url = url.trim();
+        let path = url.strip_prefix(public_url).unwrap_or(url);
+        for prefix in ["/embed/", "/articles/"] {
+            if let Some(rest) = path.strip_prefix(prefix) {
+                let rest = rest.split(['?', '#']).next().unwrap_or(rest);
+                // The JSON-LD, or the article's page beside it.
+                let slug = rest
+                    .strip_suffix(".json")
+                    .or_else(|| rest.strip_suffix(".html"))
+                    .unwrap_or(rest);
+                return valid_slug(slug).then(|| slug.to_owned());
+            }
+        }
+        let mut entries = tokio::fs::read_dir(&self.dir).await.ok()?;
+        while let Ok(Some(entry)) = entries.next_entry().await {
+            let name = entry.file_name();
+            let Some(slug) = name.to_str().and_then(|n| n.strip_suffix(".json")) else {
+                continue;
+            };
+            if let Some(article) = self.load(slug, public_url).await {
+                if article.url.as_deref() == Some(url) {
+                    return Some(slug.to_owned());
+                }
+            }
+        }
+        None
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct EmbedQuery {
+    theme: Option<String>,
+    layout: Option<String>,
+    lang: Option<String>,
+    newsletter: Option<String>,
+}
+
+fn options(app: &App, q: EmbedQuery) -> RawOptions {
+    RawOptions {
+        signup_endpoint: Some(format!("{}/api/subscribe", app.public_url)),
+        newsletter: q.newsletter,
+        theme: q.theme,
+        layout: q.layout,
+        lang: q.lang,
+        ..RawOptions::default()
+    }
+}
+
+fn oembed_link(app: &App, slug: &str) -> String {
+    let page = format!("{}/embed/{slug}", app.public_url);
+    format!(
+        "{}/oembed?url={}&format=json",
+        app.public_url,
+        serde_urlencoded::to_string([("", page.as_str())])
+            .unwrap_or_default()
+            .trim_start_matches('=')
+    )
+}
+
+/// `GET /embed/<slug>`: the card alone, server-rendered, for an iframe. It posts its height
+/// to the parent (`{sentinel: "amp", type: "embed-size", height}`, which AMP and Iframely
+/// hosts understand; `article-embed-resizer.js` does the same for any page).
+pub(super) async fn page(
+    State(app): State<Arc<App>>,
+    Path(slug): Path<String>,
+    Query(q): Query<EmbedQuery>,
+) -> Response {
+    let Some(article) = app.articles.load(&slug, &app.public_url).await else {
+        return (
+            StatusCode::NOT_FOUND,
+            Html(super::pages::message("No such article.", None)),
+        )
+            .into_response();
+    };
+    let title = article.headline.clone();
+    let lang = article.language.clone().unwrap_or_else(|| "en".into());
+    let src = format!("{}/articles/{slug}.json", app.public_url);
+    let mut options = options(&app, q);
+    // Hosts may frame it in a sandbox with an opaque origin (frames.rs).
+    options.signup_endpoint = Some(format!(
+        "{}/api/subscribe?frame={}",
+        app.public_url,
+        app.frames.token(super::store::now_ms())
+    ));
+    let snippet = Snippet {
+        base: Some(src.clone()),
+        data: DataSource::Src(src),
+        options,
+        script: Some(own_script(&app)),
+    };
+    let card = ssr::snippet(article, &snippet).await;
+    let html = format!(
+        "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{title}</title>\n\
+         <link rel=\"alternate\" type=\"application/json+oembed\" href=\"{oembed}\" title=\"{title}\">\n\
+         <style>html,body{{margin:0;padding:0;background:transparent}}</style>\n\
+         </head>\n<body>\n{card}<script type=\"module\" src=\"{public}/dist/article-embed-frame.js\"></script>\n\
+         </body>\n</html>\n",
+        lang = attr(&lang),
+        title = attr(&title),
+        oembed = attr(&oembed_link(&app, &slug)),
+        public = attr(&app.public_url),
+    );
+    let mut response = Html(html).into_response();
+    // Made to be framed by any site; its script, wasm, data and form are the server's own.
+    let own = super::headers::origin_of(&app.public_url).unwrap_or_default();
+    let csp = format!(
+        "default-src 'none'; script-src 'self' {own} 'wasm-unsafe-eval'; \
+         style-src 'unsafe-inline'; img-src https: http: data:; connect-src 'self' {own}; \
+         form-action 'self' {own}; base-uri 'none'; frame-ancestors *"
+    );
+    super::headers::own_page(response.headers_mut(), &csp);
+    response
+}
+
+/// `GET /embed/<slug>/story`: on to the story itself. A frame in WordPress's sandbox may
+/// not navigate the page that holds it; it asks the page to (the `link` message of
+/// WordPress's embeds), which follows only links on the frame's own host: this one.
+pub(super) async fn story(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Response {
+    match app
+        .articles
+        .load(&slug, &app.public_url)
+        .await
+        .and_then(|a| a.url)
+    {
+        Some(url) => (
+            StatusCode::SEE_OTHER,
+            [
+                (header::LOCATION, url),
+                (header::CACHE_CONTROL, "no-cache".to_owned()),
+            ],
+        )
+            .into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            Html(super::pages::message("No such article.", None)),
+        )
+            .into_response(),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct OembedQuery {
+    url: Option<String>,
+    format: Option<String>,
+    maxwidth: Option<String>,
+    maxheight: Option<String>,
+    theme: Option<String>,
+    layout: Option<String>,
+    newsletter: Option<String>,
+    lang: Option<String>,
+    /// `iframe` (the default, for articles this server hosts): a blockquote with the story's
+    /// link and an iframe of `/embed/…`, what consumers that trust no provider's script keep
+    /// (WordPress, which also sandboxes the frame). `script`: the server-rendered snippet
+    /// with its script, for consumers that trust this server (the WordPress plugin).
+    flavour: Option<String>,
+}
+
+/// The card's height at a width, estimated: the photo (16:9) plus the text and the form.
+fn estimated_height(width: u32, compact: bool) -> u32 {
+    if compact {
+        if width >= 480 {
+            520
+        } else {
+            760
+        }
+    } else {
+        width * 9 / 16 + if width >= 480 { 860 } else { 1200 }
+    }
+}
+
+/// `GET /oembed?url=…&format=json` (oEmbed 1.0, type `rich`).
+pub(super) async fn oembed(State(app): State<Arc<App>>, Query(q): Query<OembedQuery>) -> Response {
+    let error = |status: StatusCode, message: &str| {
+        (
+            status,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            message.to_owned(),
+        )
+            .into_response()
+    };
+    match q.format.as_deref() {
+        None | Some("json") => {}
+        Some("xml") => {
+            return error(
+                StatusCode::NOT_IMPLEMENTED,
+                "format=xml is not supported; use json",
+            )
+        }
+        Some(_) => return error(StatusCode::NOT_IMPLEMENTED, "unknown format; use json"),
+    }
+    let Some(url) = q.url.as_deref() else {
+        return error(StatusCode::BAD_REQUEST, "url is required");
+    };
+    // An article this server hosts, or one it reads from a listed site's page (SPEC 6.3).
+    let (article, src, slug) = match app.articles.find(url, &app.public_url).await {
+        Some(slug) => match app.articles.load(&slug, &app.public_url).await {
+            Some(article) => (
+                article,
+                format!("{}/articles/{slug}.json", app.public_url),
+                Some(slug),
+            ),
+            None => return error(StatusCode::NOT_FOUND, "no article at that url"),
+        },
+        None => match super::sources::article_of(&app, url).await {
+            Some(Ok((article, src))) => (article, src, None),
+            Some(Err((status, message))) => return error(status, &message),
+            None => return error(StatusCode::NOT_FOUND, "no article at that url"),
+        },
+    };
+    // A page of another site has no /embed/ frame: its answer is the script flavour.
+    let framed = match (q.flavour.as_deref(), &slug) {
+        (None | Some("iframe"), Some(slug)) => Some(slug.clone()),
+        (None | Some("iframe"), None) | (Some("script"), _) => None,
+        (Some(other), _) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                &format!("flavour \"{other}\" is not iframe or script"),
+            )
+        }
+    };
+    let bound = |v: &Option<String>| v.as_deref().and_then(|s| s.trim().parse::<u32>().ok());
+    let width = bound(&q.maxwidth)
+        .map_or(DEFAULT_WIDTH, |max| max.min(DEFAULT_WIDTH))
+        .max(MIN_WIDTH);
+    // In a frame, compact unless asked otherwise: the full card is taller than the 1000 px
+    // WordPress lets an embed grow to.
+    let layout = match (&framed, q.layout) {
+        (Some(_), None) => Some("compact".to_owned()),
+        (_, layout) => layout,
+    };
+    let compact = layout.as_deref() == Some("compact");
+    let mut height = estimated_height(width, compact);
+    if let Some(max) = bound(&q.maxheight) {
+        height = height.min(max);
+    }
+    let title = article.headline.clone();
+    let author = article.authors.first().map(|a| a.name.clone());
+    let provider = article.publisher.as_ref().and_then(|p| p.name.clone());
+    let thumbnail = article
+        .image
+        .as_ref()
+        .map(|i| (i.url.clone(), i.width, i.height));
+    let html = match framed {
+        Some(slug) => {
+            let mut query = vec![("layout", layout.unwrap_or_default())];
+            query.extend(q.theme.map(|v| ("theme", v)));
+            query.extend(q.newsletter.map(|v| ("newsletter", v)));
+            query.extend(q.lang.map(|v| ("lang", v)));
+            // The blockquote is what shows until the frame speaks (or with no script).
+            let link = article
+                .url
+                .clone()
+                .unwrap_or_else(|| format!("{}/embed/{slug}", app.public_url));
+            format!(
+                "<blockquote><a href=\"{link}\">{title}</a></blockquote>\n\
+                 <iframe src=\"{public}/embed/{slug}?{query}\" width=\"{width}\" height=\"{height}\" \
+                 title=\"{title}\" frameborder=\"0\" scrolling=\"no\"></iframe>",
+                link = attr(&link),
+                title = attr(&title),
+                public = attr(&app.public_url),
+                query = attr(&serde_urlencoded::to_string(&query).unwrap_or_default()),
+            )
+        }
+        None => {
+            let snippet = Snippet {
+                base: Some(src.clone()),
+                data: DataSource::Src(src),
+                options: RawOptions {
+                    theme: q.theme,
+                    layout,
+                    newsletter: q.newsletter,
+                    lang: q.lang,
+                    ..options(&app, EmbedQuery::default())
+                },
+                script: Some(own_script(&app)),
+            };
+            ssr::snippet(article, &snippet).await
+        }
+    };
+    let mut body = serde_json::json!({
+        "version": "1.0",
+        "type": "rich",
+        "title": title,
+        "html": html,
+        "width": width,
+        "height": height,
+        "provider_name": provider.unwrap_or_else(|| "article-embed".into()),
+        "provider_url": app.public_url,
+        "cache_age": 3600,
+    });
+    if let Some(author) = author {
+        body["author_name"] = author.into();
+    }
+    if let Some((url, w, h)) = thumbnail {
+        body["thumbnail_url"] = url.into();
+        if let (Some(w), Some(h)) = (w, h) {
+            body["thumbnail_width"] = w.into();
+            body["thumbnail_height"] = h.into();
+        }
+    }
+    AxumJson(body).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct SnippetRequest {
+    /// The JSON-LD text.
+    json: String,
+    /// Where it is published, when it came from a URL.
+    src: Option<String>,
+    #[serde(default)]
+    options: RawOptions,
+    /// Where the page loads the script from: this server (by default), or the npm
+    /// package on a public CDN (`jsdelivr`, `unpkg`).
+    script: Option<String>,
+}
+
+/// The script on this server: short-cached, so that a new release reaches every page.
+fn own_script(app: &App) -> ssr::Script {
+    format!("{}/dist/article-embed.js", app.public_url).into()
+}
+
+/// The npm package's one-file script on a public CDN, pinned to this server's version and
+/// to the loader it serves (the package's, when both come from one `make dist`) by its
+/// Subresource Integrity hash. `None` for an unknown CDN, or without a built loader.
+async fn cdn_script(app: &App, cdn: &str) -> Option<ssr::Script> {
+    let package = format!(
+        "article-embed@{}/dist/article-embed.js",
+        env!("CARGO_PKG_VERSION")
+    );
+    let src = match cdn {
+        "jsdelivr" => format!("https://cdn.jsdelivr.net/npm/{package}"),
+        "unpkg" => format!("https://unpkg.com/{package}"),
+        _ => return None,
+    };
+    Some(ssr::Script {
+        src,
+        integrity: Some(app.assets.integrity("article-embed.js").await?),
+    })
+}
+
+/// `POST /api/snippet`, for the builder page: the snippet (and the iframe flavour, for
+/// articles this server hosts), or every problem with its field path.
+pub(super) async fn snippet(
+    State(app): State<Arc<App>>,
+    AxumJson(r): AxumJson<SnippetRequest>,
+) -> Response {
+    let src = r.src.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let script = match r.script.as_deref() {
+        None | Some("server") => own_script(&app),
+        Some(cdn) => match cdn_script(&app, cdn).await {
+            Some(script) => script,
+            None => {
+                return (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    AxumJson(serde_json::json!({ "problems": [
+                        format!("script: \"{cdn}\" is not one of server, jsdelivr, unpkg, or this server has no built dist/article-embed.js")
+                    ] })),
+                )
+                    .into_response()
+            }
+        },
+    };
+    let script = Some(script);
+    let (article, snippet, warnings) =
+        match ssr::read(&r.json, src.map(str::to_owned), None, r.options, script) {
+            Ok(read) => read,
+            Err(problems) => {
+                return (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    AxumJson(serde_json::json!({ "problems": problems })),
+                )
+                    .into_response()
+            }
+        };
+    let title = attr(&article.headline);
+    let html = ssr::snippet(article, &snippet).await;
+    let prefix = format!("{}/articles/", app.public_url);
+    let slug = src
+        .and_then(|s| s.strip_prefix(&prefix))
+        .and_then(|file| file.strip_suffix(".json"))
+        .filter(|slug| valid_slug(slug));
+    // Attributes only (no style=""): a host with a strict CSP allows them. The referrer
+    // policy lets the frame know the page holding it (its signups name that page, of whose
+    // query the card keeps only what says which post it is); the default would tell only
+    // the origin.
+    let iframe = slug.map(|slug| {
+        format!(
+            "<iframe src=\"{public}/embed/{slug}\" title=\"{title}\" width=\"100%\" height=\"{height}\" \
+             frameborder=\"0\" scrolling=\"no\" loading=\"lazy\" referrerpolicy=\"no-referrer-when-downgrade\"></iframe>\n\
+             <script type=\"module\" src=\"{public}/dist/article-embed-resizer.js\"></script>\n",
+            public = app.public_url,
+            height = estimated_height(DEFAULT_WIDTH, false),
+        )
+    });
+    AxumJson(serde_json::json!({ "snippet": html, "iframe": iframe, "warnings": warnings }))
+        .into_response()
+}
