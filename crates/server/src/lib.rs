@@ -23,6 +23,7 @@
 mod assets;
 mod cleanup;
 pub mod client_ip;
+pub mod commands;
 mod confirm;
 mod deliver;
 mod embed;
