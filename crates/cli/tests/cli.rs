@@ -107,7 +107,8 @@ fn snippet_prints_the_rendered_card_and_the_script() {
 /// the address is gone from the export.
 #[tokio::test]
 async fn signups_delete_erases_and_asks_about_the_webhook() {
-    use article_embed_server::store::{now_ms, NewSignup, Store};
+    use article_embed_server::store::{NewSignup, Store};
+    use article_embed_server::time::now_ms;
     let dir = std::env::temp_dir().join(format!("article-embed-cli-delete-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let db = format!("sqlite://{}", dir.join("signups.db").display());

@@ -192,7 +192,7 @@ impl Assets {
             .await;
         let etag = format!(
             "\"{}\"",
-            super::store::hex(&Sha256::digest(&identity)[..12])
+            super::tokens::hex(&Sha256::digest(&identity)[..12])
         );
         let body = match encoding {
             Encoding::Identity => identity.clone(),

@@ -6,7 +6,8 @@
 use std::time::Duration;
 
 use super::log;
-use super::store::{now_ms, Store};
+use super::store::Store;
+use crate::time::now_ms;
 
 const EVERY: Duration = Duration::from_secs(3600);
 

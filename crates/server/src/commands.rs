@@ -11,6 +11,7 @@ use article_embed_card::options::RawOptions;
 use article_embed_card::ssr;
 
 use crate::store::{self, Store};
+use crate::time;
 
 /// `snippet`'s arguments.
 #[derive(Debug, Clone)]
@@ -49,7 +50,7 @@ pub async fn signups_delete(
         ));
     }
     let erased = store
-        .erase(&email, store::now_ms(), webhook)
+        .erase(&email, time::now_ms(), webhook)
         .await
         .map_err(|e| format!("cannot erase: {e}"))?;
     let mailer = crate::mail::Mailer::new("erase@localhost", None, mail_dir)?;

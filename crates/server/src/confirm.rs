@@ -12,8 +12,10 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
 
-use super::store::{self, now_ms, Confirmed, Token};
+use super::store::{Confirmed, Token};
 use super::{headers, pages, App};
+use crate::time::now_ms;
+use crate::tokens;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -48,7 +50,7 @@ fn failed(e: &sqlx::Error) -> Response {
 /// `GET /api/confirm?token=…`: the page with the button. Uses nothing up.
 pub(super) async fn page(State(app): State<Arc<App>>, Query(q): Query<TokenParam>) -> Response {
     let token = q.token.unwrap_or_default();
-    if !store::is_token(&token) {
+    if !tokens::is_token(&token) {
         return respond(StatusCode::NOT_FOUND, pages::message(UNKNOWN, None));
     }
     match app.store.token(&token, now_ms()).await {
@@ -73,7 +75,7 @@ pub(super) async fn confirm(
         .and_then(|Form(f)| f.token)
         .or(q.token)
         .unwrap_or_default();
-    if !store::is_token(&token) {
+    if !tokens::is_token(&token) {
         return respond(StatusCode::NOT_FOUND, pages::message(UNKNOWN, None));
     }
     match app

@@ -11,8 +11,9 @@ use tokio::sync::{watch, Notify};
 use super::log;
 use super::mail::{mask, MailError};
 use super::queue::{retry_delay_ms, MailJob, WebhookJob};
-use super::store::{self, now_ms};
+use super::store;
 use super::App;
+use crate::time::now_ms;
 
 /// How long a webhook receiver gets to answer.
 const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);

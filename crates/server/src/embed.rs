@@ -134,7 +134,7 @@ pub(super) async fn page(
     options.signup_endpoint = Some(format!(
         "{}/api/subscribe?frame={}",
         app.public_url,
-        app.frames.token(super::store::now_ms())
+        app.frames.token(super::time::now_ms())
     ));
     let snippet = Snippet {
         base: Some(src.clone()),

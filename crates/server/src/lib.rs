@@ -39,6 +39,8 @@ pub mod queue;
 pub mod sources;
 pub mod store;
 pub mod subscribe;
+pub mod time;
+pub mod tokens;
 pub mod webhooks;
 
 use std::net::SocketAddr;

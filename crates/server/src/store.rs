@@ -2,9 +2,7 @@
 //! driver, so the same queries (with `$n` parameters, which both understand) serve both.
 //! Migrations live in `migrations/<backend>/` and are embedded in the binary.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyPoolOptions;
@@ -12,6 +10,8 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor, Row};
 
 use super::webhooks;
+use crate::time::iso_time;
+use crate::tokens::{hex, token, token_hash};
 
 static SQLITE: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("migrations/postgres");
@@ -131,41 +131,6 @@ pub struct Signup {
     pub status: String,
     pub created_at: i64,
     pub confirmed_at: Option<i64>,
-}
-
-pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
-
-/// 128 random bits, hex: unguessable confirmation tokens.
-pub fn token() -> Result<String, String> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness for a token: {e}"))?;
-    Ok(hex(&bytes))
-}
-
-/// What is stored of a token: its SHA-256, so that a copy of the database confirms nobody.
-/// The token is 128 random bits, so an unsalted hash cannot be reversed by guessing.
-pub fn token_hash(token: &str) -> String {
-    hex(&Sha256::digest(
-        token.trim().to_ascii_lowercase().as_bytes(),
-    ))
-}
-
-/// The shape of a token this server issues: 32 hex digits.
-pub fn is_token(token: &str) -> bool {
-    token.len() == 32 && token.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
 }
 
 impl Store {
@@ -890,32 +855,10 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-/// Milliseconds since the epoch as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
-pub fn iso_time(ms: i64) -> String {
-    let days = ms.div_euclid(86_400_000);
-    let rest = ms.rem_euclid(86_400_000);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rest / 3_600_000,
-        rest / 60_000 % 60,
-        rest / 1_000 % 60,
-        rest % 1_000
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time::now_ms;
     use sqlx::any::AnyPoolOptions;
     use std::borrow::Cow;
 

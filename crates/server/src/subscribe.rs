@@ -16,8 +16,9 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
-use super::store::{now_ms, Claim, NewSignup};
+use super::store::{Claim, NewSignup};
 use super::{client_ip, headers, log, pages, App, BODY_LIMIT};
+use crate::time::now_ms;
 use article_embed_card::{email, i18n};
 
 /// A signup as sent, by the widget (JSON) or by a plain form (urlencoded). Everything is
@@ -275,7 +276,7 @@ pub(super) async fn subscribe(State(app): State<Arc<App>>, request: Request) -> 
     let client = client.unwrap_or_else(|| "unknown".into());
     let answer = match &key {
         Some(key) => {
-            let request_hash = super::store::hex(&Sha256::digest(&bytes));
+            let request_hash = super::tokens::hex(&Sha256::digest(&bytes));
             let subject = normalise_email(submission.email.as_deref().unwrap_or(""));
             // On a task of its own: a client that hangs up (or the request deadline) must
             // not cut the work off between claiming the key and settling it, which would

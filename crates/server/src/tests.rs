@@ -11,6 +11,7 @@ use axum::http::Request as HttpRequest;
 use tower::ServiceExt;
 
 use super::*;
+use crate::{time, tokens};
 use article_embed_card::i18n;
 use std::sync::atomic::Ordering;
 
@@ -205,10 +206,10 @@ async fn tokens_are_stored_hashed_and_expire_after_a_week() {
         "the token itself is not in the database"
     );
     assert!(
-        contains(&db, &store::token_hash(&token)) || contains(&wal, &store::token_hash(&token))
+        contains(&db, &tokens::token_hash(&token)) || contains(&wal, &tokens::token_hash(&token))
     );
 
-    let now = store::now_ms();
+    let now = time::now_ms();
     let week = store::TOKEN_LIFETIME_MS;
     assert!(matches!(
         env.app.store.token(&token, now + week - 60_000).await,
@@ -239,10 +240,10 @@ async fn unconfirmed_signups_go_after_30_days_and_keys_after_a_day() {
     );
     env.app
         .store
-        .confirm(&kept_token, store::now_ms(), false)
+        .confirm(&kept_token, time::now_ms(), false)
         .await
         .expect("confirm");
-    let now = store::now_ms();
+    let now = time::now_ms();
     let day = 24 * 3600 * 1000;
     assert_eq!(
         env.app.store.purge(now + 29 * day).await.expect("purge"),
@@ -262,7 +263,7 @@ async fn unconfirmed_signups_go_after_30_days_and_keys_after_a_day() {
     assert_eq!(
         env.app
             .store
-            .claim_key("key-1", "any body", "old@example.org", store::now_ms())
+            .claim_key("key-1", "any body", "old@example.org", time::now_ms())
             .await
             .expect("claim"),
         store::Claim::Mine,
@@ -865,12 +866,12 @@ async fn export_writes_csv_with_every_column() {
 
 #[test]
 fn iso_times() {
-    assert_eq!(store::iso_time(0), "1970-01-01T00:00:00.000Z");
+    assert_eq!(time::iso_time(0), "1970-01-01T00:00:00.000Z");
     assert_eq!(
-        store::iso_time(1_614_970_800_123),
+        time::iso_time(1_614_970_800_123),
         "2021-03-05T19:00:00.123Z"
     );
-    assert_eq!(store::iso_time(951_782_400_000), "2000-02-29T00:00:00.000Z");
+    assert_eq!(time::iso_time(951_782_400_000), "2000-02-29T00:00:00.000Z");
 }
 
 /// A folder of files to serve beside the private ones a working directory holds.
@@ -1518,7 +1519,7 @@ async fn erasure_leaves_no_trace_of_the_address_once_the_provider_is_told() {
     let erased = env
         .app
         .store
-        .erase(email, store::now_ms(), true)
+        .erase(email, time::now_ms(), true)
         .await
         .expect("erase");
     assert_eq!((erased.signups, erased.queued), (1, 1));
@@ -1703,7 +1704,7 @@ async fn events_of_one_subscriber_are_delivered_in_the_order_they_happened() {
 async fn a_row_leased_again_by_another_process_is_not_released_by_the_first() {
     let env = env(|_| {}).await;
     env.subscribe(signup("lease@example.org"), None).await;
-    let now = store::now_ms();
+    let now = time::now_ms();
     let job = env
         .app
         .store

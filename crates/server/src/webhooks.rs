@@ -8,7 +8,7 @@ use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use super::store;
+use crate::{time, tokens};
 
 pub const CONFIRMED: &str = "subscriber.confirmed";
 pub const DELETED: &str = "subscriber.deleted";
@@ -75,15 +75,15 @@ pub struct Subscriber {
 
 /// A new event: its `webhook-id` (`msg_` and 128 random bits) and its JSON body.
 pub fn event(kind: &str, who: &Subscriber, now: i64) -> Result<(String, String), String> {
-    let id = format!("msg_{}", store::token()?);
+    let id = format!("msg_{}", tokens::token()?);
     let body = serde_json::json!({
         "type": kind,
-        "timestamp": store::iso_time(now),
+        "timestamp": time::iso_time(now),
         "data": {
             "email": who.email,
             "newsletter": who.newsletter,
             "consent_text": who.consent_text,
-            "confirmed_at": who.confirmed_at.map(store::iso_time),
+            "confirmed_at": who.confirmed_at.map(time::iso_time),
             "article": who.article,
             "page": who.page,
             "locale": who.locale,

@@ -94,7 +94,8 @@ async fn signups_on_postgresql() {
         .expect("a confirmation mail");
     let start = mail.find("token=").expect("token") + 6;
     let token = &mail[start..start + 32];
-    use article_embed_server::store::{now_ms, Token};
+    use article_embed_server::store::Token;
+    use article_embed_server::time::now_ms;
     assert!(matches!(
         app.store.token(token, now_ms()).await,
         Ok(Token::Valid { .. })

@@ -1,0 +1,35 @@
+//! The server's random tokens (confirmation links, webhook message ids) and the hashes it
+//! keeps of them.
+
+use std::fmt::Write as _;
+
+use sha2::{Digest, Sha256};
+
+/// 128 random bits, hex: unguessable confirmation tokens.
+pub fn token() -> Result<String, String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness for a token: {e}"))?;
+    Ok(hex(&bytes))
+}
+
+/// What is stored of a token: its SHA-256, so that a copy of the database confirms nobody.
+/// The token is 128 random bits, so an unsalted hash cannot be reversed by guessing.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(
+        token.trim().to_ascii_lowercase().as_bytes(),
+    ))
+}
+
+/// The shape of a token this server issues: 32 hex digits.
+pub fn is_token(token: &str) -> bool {
+    token.len() == 32 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
