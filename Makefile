@@ -63,6 +63,7 @@ demo: dist $(BIN) dist/ssr.html $(DEMO_STORY)
 test: test-native test-postgres test-browser test-e2e test-npm test-wordpress
 
 test-native:
+	node tools/element.mjs --check
 	cargo test --workspace --exclude article-embed-web --exclude article-embed-node --all-targets
 
 # The server on a real PostgreSQL (installed and started by tools/postgres.sh).
@@ -150,10 +151,15 @@ $(SERVER_PKG): $(NODE_WASM) tools/server-glue.mjs | setup-rust
 	  --remove-name-section --remove-producers-section $(NODE_WASM)
 	node tools/server-glue.mjs www/pkg-server
 
+# What the JavaScript side takes from the element's one declaration (tools/element.mjs).
+ELEMENT_MADE := www/src/options.js www/src/options.d.ts www/custom-elements.json
+$(ELEMENT_MADE): crates/card/src/element.json tools/element.mjs
+	node tools/element.mjs
+
 # The script of the snippet is a small loader; the wasm glue is a chunk beside it, imported
 # only when a card needs it. Glue and wasm get content-hashed names (tools/hash-dist.mjs),
 # so servers can cache them for good while the loader keeps its stable name.
-$(DIST_JS): $(PKG) $(JS_SOURCES) tools/hash-dist.mjs | setup-node
+$(DIST_JS): $(PKG) $(JS_SOURCES) $(ELEMENT_MADE) tools/hash-dist.mjs | setup-node
 	mkdir -p dist
 	rm -f dist/article-embed-*.js
 	node_modules/.bin/esbuild article-embed=www/src/snippet.js \
@@ -180,7 +186,7 @@ $(DEMO_STORY): $(BIN) $(wildcard articles/*)
 dist/ssr.html: $(BIN) tools/ssr-page.mjs $(DEMO_STORY)
 	node tools/ssr-page.mjs $(BIN) $(DEMO_STORY)
 
-$(TARBALL): $(PKG) $(SERVER_PKG) $(DIST_JS) $(JS_SOURCES) tools/pack.mjs www/package.json www/README.md Cargo.toml
+$(TARBALL): $(PKG) $(SERVER_PKG) $(DIST_JS) $(JS_SOURCES) $(ELEMENT_MADE) tools/pack.mjs www/package.json www/README.md Cargo.toml
 	mkdir -p dist
 	rm -f dist/article-embed-*.tgz
 	node tools/pack.mjs

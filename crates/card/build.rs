@@ -3,7 +3,9 @@
 //! (see src/fingerprint.rs): a hash of every source file of this crate, and its stylesheet.
 //! The server and both wasm builds of one checkout share it; a widget from another version
 //! renders afresh instead of hydrating foreign markup. It also writes the card's stylesheet
-//! as shipped (src/cssmin.rs).
+//! as shipped (src/cssmin.rs), and the Rust side of the element's one declaration
+//! (src/element.json): the options' struct, their attribute and property names, the
+//! numbers of the height estimate.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -32,6 +34,9 @@ fn main() {
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     fs::write(Path::new(&out).join("card.min.css"), cssmin::minify(&css))
         .expect("OUT_DIR is writable");
+    let element = fs::read_to_string("src/element.json").expect("src/element.json is readable");
+    fs::write(Path::new(&out).join("element.rs"), element_rs(&element))
+        .expect("OUT_DIR is writable");
 
     // The whole crate's source: whatever it holds can change the markup. Each file is
     // named, and the folder too (a file added or removed).
@@ -51,4 +56,109 @@ fn main() {
         }
     }
     println!("cargo:rustc-env=ARTICLE_EMBED_RENDER_ID={hash:016x}");
+}
+
+/// `signupEndpoint` → `signup_endpoint`.
+fn snake(camel: &str) -> String {
+    camel.chars().fold(String::new(), |mut s, c| {
+        if c.is_ascii_uppercase() {
+            s.push('_');
+            s.push(c.to_ascii_lowercase());
+        } else {
+            s.push(c);
+        }
+        s
+    })
+}
+
+/// The Rust made from the element's declaration.
+fn element_rs(json: &str) -> String {
+    let element: serde_json::Value = serde_json::from_str(json).expect("src/element.json is JSON");
+    let text = |v: &serde_json::Value, key: &str| -> String {
+        v[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("src/element.json: {key} must be text"))
+            .to_owned()
+    };
+    // The card's options: the attributes but src (where the data is, the element's own).
+    let options: Vec<(String, String, String)> = element["attributes"]
+        .as_array()
+        .expect("src/element.json: attributes must be a list")
+        .iter()
+        .filter(|a| a["option"].as_bool() != Some(false))
+        .map(|a| (text(a, "name"), text(a, "property"), text(a, "description")))
+        .collect();
+    let mut rs = String::from(
+        "// Made by build.rs from src/element.json: change that, not this.\n\n\
+         /// The options as they arrive from attributes or from `mount()`: all strings, all\n\
+         /// optional. (The server reads them from JSON with serde, feature `serde`; the wasm\n\
+         /// reads the JavaScript object itself, see `RawOptions::from_js`.)\n\
+         #[derive(Debug, Clone, Default, PartialEq)]\n\
+         #[cfg_attr(feature = \"serde\", derive(serde::Deserialize), serde(rename_all = \"camelCase\", default))]\n\
+         pub struct RawOptions {\n",
+    );
+    for (name, property, description) in &options {
+        rs += &format!(
+            "    /// `{name}`: {description}.\n    pub {}: Option<String>,\n",
+            snake(property)
+        );
+    }
+    rs += "    /// The host page's URL, sent with a signup (not an attribute: the page's own).\n\
+           pub page: Option<String>,\n\
+           /// The document's base URL (`document.baseURI`), which relative URLs resolve\n\
+           /// against, as the browser resolves the plain form's `action`.\n\
+           pub base: Option<String>,\n}\n\n";
+    rs += &format!(
+        "impl RawOptions {{\n    /// Each option as an attribute of the element, with its value.\n\
+         pub fn attributes(&self) -> [(&'static str, &Option<String>); {}] {{\n        [\n",
+        options.len()
+    );
+    for (name, property, _) in &options {
+        rs += &format!("            (\"{name}\", &self.{}),\n", snake(property));
+    }
+    rs += "        ]\n    }\n\n";
+    rs += "    /// The options object of JavaScript (property names, text values); other names\n\
+           /// are not ours to judge.\n\
+           #[cfg(target_arch = \"wasm32\")]\n\
+           pub fn from_js(options: &wasm_bindgen::JsValue) -> Result<RawOptions, wasm_bindgen::JsError> {\n\
+           if options.is_undefined() || options.is_null() {\n\
+           return Ok(RawOptions::default());\n\
+           }\n\
+           if !options.is_object() {\n\
+           return Err(wasm_bindgen::JsError::new(\"options: expected an object\"));\n\
+           }\n\
+           let text = |name| crate::options::js_text(options, name);\n\
+           Ok(RawOptions {\n";
+    for (_, property, _) in &options {
+        rs += &format!("            {}: text(\"{property}\")?,\n", snake(property));
+    }
+    rs += "            page: text(\"page\")?,\n            base: text(\"base\")?,\n        })\n    }\n}\n\n";
+    let height = &element["height"];
+    let number = |v: &serde_json::Value, key: &str| -> f64 {
+        v[key]
+            .as_f64()
+            .unwrap_or_else(|| panic!("src/element.json: height.{key} must be a number"))
+    };
+    let (full, compact) = (&height["full"], &height["compact"]);
+    rs += "/// The numbers of the height estimate (see `options::estimated_height`).\npub mod height {\n";
+    for (key, name) in [
+        ("photo", "FULL_PHOTO"),
+        ("base", "FULL_BASE"),
+        ("narrowFrom", "FULL_NARROW_FROM"),
+        ("narrowPerPx", "FULL_NARROW_PER_PX"),
+        ("form", "FULL_FORM"),
+        ("formNarrowPerPx", "FULL_FORM_NARROW_PER_PX"),
+    ] {
+        rs += &format!("    pub const {name}: f64 = {:?};\n", number(full, key));
+    }
+    for (key, name) in [
+        ("wideFrom", "COMPACT_WIDE_FROM"),
+        ("wide", "COMPACT_WIDE"),
+        ("narrow", "COMPACT_NARROW"),
+        ("form", "COMPACT_FORM"),
+    ] {
+        rs += &format!("    pub const {name}: f64 = {:?};\n", number(compact, key));
+    }
+    rs += "}\n";
+    rs
 }

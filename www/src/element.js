@@ -6,6 +6,20 @@
 // It loads anywhere, browsers or not (a framework's server imports it to render the page):
 // at load it reads only `globalThis.HTMLElement`, which is absent outside a browser.
 
+import {
+  COMPACT_FORM,
+  COMPACT_NARROW,
+  COMPACT_WIDE,
+  COMPACT_WIDE_FROM,
+  FULL_BASE,
+  FULL_FORM,
+  FULL_FORM_NARROW_PER_PX,
+  FULL_NARROW_FROM,
+  FULL_NARROW_PER_PX,
+  FULL_PHOTO,
+  OPTIONS,
+  PROPERTIES,
+} from "./options.js";
 import { adoptSheet, cardOptions, emit, loadWasm, makeSheet, nextTurn, whenIdle } from "./runtime.js";
 
 export const TAG = "article-embed";
@@ -17,20 +31,6 @@ function hostStyles() {
   return hostSheet;
 }
 
-/** attribute name → option name passed to the wasm (SPEC section 2). */
-export const OPTIONS = {
-  "signup-endpoint": "signupEndpoint",
-  newsletter: "newsletter",
-  "privacy-url": "privacyUrl",
-  consent: "consent",
-  theme: "theme",
-  layout: "layout",
-  lang: "lang",
-};
-
-/** [attribute, property], for the properties the element defines. */
-const PROPERTY_ATTRIBUTES = [["src", "src"], ...Object.entries(OPTIONS).filter(([, p]) => p !== "lang")];
-const PROPERTIES = PROPERTY_ATTRIBUTES.map(([, property]) => property);
 
 /** The element/text structure below `node`: what the renderer expects to find there. */
 function shape(node) {
@@ -60,16 +60,18 @@ function reserveAll() {
   });
 }
 
-/** About the card's height at this width, from its layout and whether it has a form. */
-function estimateHeight(el, measured) {
-  const width = measured || 640;
-  const compact = el.getAttribute("layout") === "compact";
-  const form = el.hasAttribute("signup-endpoint");
-  const narrow = Math.max(0, 760 - width);
-  return compact
-    ? (width >= 480 ? 300 : 560) + (form ? 270 : 0)
-    : Math.round((width * 9) / 16 + 580 + narrow * 1.1 + (form ? 215 + narrow * 0.15 : 0));
+/**
+ * About the card's height at `width`, for its layout and whether it has a form: the sum
+ * crates/card's `options::estimated_height` makes, of the numbers both take from the
+ * element's declaration (tests hold both to its examples).
+ */
+export function estimatedHeight(width, layout, form) {
+  if (layout === "compact") return (width >= COMPACT_WIDE_FROM ? COMPACT_WIDE : COMPACT_NARROW) + (form ? COMPACT_FORM : 0);
+  const narrow = Math.max(0, FULL_NARROW_FROM - width);
+  return Math.round(width * FULL_PHOTO + FULL_BASE + narrow * FULL_NARROW_PER_PX + (form ? FULL_FORM + narrow * FULL_FORM_NARROW_PER_PX : 0));
 }
+
+const estimateHeight = (el, measured) => estimatedHeight(measured || 640, el.getAttribute("layout"), el.hasAttribute("signup-endpoint"));
 
 /** Outside a browser, a stand-in, so that the class below can be made (and never used). */
 const Base = globalThis.HTMLElement ?? class {};
@@ -96,7 +98,7 @@ export class ArticleEmbedElement extends Base {
   connectedCallback() {
     // A framework may have set properties before the element was defined: they sit on
     // the instance and hide the accessors. Move them through the accessors.
-    for (const property of PROPERTIES) {
+    for (const [, property] of PROPERTIES) {
       if (Object.hasOwn(this, property)) {
         const value = this[property];
         delete this[property];
@@ -432,7 +434,7 @@ export class ArticleEmbedElement extends Base {
 // Properties mirror the attributes (`card.src = …`, `card.signupEndpoint = …`), for
 // frameworks that set properties rather than attributes. `lang` is HTMLElement's own
 // property, which already reflects the attribute.
-for (const [attribute, property] of PROPERTY_ATTRIBUTES) {
+for (const [attribute, property] of PROPERTIES) {
   Object.defineProperty(ArticleEmbedElement.prototype, property, {
     get() {
       return this.getAttribute(attribute);

@@ -1,5 +1,9 @@
 // Types of the article-embed npm package: the article data it reads (the schema.org
-// NewsArticle JSON-LD subset of the card), the options, and the element's events.
+// NewsArticle JSON-LD subset of the card), the options, and the element's events. The
+// options' and attributes' types are made from the element's declaration (options.d.ts).
+import type { CardOptions, CardProperties } from "./options.js";
+
+export type { CardAttributes, CardOptions, CardProperties } from "./options.js";
 
 /** Text, or a JSON-LD value object. Several values: the first is used. */
 export type Text = string | { "@value": string; "@language"?: string };
@@ -81,22 +85,8 @@ export type ArticleDocument =
   | Array<NewsArticle | Record<string, unknown>>
   | { "@context"?: unknown; "@graph": Array<NewsArticle | Record<string, unknown>> };
 
-/** The options of mount(); the element takes the same as attributes (`signup-endpoint` …). */
-export interface MountOptions {
-  /** URL the signup form posts to; without it, no form. */
-  signupEndpoint?: string;
-  /** The newsletter's name; default "<publisher name> Newsletter". */
-  newsletter?: string;
-  /** Link shown beside the consent checkbox. */
-  privacyUrl?: string;
-  /** "required": no submission until the reader ticks the consent box. Default "optional". */
-  consent?: "required" | "optional";
-  /** Default "auto": the host's color-scheme, then the reader's preference. */
-  theme?: "light" | "dark" | "auto";
-  /** Default "full"; "compact" shows headline, photo and signup. */
-  layout?: "full" | "compact";
-  /** Language of the widget's own words; the article's inLanguage otherwise. */
-  lang?: string;
+/** The options of mount(): the card's (the element takes the same as attributes), and `baseUrl`. */
+export interface MountOptions extends CardOptions {
   /** URL that relative URLs in the article resolve against; default the page's. */
   baseUrl?: string;
 }
@@ -131,21 +121,7 @@ export interface ArticleEmbedEventMap {
  * those that set attributes; properties set before the element is defined are taken over
  * when it is. `lang` is HTMLElement's own property, which reflects the `lang` attribute.
  */
-export interface ArticleEmbedElement extends HTMLElement {
-  /** `src`: URL of the article's JSON-LD. */
-  src: string | null;
-  /** `signup-endpoint`. */
-  signupEndpoint: string | null;
-  /** `newsletter`. */
-  newsletter: string | null;
-  /** `privacy-url`. */
-  privacyUrl: string | null;
-  /** `consent`: "required" or "optional". */
-  consent: "required" | "optional" | (string & {}) | null;
-  /** `theme`: "light", "dark" or "auto". */
-  theme: "light" | "dark" | "auto" | (string & {}) | null;
-  /** `layout`: "full" or "compact". */
-  layout: "full" | "compact" | (string & {}) | null;
+export interface ArticleEmbedElement extends HTMLElement, CardProperties {
   addEventListener<K extends keyof ArticleEmbedEventMap>(
     type: K,
     listener: (this: ArticleEmbedElement, event: ArticleEmbedEventMap[K]) => unknown,

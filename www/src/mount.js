@@ -1,9 +1,10 @@
 // mount(): the card without the custom element, for developers who render it themselves.
 
+import { OPTIONS } from "./options.js";
 import { adoptSheet, cardOptions, loadWasm, nextTurn } from "./runtime.js";
 
-/** The options mount() takes (article-embed/server takes these and more). */
-export const OPTION_NAMES = new Set(["signupEndpoint", "newsletter", "privacyUrl", "consent", "theme", "layout", "lang", "baseUrl"]);
+/** The options mount() takes: the card's, and where relative URLs of the data resolve. */
+export const OPTION_NAMES = new Set([...Object.values(OPTIONS), "baseUrl"]);
 
 function read({ parseArticle }, article, baseUrl) {
   let data;

@@ -1,7 +1,7 @@
 // Types of article-embed/react: <ArticleEmbed>, and <article-embed> in JSX. Only this entry
 // needs React's types; the package's other entries do not.
 import type { DetailedHTMLProps, HTMLAttributes, ReactElement, Ref } from "react";
-import type { ArticleDocument, ArticleEmbedElement, MountOptions, SubscribeStatus } from "./index.js";
+import type { ArticleDocument, ArticleEmbedElement, CardAttributes, MountOptions, SubscribeStatus } from "./index.js";
 
 export interface ArticleEmbedProps
   extends Omit<HTMLAttributes<ArticleEmbedElement>, "children" | "dangerouslySetInnerHTML" | "lang" | "onError">,
@@ -39,15 +39,7 @@ export interface ArticleEmbedProps
 export function ArticleEmbed(props: ArticleEmbedProps): ReactElement;
 
 /** The element's attributes in JSX: the names the HTML uses (SPEC section 2). */
-export interface ArticleEmbedAttributes extends HTMLAttributes<ArticleEmbedElement> {
-  src?: string;
-  "signup-endpoint"?: string;
-  newsletter?: string;
-  "privacy-url"?: string;
-  consent?: "required" | "optional";
-  theme?: "light" | "dark" | "auto";
-  layout?: "full" | "compact";
-}
+export interface ArticleEmbedAttributes extends Omit<HTMLAttributes<ArticleEmbedElement>, "lang">, CardAttributes {}
 
 declare module "react" {
   namespace JSX {

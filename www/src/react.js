@@ -12,7 +12,8 @@
 
 import { createElement, useCallback, useLayoutEffect, useMemo, useRef } from "react";
 import { renderInnerHTMLSync } from "article-embed/server";
-import { define, OPTIONS } from "./element.js";
+import { define } from "./element.js";
+import { OPTIONS } from "./options.js";
 
 /** [prop, attribute] of the element's options (SPEC section 2), `lang` included. */
 const OPTION_PROPS = Object.entries(OPTIONS).map(([attribute, prop]) => [prop, attribute]);

@@ -38,29 +38,9 @@ pub fn fingerprint(article: &Article, options: &RawOptions) -> String {
     let mut h = Fnv(0xcbf2_9ce4_8422_2325);
     env!("ARTICLE_EMBED_RENDER_ID").hash(&mut h);
     article.hash(&mut h);
-    // Taken apart field by field (not `..`), so that a new option cannot be left out of
-    // the fingerprint without the compiler saying so.
-    let RawOptions {
-        signup_endpoint,
-        newsletter,
-        privacy_url,
-        consent,
-        theme,
-        layout,
-        lang,
-        page: _,
-        base: _,
-    } = options;
-    (
-        signup_endpoint,
-        newsletter,
-        privacy_url,
-        consent,
-        theme,
-        layout,
-        lang,
-    )
-        .hash(&mut h);
+    // Every attribute, by the list made from the element's declaration: a new option is in
+    // it. (The page's URL and base URL are not attributes: the server has neither.)
+    options.attributes().hash(&mut h);
     format!("{:016x}", h.finish())
 }
 

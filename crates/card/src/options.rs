@@ -71,55 +71,34 @@ impl Consent {
     }
 }
 
-/// The options as they arrive from attributes or from `mount()`: all strings, all optional.
-/// (The server reads them from JSON with serde, feature `serde`; the wasm reads the
-/// JavaScript object itself, see `RawOptions::from_js`.)
-#[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Deserialize),
-    serde(rename_all = "camelCase", default)
-)]
-pub struct RawOptions {
-    pub signup_endpoint: Option<String>,
-    pub newsletter: Option<String>,
-    pub privacy_url: Option<String>,
-    pub consent: Option<String>,
-    pub theme: Option<String>,
-    pub layout: Option<String>,
-    pub lang: Option<String>,
-    /// The host page's URL, sent with a signup.
-    pub page: Option<String>,
-    /// The document's base URL (`document.baseURI`), which relative URLs resolve against,
-    /// as the browser resolves the plain form's `action`: under a `<base href>` the two
-    /// differ from the page's own URL alike.
-    pub base: Option<String>,
-}
+// RawOptions (its fields, `attributes()`, `from_js`) and `height`, from src/element.json.
+include!(concat!(env!("OUT_DIR"), "/element.rs"));
 
-#[cfg(target_arch = "wasm32")]
-impl RawOptions {
-    /// The options object of JavaScript (camelCase names, text values); other names are
-    /// not ours to judge.
-    pub fn from_js(options: &wasm_bindgen::JsValue) -> Result<RawOptions, wasm_bindgen::JsError> {
-        if options.is_undefined() || options.is_null() {
-            return Ok(RawOptions::default());
+/// About the card's height at `width` px, before it is drawn, from the numbers of
+/// src/element.json: what the element reserves while the card loads (www/src/element.js
+/// does the same sum) and what the server tells oEmbed consumers.
+pub fn estimated_height(width: f64, layout: Layout, form: bool) -> u32 {
+    use height::*;
+    let h = match layout {
+        Layout::Compact => {
+            let base = if width >= COMPACT_WIDE_FROM {
+                COMPACT_WIDE
+            } else {
+                COMPACT_NARROW
+            };
+            base + if form { COMPACT_FORM } else { 0.0 }
         }
-        if !options.is_object() {
-            return Err(wasm_bindgen::JsError::new("options: expected an object"));
+        Layout::Full => {
+            let narrow = (FULL_NARROW_FROM - width).max(0.0);
+            let form = if form {
+                FULL_FORM + narrow * FULL_FORM_NARROW_PER_PX
+            } else {
+                0.0
+            };
+            width * FULL_PHOTO + FULL_BASE + narrow * FULL_NARROW_PER_PX + form
         }
-        let text = |name| js_text(options, name);
-        Ok(RawOptions {
-            signup_endpoint: text("signupEndpoint")?,
-            newsletter: text("newsletter")?,
-            privacy_url: text("privacyUrl")?,
-            consent: text("consent")?,
-            theme: text("theme")?,
-            layout: text("layout")?,
-            lang: text("lang")?,
-            page: text("page")?,
-            base: text("base")?,
-        })
-    }
+    };
+    h.round() as u32
 }
 
 /// `object[name]` when it is text; absent for `undefined` and `null`; an error naming the
@@ -239,6 +218,52 @@ impl Options {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_height_estimate_is_the_one_the_declaration_gives_examples_of() {
+        let element: serde_json::Value =
+            serde_json::from_str(include_str!("element.json")).expect("JSON");
+        let examples = element["height"]["examples"].as_array().expect("examples");
+        assert!(examples.len() >= 5);
+        for e in examples {
+            let layout = Layout::parse(e["layout"].as_str().expect("layout")).expect("a layout");
+            let got = estimated_height(
+                e["width"].as_f64().expect("width"),
+                layout,
+                e["form"].as_bool().expect("form"),
+            );
+            assert_eq!(u64::from(got), e["height"].as_u64().expect("height"), "{e}");
+        }
+    }
+
+    #[test]
+    fn every_declared_option_is_an_attribute_with_a_field() {
+        let element: serde_json::Value =
+            serde_json::from_str(include_str!("element.json")).expect("JSON");
+        let declared: Vec<&str> = element["attributes"]
+            .as_array()
+            .expect("attributes")
+            .iter()
+            .filter(|a| a["option"].as_bool() != Some(false))
+            .map(|a| a["name"].as_str().expect("name"))
+            .collect();
+        let all = RawOptions {
+            signup_endpoint: Some("1".into()),
+            newsletter: Some("2".into()),
+            privacy_url: Some("3".into()),
+            consent: Some("4".into()),
+            theme: Some("5".into()),
+            layout: Some("6".into()),
+            lang: Some("7".into()),
+            ..RawOptions::default()
+        };
+        let names: Vec<&str> = all.attributes().iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, declared);
+        assert!(
+            all.attributes().iter().all(|(_, v)| v.is_some()),
+            "each a field of its own"
+        );
+    }
 
     #[test]
     fn resolves_and_reports_ignored_values() {

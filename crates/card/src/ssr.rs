@@ -154,16 +154,7 @@ pub async fn snippet(article: Article, snippet: &Snippet) -> String {
     if let DataSource::Src(src) = &snippet.data {
         attributes.push_str(&format!(" src=\"{}\"", attr(src)));
     }
-    let o = &snippet.options;
-    for (name, value) in [
-        ("signup-endpoint", &o.signup_endpoint),
-        ("newsletter", &o.newsletter),
-        ("privacy-url", &o.privacy_url),
-        ("consent", &o.consent),
-        ("theme", &o.theme),
-        ("layout", &o.layout),
-        ("lang", &o.lang),
-    ] {
+    for (name, value) in snippet.options.attributes() {
         if let Some(value) = value {
             attributes.push_str(&format!(" {name}=\"{}\"", attr(value)));
         }

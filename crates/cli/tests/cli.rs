@@ -448,3 +448,36 @@ fn import_base_is_for_one_saved_page() {
         assert!(!dir.exists(), "{all:?}: nothing written");
     }
 }
+
+/// Every attribute of the element's declaration is a flag of `snippet`, and reaches the
+/// element it prints.
+#[test]
+fn snippet_takes_every_attribute_of_the_element() {
+    let element: serde_json::Value =
+        serde_json::from_str(include_str!("../../card/src/element.json")).expect("JSON");
+    let mut args = vec![
+        "snippet".to_owned(),
+        "articles/myanmar-diplomat.json".to_owned(),
+    ];
+    let mut expected = Vec::new();
+    for attribute in element["attributes"].as_array().expect("attributes") {
+        let name = attribute["name"].as_str().expect("a name");
+        let value = attribute["values"]
+            .as_array()
+            .and_then(|v| v.first())
+            .and_then(|v| v.as_str())
+            .unwrap_or("https://x.example/a");
+        args.extend([format!("--{name}"), value.to_owned()]);
+        expected.push(format!(" {name}=\"{value}\""));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, out, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    let start = out.lines().next().unwrap_or_default();
+    for attribute in expected {
+        assert!(
+            start.contains(&attribute),
+            "{attribute} missing from {start}"
+        );
+    }
+}

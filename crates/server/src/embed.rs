@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::App;
 use article_embed_card::article::{self, Article};
 use article_embed_card::json::Json;
-use article_embed_card::options::RawOptions;
+use article_embed_card::options::{self, Layout, RawOptions};
 use article_embed_card::ssr::{self, attr, DataSource, Snippet};
 
 /// Card width when the consumer gives none, and the narrowest the card allows.
@@ -80,19 +80,25 @@ impl Articles {
     }
 }
 
+/// The `/embed/` query: the element's attributes by their own names, but the signup
+/// endpoint, which is this server's. (A test holds it to src/element.json.)
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "kebab-case")]
 pub(super) struct EmbedQuery {
+    newsletter: Option<String>,
+    privacy_url: Option<String>,
+    consent: Option<String>,
     theme: Option<String>,
     layout: Option<String>,
     lang: Option<String>,
-    newsletter: Option<String>,
 }
 
 fn options(app: &App, q: EmbedQuery) -> RawOptions {
     RawOptions {
         signup_endpoint: Some(format!("{}/api/subscribe", app.public_url)),
         newsletter: q.newsletter,
+        privacy_url: q.privacy_url,
+        consent: q.consent,
         theme: q.theme,
         layout: q.layout,
         lang: q.lang,
@@ -212,19 +218,6 @@ pub(super) struct OembedQuery {
     flavour: Option<String>,
 }
 
-/// The card's height at a width, estimated: the photo (16:9) plus the text and the form.
-fn estimated_height(width: u32, compact: bool) -> u32 {
-    if compact {
-        if width >= 480 {
-            520
-        } else {
-            760
-        }
-    } else {
-        width * 9 / 16 + if width >= 480 { 860 } else { 1200 }
-    }
-}
-
 /// `GET /oembed?url=…&format=json` (oEmbed 1.0, type `rich`).
 pub(super) async fn oembed(State(app): State<Arc<App>>, Query(q): Query<OembedQuery>) -> Response {
     let error = |status: StatusCode, message: &str| {
@@ -286,7 +279,15 @@ pub(super) async fn oembed(State(app): State<Arc<App>>, Query(q): Query<OembedQu
         (_, layout) => layout,
     };
     let compact = layout.as_deref() == Some("compact");
-    let mut height = estimated_height(width, compact);
+    let mut height = options::estimated_height(
+        f64::from(width),
+        if compact {
+            Layout::Compact
+        } else {
+            Layout::Full
+        },
+        true,
+    );
     if let Some(max) = bound(&q.maxheight) {
         height = height.min(max);
     }
@@ -446,7 +447,7 @@ pub(super) async fn snippet(
              frameborder=\"0\" scrolling=\"no\" loading=\"lazy\" referrerpolicy=\"no-referrer-when-downgrade\"></iframe>\n\
              <script type=\"module\" src=\"{public}/dist/article-embed-resizer.js\"></script>\n",
             public = app.public_url,
-            height = estimated_height(DEFAULT_WIDTH, false),
+            height = options::estimated_height(f64::from(DEFAULT_WIDTH), Layout::Full, true),
         )
     });
     AxumJson(serde_json::json!({ "snippet": html, "iframe": iframe, "warnings": warnings }))

@@ -1120,7 +1120,7 @@ async fn oembed_answers_rich_json_for_hosted_articles() {
         assert_eq!(
             o["html"],
             "<blockquote><a href=\"https://news.example/international/myanmar-diplomat-tlv-resigns\">Diplomat at Myanmar Embassy in TLV resigns following Junta&#39;s crackdown</a></blockquote>\n\
-             <iframe src=\"https://embed.example/embed/myanmar-diplomat?layout=compact\" width=\"640\" height=\"520\" \
+             <iframe src=\"https://embed.example/embed/myanmar-diplomat?layout=compact\" width=\"640\" height=\"570\" \
              title=\"Diplomat at Myanmar Embassy in TLV resigns following Junta&#39;s crackdown\" frameborder=\"0\" scrolling=\"no\"></iframe>"
         );
         let script = env.send(get(&format!("{q}&flavour=script"))).await.json();
@@ -1230,6 +1230,35 @@ async fn article_pages_carry_discovery_and_frames_send_readers_on_to_the_story()
         )
         .await;
     assert_eq!(none.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_embed_query_takes_every_attribute_of_the_element_but_the_endpoint() {
+    let element: serde_json::Value =
+        serde_json::from_str(include_str!("../../card/src/element.json")).expect("JSON");
+    let env = hosted().await;
+    for attribute in element["attributes"].as_array().expect("attributes") {
+        let name = attribute["name"].as_str().expect("a name");
+        if matches!(name, "src" | "signup-endpoint") {
+            continue; // the server's own
+        }
+        let value = attribute["values"]
+            .as_array()
+            .and_then(|v| v.first())
+            .and_then(|v| v.as_str())
+            .unwrap_or("https://x.example/a");
+        let page = env
+            .send(
+                HttpRequest::get(format!("/embed/myanmar-diplomat?{name}={value}"))
+                    .body(Body::empty())
+                    .expect("req"),
+            )
+            .await;
+        assert!(
+            page.body.contains(&format!(" {name}=\"{value}\"")),
+            "{name} does not reach the element"
+        );
+    }
 }
 
 #[tokio::test]

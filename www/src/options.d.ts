@@ -1,0 +1,60 @@
+// Made by tools/element.mjs from crates/card/src/element.json: change that, not this.
+
+/** The card's options, by their property names (as mount() and <ArticleEmbed> take them). */
+export interface CardOptions {
+  /** `signup-endpoint`: URL the signup form posts to; no attribute, no form. Default: none. */
+  signupEndpoint?: string;
+  /** `newsletter`: the newsletter's name shown in the form. Default: <publisher name> Newsletter. */
+  newsletter?: string;
+  /** `privacy-url`: link shown beside the consent checkbox. Default: none. */
+  privacyUrl?: string;
+  /** `consent`: `required`: no submission until the consent box is ticked; `optional`. Default: optional. */
+  consent?: "required" | "optional";
+  /** `theme`: `light`, `dark` or `auto` (the host page's `color-scheme`, then the reader's preference). Default: auto. */
+  theme?: "light" | "dark" | "auto";
+  /** `layout`: `full` (with standfirst, excerpt, contributors) or `compact` (headline, photo, signup). Default: full. */
+  layout?: "full" | "compact";
+  /** `lang`: language of the widget's own words; the article's `inLanguage` otherwise. Default: en. */
+  lang?: string;
+}
+
+/** The element's attributes, by their names (as HTML and JSX write them). */
+export interface CardAttributes {
+  /** `src`: URL of the article's JSON-LD. Default: the inline child JSON-LD. */
+  "src"?: string;
+  /** `signup-endpoint`: URL the signup form posts to; no attribute, no form. Default: none. */
+  "signup-endpoint"?: string;
+  /** `newsletter`: the newsletter's name shown in the form. Default: <publisher name> Newsletter. */
+  "newsletter"?: string;
+  /** `privacy-url`: link shown beside the consent checkbox. Default: none. */
+  "privacy-url"?: string;
+  /** `consent`: `required`: no submission until the consent box is ticked; `optional`. Default: optional. */
+  "consent"?: "required" | "optional";
+  /** `theme`: `light`, `dark` or `auto` (the host page's `color-scheme`, then the reader's preference). Default: auto. */
+  "theme"?: "light" | "dark" | "auto";
+  /** `layout`: `full` (with standfirst, excerpt, contributors) or `compact` (headline, photo, signup). Default: full. */
+  "layout"?: "full" | "compact";
+  /** `lang`: language of the widget's own words; the article's `inLanguage` otherwise. Default: en. */
+  "lang"?: string;
+}
+
+/**
+ * The element's properties, each reflecting its attribute (`null` when absent; setting
+ * `null` removes it). An unknown value of an enumerated one falls back to the default.
+ */
+export interface CardProperties {
+  /** `src`: URL of the article's JSON-LD. Default: the inline child JSON-LD. */
+  src: string | null;
+  /** `signup-endpoint`: URL the signup form posts to; no attribute, no form. Default: none. */
+  signupEndpoint: string | null;
+  /** `newsletter`: the newsletter's name shown in the form. Default: <publisher name> Newsletter. */
+  newsletter: string | null;
+  /** `privacy-url`: link shown beside the consent checkbox. Default: none. */
+  privacyUrl: string | null;
+  /** `consent`: `required`: no submission until the consent box is ticked; `optional`. Default: optional. */
+  consent: "required" | "optional" | (string & {}) | null;
+  /** `theme`: `light`, `dark` or `auto` (the host page's `color-scheme`, then the reader's preference). Default: auto. */
+  theme: "light" | "dark" | "auto" | (string & {}) | null;
+  /** `layout`: `full` (with standfirst, excerpt, contributors) or `compact` (headline, photo, signup). Default: full. */
+  layout: "full" | "compact" | (string & {}) | null;
+}
