@@ -121,7 +121,7 @@ lint:
 # if it ever did, it would trap either way. Every function of every crate may be inlined
 # across crates (-Zcross-crate-inline-threshold=always): -3.4 KB brotli, measured when the
 # card became a crate of its own (crates/card), which had cost +0.7 KB. The flags are
-# unstable, hence RUSTC_BOOTSTRAP on the pinned stable toolchain (README, Sizes).
+# unstable, hence RUSTC_BOOTSTRAP on the pinned stable toolchain (docs/architecture.md, "Sizes and speed").
 $(WASM): FORCE | setup-rust
 	RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zcross-crate-inline-threshold=always" \
 	  cargo rustc -p article-embed-web --release --target $(WASM_TARGET) --lib --crate-type cdylib -Z build-std=std,panic_abort

@@ -1,5 +1,5 @@
 // Prints the script tag that loads dist/article-embed.js from the npm package on jsDelivr,
-// pinned to this version and, by its Subresource Integrity hash, to these bytes (README,
+// pinned to this version and, by its Subresource Integrity hash, to these bytes (docs/publishers.md,
 // "From a CDN"). The builder page gives the same tag.
 //   node tools/cdn-tag.mjs
 import { createHash } from "node:crypto";

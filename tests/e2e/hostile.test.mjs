@@ -47,7 +47,7 @@ test("hostile hosts", async (t) => {
     await p.close();
   });
 
-  // Browsers without a feature the card uses (README, "Browser support"), each made here by
+  // Browsers without a feature the card uses (docs/publishers.md, "Browser support"), each made here by
   // turning the feature off in Chromium.
   await t.test("no WebAssembly: the fallback stays, and one message says why", async () => {
     const { page: p, console: messages, errors } = await openPage(context);

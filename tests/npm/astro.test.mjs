@@ -1,6 +1,6 @@
 // The npm package in Astro as a developer meets it: the minimal template's files (what
 // create-astro writes; it fetches templates from GitHub, which this machine cannot reach)
-// with the Node adapter, the packed tarball installed, the README's recipe as the pages: a
+// with the Node adapter, the packed tarball installed, the package README's recipe as the pages: a
 // page prerendered at build time and one rendered on demand, a signup endpoint. Built and
 // served by Astro's own Node server, driven in Debian's Chromium.
 //
@@ -27,7 +27,7 @@ async function nodeForAstro(dir) {
   return node;
 }
 
-test("the README's Astro recipe is the page tested here", () => {
+test("the package README's Astro recipe is the page tested here", () => {
   assertRecipesInReadme(["tests/npm/astro-app/src/pages/index.astro"]);
 });
 

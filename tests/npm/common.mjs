@@ -101,15 +101,19 @@ export function complaints({ console: messages, errors }) {
   return [...messages.filter((m) => m.type === "warning" || m.type === "error").map((m) => `${m.type}: ${m.text}`), ...errors.map((e) => `pageerror: ${e.message}`)];
 }
 
-/** Asserts that the README's "Frameworks" section shows each file as it is (the recipes are the tested code). */
+/**
+ * Asserts that the package README's "Frameworks" section (www/README.md, what npm shows)
+ * shows each file as it is: the recipes are the tested code.
+ */
 export function assertRecipesInReadme(files) {
-  const readme = readFileSync(join(REPO, "README.md"), "utf8");
+  const readme = readFileSync(join(REPO, "www/README.md"), "utf8");
   const start = readme.indexOf("\n## Frameworks\n");
-  const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
-  assert.ok(start >= 0, 'README has no "## Frameworks" section');
+  const next = readme.indexOf("\n## ", start + 1);
+  const section = readme.slice(start, next < 0 ? undefined : next);
+  assert.ok(start >= 0, 'the package README has no "## Frameworks" section');
   for (const file of files) {
     const text = readFileSync(join(REPO, file), "utf8").trimEnd();
-    assert.ok(section.includes(`\n${text}\n\`\`\``), `README's Frameworks section does not show ${file} as it is`);
+    assert.ok(section.includes(`\n${text}\n\`\`\``), `the package README's Frameworks section does not show ${file} as it is`);
   }
 }
 

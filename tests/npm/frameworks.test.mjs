@@ -34,7 +34,7 @@ const KEEP = ([name, selector]) => {
   });
 };
 
-test("the README's React recipe is the component tested here", () => {
+test("the package README's React recipe is the component tested here", () => {
   assertRecipesInReadme(["tests/npm/ssr-app/src/App.jsx"]);
 });
 

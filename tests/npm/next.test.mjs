@@ -34,7 +34,7 @@ async function checkPages(t, context, base, label) {
   }
 }
 
-test("the README's Next.js recipes are the pages tested here", () => {
+test("the package README's Next.js recipes are the pages tested here", () => {
   assertRecipesInReadme(["app/static/page.tsx", "app/live/tracked.tsx", "app/live/page.tsx", "app/client/card.tsx", "app/raw/page.tsx", "app/raw/define.tsx"].map((f) => `tests/npm/next-app/${f}`));
 });
 

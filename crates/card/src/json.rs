@@ -2,7 +2,7 @@
 //! and the CLI. Keeping our own tree (rather than typed structs) lets validation walk the
 //! data and name the exact field path of every problem, whatever shape the publisher sent.
 //! Keeping our own parser (rather than serde through `serde-wasm-bindgen`) keeps serde's
-//! generic machinery and the float formatter out of the wasm (measured: see README, Sizes),
+//! generic machinery and the float formatter out of the wasm (measured: see docs/architecture.md, "Sizes and speed"),
 //! and one string crosses from JavaScript instead of one call per value.
 
 /// Deeper documents are refused: recursion on hostile input must not exhaust the stack

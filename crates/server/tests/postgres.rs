@@ -1,7 +1,6 @@
 //! The signup server on PostgreSQL: the same router and queries as on SQLite, against a
 //! real server. Needs one: `make test-postgres` (part of `make test`) installs and starts
 //! Debian's PostgreSQL and runs this with ARTICLE_EMBED_TEST_POSTGRES set.
-#![cfg(not(target_arch = "wasm32"))]
 
 use std::net::SocketAddr;
 use std::sync::Arc;
