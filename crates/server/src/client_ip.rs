@@ -2,76 +2,50 @@
 //! proxies"). The socket's peer is the reader unless it is a proxy the operator trusts
 //! (`--trusted-proxy CIDR`); then the address comes from the chain that proxy forwarded,
 //! read from the right: the right-most address that is not itself a trusted proxy. Hops
-//! further left were written by the client and could say anything.
+//! further left were written by the client and could say anything. Address blocks are
+//! `ipnet`'s (already built in, through hyper-util).
 
 use std::net::{IpAddr, Ipv6Addr};
 use std::str::FromStr;
 
 use axum::http::HeaderMap;
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 /// An address block, `192.0.2.0/24` or `2001:db8::/32`; a bare address is a block of one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cidr {
-    network: IpAddr,
-    prefix: u8,
-}
+pub struct Cidr(IpNet);
 
 impl FromStr for Cidr {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Cidr, String> {
         let s = s.trim();
-        let (addr, prefix) = match s.split_once('/') {
-            Some((a, p)) => (a, Some(p)),
-            None => (s, None),
-        };
-        let addr: IpAddr = addr
-            .parse()
-            .map_err(|_| format!("{s:?} is not an IP address or CIDR block"))?;
-        let max = if addr.is_ipv4() { 32 } else { 128 };
-        let prefix = match prefix {
-            Some(p) => p
-                .parse::<u8>()
-                .ok()
-                .filter(|p| *p <= max)
-                .ok_or_else(|| format!("{s:?}: the prefix length must be 0 to {max}"))?,
-            None => max,
+        let net = match s.parse::<IpNet>() {
+            Ok(net) => net.trunc(),
+            Err(_) => IpNet::from(s.parse::<IpAddr>().map_err(|_| {
+                if s.contains('/') {
+                    let max = if s.contains(':') { 128 } else { 32 };
+                    format!("{s:?}: not a CIDR block (the prefix length must be 0 to {max})")
+                } else {
+                    format!("{s:?} is not an IP address or CIDR block")
+                }
+            })?),
         };
         // Addresses are compared as IPv4 when they are IPv4-mapped: so are blocks.
-        let (addr, prefix) = match addr {
-            IpAddr::V6(v6) if prefix >= 96 && v6.to_ipv4_mapped().is_some() => {
-                (canonical(addr), prefix - 96)
-            }
-            other => (other, prefix),
+        let net = match net {
+            IpNet::V6(v6) if v6.prefix_len() >= 96 => match v6.addr().to_ipv4_mapped() {
+                Some(v4) => Ipv4Net::new(v4, v6.prefix_len() - 96).map_or(net, IpNet::V4),
+                None => net,
+            },
+            other => other,
         };
-        Ok(Cidr {
-            network: mask(addr, prefix),
-            prefix,
-        })
+        Ok(Cidr(net))
     }
 }
 
 impl Cidr {
     pub fn contains(&self, addr: IpAddr) -> bool {
-        let addr = canonical(addr);
-        addr.is_ipv4() == self.network.is_ipv4() && mask(addr, self.prefix) == self.network
-    }
-}
-
-fn mask(addr: IpAddr, prefix: u8) -> IpAddr {
-    match addr {
-        IpAddr::V4(a) => {
-            let bits = u32::from(a);
-            let kept = bits.checked_shr(32 - u32::from(prefix)).unwrap_or(0);
-            let kept = kept.checked_shl(32 - u32::from(prefix)).unwrap_or(0);
-            IpAddr::V4(kept.into())
-        }
-        IpAddr::V6(a) => {
-            let bits = u128::from(a);
-            let kept = bits.checked_shr(128 - u32::from(prefix)).unwrap_or(0);
-            let kept = kept.checked_shl(128 - u32::from(prefix)).unwrap_or(0);
-            IpAddr::V6(kept.into())
-        }
+        self.0.contains(&canonical(addr))
     }
 }
 
@@ -159,7 +133,10 @@ impl Proxies {
 pub fn limit_key(addr: IpAddr) -> String {
     match canonical(addr) {
         IpAddr::V4(a) => a.to_string(),
-        v6 @ IpAddr::V6(_) => format!("{}/64", mask(v6, 64)),
+        IpAddr::V6(v6) => match Ipv6Net::new(v6, 64) {
+            Ok(block) => format!("{}/64", block.trunc().addr()),
+            Err(_) => v6.to_string(),
+        },
     }
 }
 

@@ -3,9 +3,12 @@
 //! is ever fetched: a URL of another origin is refused before any request, and so is a
 //! redirect to one, so the server cannot be made a proxy to anything else (its own network
 //! included). A listed origin is read wherever it resolves: the operator listed it.
+//!
+//! Readings are kept in moka's cache, each for its page's own `max-age`: requests for a page
+//! not in it wait for one reading of the page rather than each sending its own, so a story
+//! shared widely costs its site one request, not one per reader arriving at once.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::rejection::QueryRejection;
@@ -24,19 +27,29 @@ const MIN_AGE: Duration = Duration::from_secs(60);
 const MAX_AGE: Duration = Duration::from_secs(3600);
 /// Redirects followed within the listed origins.
 const MAX_REDIRECTS: usize = 5;
-/// Articles kept at most; past that, the cache starts again.
-const MAX_CACHED: usize = 1000;
+/// Articles kept at most; past that, the least used go first.
+const MAX_CACHED: u64 = 1000;
 
 pub struct Sources {
     origins: Arc<Vec<String>>,
     client: reqwest::Client,
     timeout: Duration,
-    cache: Mutex<HashMap<String, Cached>>,
+    cache: moka::future::Cache<String, Cached>,
 }
 
+#[derive(Clone)]
 struct Cached {
     reading: Reading,
     until: Instant,
+}
+
+/// Each reading expires when its page said it goes stale.
+struct PageAge;
+
+impl moka::Expiry<String, Cached> for PageAge {
+    fn expire_after_create(&self, _: &String, value: &Cached, _: Instant) -> Option<Duration> {
+        Some(value.reading.age)
+    }
 }
 
 /// A page's article: as JSON-LD text (for `/articles/from`) and as read (for oEmbed), with
@@ -90,36 +103,15 @@ impl Sources {
             origins,
             client,
             timeout,
-            cache: Mutex::new(HashMap::new()),
+            cache: moka::future::Cache::builder()
+                .max_capacity(MAX_CACHED)
+                .expire_after(PageAge)
+                .build(),
         })
     }
 
     pub(super) fn listed(&self, url: &str) -> bool {
         origin(url).is_some_and(|o| self.origins.contains(&o))
-    }
-
-    fn cached(&self, url: &str) -> Option<Reading> {
-        let cache = self.cache.lock().ok()?;
-        let hit = cache.get(url)?;
-        let age = hit.until.checked_duration_since(Instant::now())?;
-        Some(Reading {
-            age,
-            ..hit.reading.clone()
-        })
-    }
-
-    fn keep(&self, url: &str, reading: Reading) {
-        if let Ok(mut cache) = self.cache.lock() {
-            if cache.len() >= MAX_CACHED {
-                let now = Instant::now();
-                cache.retain(|_, c| c.until > now);
-                if cache.len() >= MAX_CACHED {
-                    cache.clear();
-                }
-            }
-            let until = Instant::now() + reading.age;
-            cache.insert(url.to_owned(), Cached { reading, until });
-        }
     }
 
     /// The article of the page at `url`, and how long it may be kept.
@@ -130,33 +122,43 @@ impl Sources {
                 format!("{url}: not on a listed source origin (serve --source)"),
             ));
         }
-        if let Some(hit) = self.cached(url) {
-            return Ok(hit);
-        }
-        let page = import::fetch_page(&self.client, url, self.timeout)
-            .await
-            .map_err(|e| {
-                let status = match e.kind {
-                    import::FetchErrorKind::OffList => StatusCode::FORBIDDEN,
-                    import::FetchErrorKind::Timeout => StatusCode::GATEWAY_TIMEOUT,
-                    import::FetchErrorKind::Status(404 | 410) => StatusCode::NOT_FOUND,
-                    _ => StatusCode::BAD_GATEWAY,
+        let cached = self
+            .cache
+            .try_get_with(url.to_owned(), async {
+                let page = import::fetch_page(&self.client, url, self.timeout)
+                    .await
+                    .map_err(|e| {
+                        let status = match e.kind {
+                            import::FetchErrorKind::OffList => StatusCode::FORBIDDEN,
+                            import::FetchErrorKind::Timeout => StatusCode::GATEWAY_TIMEOUT,
+                            import::FetchErrorKind::Status(404 | 410) => StatusCode::NOT_FOUND,
+                            _ => StatusCode::BAD_GATEWAY,
+                        };
+                        (status, e.to_string())
+                    })?;
+                let imported =
+                    import::from_html(&page.html, Some(&page.url)).map_err(|problems| {
+                        (
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            format!("{url}: {}", problems.join("; ")),
+                        )
+                    })?;
+                let reading = Reading {
+                    json: import::to_json_ld(&imported.article).to_text().into(),
+                    article: Arc::new(imported.article),
+                    age: page.max_age.unwrap_or(MIN_AGE).clamp(MIN_AGE, MAX_AGE),
                 };
-                (status, e.to_string())
-            })?;
-        let imported = import::from_html(&page.html, Some(&page.url)).map_err(|problems| {
-            (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                format!("{url}: {}", problems.join("; ")),
-            )
-        })?;
-        let reading = Reading {
-            json: import::to_json_ld(&imported.article).to_text().into(),
-            article: Arc::new(imported.article),
-            age: page.max_age.unwrap_or(MIN_AGE).clamp(MIN_AGE, MAX_AGE),
-        };
-        self.keep(url, reading.clone());
-        Ok(reading)
+                Ok(Cached {
+                    until: Instant::now() + reading.age,
+                    reading,
+                })
+            })
+            .await
+            .map_err(|e: Arc<(StatusCode, String)>| (*e).clone())?;
+        Ok(Reading {
+            age: cached.until.saturating_duration_since(Instant::now()),
+            ..cached.reading
+        })
     }
 }
 
@@ -192,7 +194,7 @@ pub(super) async fn from(
                     (header::CONTENT_TYPE, "application/ld+json".to_owned()),
                     (
                         header::CACHE_CONTROL,
-                        format!("public, max-age={}", age.as_secs()),
+                        format!("public, max-age={}", age.as_millis().div_ceil(1000)),
                     ),
                 ],
                 json.to_string(),

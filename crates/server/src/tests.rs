@@ -1855,6 +1855,14 @@ async fn article_site() -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
                                     "no-cache"
                                 },
                             ),
+                            "paced" => {
+                                tokio::time::sleep(Duration::from_millis(300)).await;
+                                html(
+                                    std::fs::read_to_string(pages.join("graph.html"))
+                                        .unwrap_or_default(),
+                                    "max-age=600",
+                                )
+                            }
                             "slow" => {
                                 tokio::time::sleep(Duration::from_secs(30)).await;
                                 html(String::new(), "no-store")
@@ -2009,6 +2017,33 @@ async fn articles_from_reads_pages_of_listed_origins_only() {
         .lock()
         .map(|s| !s.iter().any(|p| p == "/etc/passwd"))
         .unwrap_or(false));
+}
+
+#[tokio::test]
+async fn readers_arriving_at_once_cost_the_site_one_request() {
+    let (site, seen) = article_site().await;
+    let env = env(|c| c.sources = vec![site.clone()]).await;
+    let count = |path: &str| {
+        seen.lock()
+            .map(|s| s.iter().filter(|p| *p == path).count())
+            .unwrap_or(0)
+    };
+
+    // Eight requests for a page not yet read, while its site takes 300 ms to answer.
+    let page = format!("{site}/paced");
+    let replies = futures_util::future::join_all((0..8).map(|_| env.send(from(&page)))).await;
+    for reply in &replies {
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert_eq!(reply.body, replies[0].body);
+    }
+    assert_eq!(count("/paced"), 1, "one reading for every reader waiting");
+
+    // A failed reading is not kept: the next request asks the site again.
+    let missing = format!("{site}/missing");
+    for _ in 0..2 {
+        assert_eq!(env.send(from(&missing)).await.status, StatusCode::NOT_FOUND);
+    }
+    assert_eq!(count("/missing"), 2);
 }
 
 #[tokio::test]
