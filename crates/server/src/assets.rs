@@ -8,6 +8,12 @@
 //! What the snippet loads from another origin carries CORS and CORP headers. Content-hashed
 //! assets are cached for a year, the rest revalidates; text and wasm go out brotli- or
 //! gzip-compressed, compressed once at the best setting and kept in memory.
+//!
+//! Not tower-http's `ServeDir`: it sends precompressed variants only where `.br` and `.gz`
+//! files lie beside the originals (a `dist/` copied by hand has none), it would compress
+//! each response again at a fast setting otherwise, and the refusals above (dotfiles, the
+//! data directory, symlinks out) and the per-file cache policy would sit around it anyway.
+//! Escapes are decoded by `percent-encoding` (in the tree through url).
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
@@ -527,8 +533,8 @@ pub async fn site(State(app): State<Arc<App>>, request: Request) -> Response {
     }
 }
 
-/// The path below a folder, or `None` when any segment is refused: malformed escapes, a
-/// leading dot (dotfiles, `.` and `..`, also as `%2e`), separators or NUL hidden in an
+/// The path below a folder, or `None` when any segment is refused: bytes that are not
+/// UTF-8, a leading dot (dotfiles, `.` and `..`, also as `%2e`), separators or NUL hidden in an
 /// escape. Empty segments (`a//b`) are skipped.
 pub fn safe_relative(rest: &str) -> Option<PathBuf> {
     let mut out = PathBuf::new();
@@ -536,32 +542,17 @@ pub fn safe_relative(rest: &str) -> Option<PathBuf> {
         if raw.is_empty() {
             continue;
         }
-        let segment = percent_decode(raw)?;
+        // Decoded once, as browsers and proxies do (a malformed escape stays as written);
+        // a name that is not UTF-8 names no file here.
+        let segment = percent_encoding::percent_decode_str(raw)
+            .decode_utf8()
+            .ok()?;
         if segment.starts_with('.') || segment.contains(['/', '\\', '\0']) {
             return None;
         }
-        out.push(segment);
+        out.push(segment.as_ref());
     }
     Some(out)
-}
-
-/// Decodes `%XX` escapes once; `None` for a malformed escape or bytes that are not UTF-8.
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%' {
-            let hi = bytes.get(i + 1).and_then(|c| (*c as char).to_digit(16))?;
-            let lo = bytes.get(i + 2).and_then(|c| (*c as char).to_digit(16))?;
-            out.push(u8::try_from(hi * 16 + lo).ok()?);
-            i += 3;
-        } else {
-            out.push(b);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// `article-embed-<16 hex digits>.js` and `.wasm`: names that change when the content does
@@ -698,12 +689,14 @@ mod tests {
             "sub/.env",
             "a%5c..%5csecret",
             "a%00.json",
-            "%zz",
-            "%",
             "%e2%28",
+            "%ff",
         ] {
             assert_eq!(safe_relative(bad), None, "{bad}");
         }
+        // A malformed escape is a name like any other, and stays inside the folder.
+        assert_eq!(safe_relative("a/%zz"), Some(PathBuf::from("a/%zz")));
+        assert_eq!(safe_relative("%"), Some(PathBuf::from("%")));
         assert_eq!(
             safe_relative("a//b/c%20d.json"),
             Some(PathBuf::from("a/b/c d.json"))

@@ -1,6 +1,11 @@
 //! The server's log: one line per event on standard error, in logfmt (`level=info
 //! event=mail.sent kind=confirmation to=r…@example.org`), which log collectors parse as it
 //! is. Callers pass masked addresses and never a token, a password or a link with a token.
+//!
+//! Not `tracing`: its output needs `tracing-subscriber`, whose formatter writes its own
+//! layout (a timestamp, the module path, fields quoted as `Debug` does) rather than the
+//! plain logfmt collectors read, and the server has no spans to follow; a line of logfmt
+//! is the forty lines below.
 
 use std::fmt::{Display, Write as _};
 

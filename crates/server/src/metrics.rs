@@ -1,18 +1,23 @@
 //! What an operator watches (SPEC 6.2): `GET /healthz` (200 when the database answers, 503
-//! otherwise) and `GET /metrics` in Prometheus text format. Signups and queue depths are
+//! otherwise) and `GET /metrics` in Prometheus text (OpenMetrics). Signups and queue depths are
 //! read from the database (the same for every process); counters and the latency
-//! histogram are this process's, as Prometheus expects of each instance it scrapes.
+//! histogram are this process's, as Prometheus expects of each instance it scrapes. The
+//! metrics and their text are prometheus-client's (OpenMetrics, what Prometheus asks for).
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::AtomicI64;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
 
 use super::App;
 
@@ -21,150 +26,130 @@ const BUCKETS: [f64; 11] = [
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
-#[derive(Default)]
+/// What `/metrics` is served as: OpenMetrics, which Prometheus asks for and reads.
+pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Status {
+    status: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Queue {
+    queue: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Reason {
+    reason: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Outcome {
+    result: &'static str,
+}
+
+type Level = Gauge<i64, AtomicI64>;
+
 pub struct Metrics {
-    refusals: Mutex<BTreeMap<String, u64>>,
-    mail_sent: AtomicU64,
-    mail_failed: AtomicU64,
-    webhooks_delivered: AtomicU64,
-    webhooks_failed: AtomicU64,
-    /// Counts per bucket (not cumulative), then the requests slower than every bucket.
-    latency: [AtomicU64; BUCKETS.len() + 1],
-    latency_sum_us: AtomicU64,
+    registry: Registry,
+    signups: Family<Status, Level>,
+    queues: Family<Queue, Level>,
+    refusals: Family<Reason, Counter>,
+    mail: Family<Outcome, Counter>,
+    webhooks: Family<Outcome, Counter>,
+    latency: Histogram,
+}
+
+impl Default for Metrics {
+    fn default() -> Metrics {
+        let mut registry = Registry::with_prefix("article_embed");
+        let signups = Family::<Status, Level>::default();
+        let queues = Family::<Queue, Level>::default();
+        let refusals = Family::<Reason, Counter>::default();
+        let mail = Family::<Outcome, Counter>::default();
+        let webhooks = Family::<Outcome, Counter>::default();
+        let latency = Histogram::new(BUCKETS);
+        registry.register(
+            "signups",
+            "Signups in the database, by status",
+            signups.clone(),
+        );
+        registry.register(
+            "queue_depth",
+            "Rows waiting in a delivery queue",
+            queues.clone(),
+        );
+        registry.register(
+            "refusals",
+            "Signup requests refused, by reason",
+            refusals.clone(),
+        );
+        registry.register("mail", "Mail sends, by result", mail.clone());
+        registry.register("webhook", "Webhook deliveries, by result", webhooks.clone());
+        registry.register(
+            "request_duration_seconds",
+            "Time to answer a request",
+            latency.clone(),
+        );
+        Metrics {
+            registry,
+            signups,
+            queues,
+            refusals,
+            mail,
+            webhooks,
+            latency,
+        }
+    }
 }
 
 impl Metrics {
     pub fn refused(&self, reason: &str) {
-        let mut refusals = self.refusals.lock().unwrap_or_else(|p| p.into_inner());
-        *refusals.entry(reason.to_owned()).or_default() += 1;
+        let reason = reason.to_owned();
+        self.refusals.get_or_create(&Reason { reason }).inc();
     }
     pub fn mail_sent(&self) {
-        self.mail_sent.fetch_add(1, Ordering::Relaxed);
+        self.mail.get_or_create(&Outcome { result: "sent" }).inc();
     }
     pub fn mail_failed(&self) {
-        self.mail_failed.fetch_add(1, Ordering::Relaxed);
+        self.mail.get_or_create(&Outcome { result: "failed" }).inc();
     }
     pub fn webhook_delivered(&self) {
-        self.webhooks_delivered.fetch_add(1, Ordering::Relaxed);
+        self.webhooks
+            .get_or_create(&Outcome {
+                result: "delivered",
+            })
+            .inc();
     }
     pub fn webhook_failed(&self) {
-        self.webhooks_failed.fetch_add(1, Ordering::Relaxed);
+        self.webhooks
+            .get_or_create(&Outcome { result: "failed" })
+            .inc();
     }
 
     pub fn observe(&self, took: Duration) {
-        let seconds = took.as_secs_f64();
-        let bucket = BUCKETS
-            .iter()
-            .position(|b| seconds <= *b)
-            .unwrap_or(BUCKETS.len());
-        if let Some(count) = self.latency.get(bucket) {
-            count.fetch_add(1, Ordering::Relaxed);
-        }
-        let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
-        self.latency_sum_us.fetch_add(micros, Ordering::Relaxed);
+        self.latency.observe(took.as_secs_f64());
     }
 
-    /// The Prometheus text, given what the database says.
+    /// The OpenMetrics text, given what the database says.
     pub fn render(&self, signups: &[(String, i64)], queues: (i64, i64)) -> String {
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "# HELP article_embed_signups Signups in the database, by status."
-        );
-        let _ = writeln!(out, "# TYPE article_embed_signups gauge");
         for status in ["pending", "subscribed"] {
             let n = signups
                 .iter()
                 .find(|(s, _)| s == status)
                 .map_or(0, |(_, n)| *n);
-            let _ = writeln!(out, "article_embed_signups{{status=\"{status}\"}} {n}");
+            self.signups.get_or_create(&Status { status }).set(n);
         }
-        let _ = writeln!(
-            out,
-            "# HELP article_embed_queue_depth Rows waiting in a delivery queue."
-        );
-        let _ = writeln!(out, "# TYPE article_embed_queue_depth gauge");
-        let _ = writeln!(
-            out,
-            "article_embed_queue_depth{{queue=\"mail\"}} {}",
-            queues.0
-        );
-        let _ = writeln!(
-            out,
-            "article_embed_queue_depth{{queue=\"webhook\"}} {}",
-            queues.1
-        );
-        let _ = writeln!(
-            out,
-            "# HELP article_embed_refusals_total Signup requests refused, by reason."
-        );
-        let _ = writeln!(out, "# TYPE article_embed_refusals_total counter");
-        let refusals = self.refusals.lock().unwrap_or_else(|p| p.into_inner());
-        for (reason, n) in refusals.iter() {
-            let _ = writeln!(
-                out,
-                "article_embed_refusals_total{{reason=\"{reason}\"}} {n}"
-            );
-        }
-        drop(refusals);
-        let load = |a: &AtomicU64| a.load(Ordering::Relaxed);
-        let _ = writeln!(
-            out,
-            "# HELP article_embed_mail_total Mail sends, by result."
-        );
-        let _ = writeln!(out, "# TYPE article_embed_mail_total counter");
-        let _ = writeln!(
-            out,
-            "article_embed_mail_total{{result=\"sent\"}} {}",
-            load(&self.mail_sent)
-        );
-        let _ = writeln!(
-            out,
-            "article_embed_mail_total{{result=\"failed\"}} {}",
-            load(&self.mail_failed)
-        );
-        let _ = writeln!(
-            out,
-            "# HELP article_embed_webhook_total Webhook deliveries, by result."
-        );
-        let _ = writeln!(out, "# TYPE article_embed_webhook_total counter");
-        let _ = writeln!(
-            out,
-            "article_embed_webhook_total{{result=\"delivered\"}} {}",
-            load(&self.webhooks_delivered)
-        );
-        let _ = writeln!(
-            out,
-            "article_embed_webhook_total{{result=\"failed\"}} {}",
-            load(&self.webhooks_failed)
-        );
-        let _ = writeln!(
-            out,
-            "# HELP article_embed_request_duration_seconds Time to answer a request."
-        );
-        let _ = writeln!(
-            out,
-            "# TYPE article_embed_request_duration_seconds histogram"
-        );
-        let mut cumulative = 0;
-        for (bound, count) in BUCKETS.iter().zip(&self.latency) {
-            cumulative += load(count);
-            let _ = writeln!(
-                out,
-                "article_embed_request_duration_seconds_bucket{{le=\"{bound}\"}} {cumulative}"
-            );
-        }
-        cumulative += self.latency.last().map_or(0, load);
-        let _ = writeln!(
-            out,
-            "article_embed_request_duration_seconds_bucket{{le=\"+Inf\"}} {cumulative}"
-        );
-        let sum = load(&self.latency_sum_us) as f64 / 1e6;
-        let _ = writeln!(out, "article_embed_request_duration_seconds_sum {sum}");
-        let _ = writeln!(
-            out,
-            "article_embed_request_duration_seconds_count {cumulative}"
-        );
+        self.queues
+            .get_or_create(&Queue { queue: "mail" })
+            .set(queues.0);
+        self.queues
+            .get_or_create(&Queue { queue: "webhook" })
+            .set(queues.1);
+        let mut out = String::new();
+        // Writing to a String cannot fail.
+        let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
         out
     }
 }
@@ -208,10 +193,7 @@ pub(super) async fn metrics(State(app): State<Arc<App>>) -> Response {
     };
     (
         [
-            (
-                header::CONTENT_TYPE,
-                "text/plain; version=0.0.4; charset=utf-8",
-            ),
+            (header::CONTENT_TYPE, CONTENT_TYPE),
             (header::CACHE_CONTROL, "no-store"),
         ],
         app.metrics.render(&signups, queues),
@@ -242,11 +224,12 @@ mod tests {
             "article_embed_mail_total{result=\"sent\"} 1",
             "article_embed_request_duration_seconds_bucket{le=\"0.005\"} 1",
             "article_embed_request_duration_seconds_bucket{le=\"0.05\"} 2",
-            "article_embed_request_duration_seconds_bucket{le=\"10\"} 2",
+            "article_embed_request_duration_seconds_bucket{le=\"10.0\"} 2",
             "article_embed_request_duration_seconds_bucket{le=\"+Inf\"} 3",
             "article_embed_request_duration_seconds_count 3",
         ] {
             assert!(text.lines().any(|l| l == line), "{line} not in\n{text}");
         }
+        assert!(text.ends_with("# EOF\n"), "{text}");
     }
 }

@@ -1663,7 +1663,7 @@ async fn healthz_and_metrics() {
     let metrics = env.send(get("/metrics")).await;
     assert!(metrics.headers[header::CONTENT_TYPE]
         .to_str()
-        .is_ok_and(|t| t.starts_with("text/plain; version=0.0.4")));
+        .is_ok_and(|t| t.starts_with("application/openmetrics-text; version=1.0.0")));
     for line in [
         "article_embed_signups{status=\"pending\"} 1",
         "article_embed_queue_depth{queue=\"mail\"} 1",
