@@ -8,7 +8,7 @@ mod cli {
 
     use article_embed_card::options::RawOptions;
     use article_embed_card::ssr::Script;
-    use article_embed_server::client_ip::{Cidr, ProxyHeader};
+    use article_embed_server::requests::client_ip::{Cidr, ProxyHeader};
     use article_embed_server::{self as server, commands};
     use clap::{Parser, Subcommand};
 
@@ -245,7 +245,7 @@ mod cli {
                 config.mail_dir = s.mail_dir;
                 config.webhook = match (s.webhook, s.webhook_secret) {
                     (Some(url), Some(secret)) => {
-                        Some(server::webhooks::Webhook::new(&url, &secret)?)
+                        Some(server::delivery::webhooks::Webhook::new(&url, &secret)?)
                     }
                     (Some(_), None) => {
                         return Err("--webhook needs ARTICLE_EMBED_WEBHOOK_SECRET (whsec_…)".into())

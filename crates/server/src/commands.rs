@@ -34,7 +34,7 @@ pub async fn signups_delete(
     webhook: bool,
     no_webhook: bool,
 ) -> Result<(), String> {
-    let email = crate::subscribe::normalise_email(email);
+    let email = crate::signups::subscribe::normalise_email(email);
     let store = Store::open(db).await?;
     // Events waiting for a webhook mean `serve` posts to one: erasing without telling
     // the provider would leave the address on its list. Ask for a decision.
@@ -53,13 +53,13 @@ pub async fn signups_delete(
         .erase(&email, time::now_ms(), webhook)
         .await
         .map_err(|e| format!("cannot erase: {e}"))?;
-    let mailer = crate::mail::Mailer::new("erase@localhost", None, mail_dir)?;
+    let mailer = crate::delivery::mail::Mailer::new("erase@localhost", None, mail_dir)?;
     let files = mailer.forget(&email).await;
     store.close().await;
     println!(
         "erased {}: {} signup(s), {} queued mail, {} queued event(s), {} mail file(s); \
          {} subscriber.deleted event(s) queued",
-        crate::mail::mask(&email),
+        crate::delivery::mail::mask(&email),
         erased.signups,
         erased.mail,
         erased.events,
@@ -103,7 +103,7 @@ pub async fn snippet(args: SnippetArgs) -> Result<(), String> {
 /// `import`: every page is tried; exit 1 when one yields no article, 2 when a file
 /// cannot be written.
 pub async fn import(pages: &[String], dir: &Path, base: Option<&str>) -> ExitCode {
-    use crate::import;
+    use crate::articles::import;
     let is_url = |page: &str| page.starts_with("http://") || page.starts_with("https://");
     if let Some(base) = base {
         // One address cannot be where several pages were served, and a page read over

@@ -4,44 +4,30 @@
 //!
 //! | module | does |
 //! |---|---|
-//! | `assets` | `/`, `/dist/…`, `/articles/…`: what is served, and how it is cached and compressed |
-//! | `subscribe` | `POST /api/subscribe` (SPEC 5 and 6.1) |
-//! | `confirm` | `GET`/`POST /api/confirm`: double opt-in |
-//! | `embed` | `/embed/<slug>`, `/oembed`, `POST /api/snippet` |
-//! | `frames` | the tokens that admit signups from the server's own `/embed/` frames |
+//! | `articles` | `/`, `/dist/…`, `/articles/…`, `/embed/<slug>`, `/oembed`, `/articles/from`, `POST /api/snippet`; `import` |
+//! | `signups` | `POST /api/subscribe`, `/api/confirm`, the newsletters, the frames' tokens, the clean-up job |
+//! | `delivery` | the job that sends queued mail and webhook events |
+//! | `store` | the database: signups, limits, the delivery queues, webhook events |
+//! | `requests` | who is asking, behind proxies; security headers; the small HTML pages |
 //! | `metrics` | `/healthz`, `/metrics` |
-//! | `deliver` | the job that sends queued mail and webhook events |
-//! | `cleanup` | the job that deletes expired tokens, unconfirmed signups and old idempotency keys |
-//! | `client_ip` | who is asking, behind proxies |
-//! | `newsletters`, `mail`, `webhooks` | the newsletters it mails about; mail; webhook events |
-//! | `store`, `queue` | the database; the delivery queues in it |
-//! | `headers`, `pages`, `log` | security headers; the small HTML pages; the log |
-//! | `import` | article pages read for their article (`article-embed import`, `--source`) |
+//! | `commands` | what the binary's other subcommands do: `check`, `snippet`, `import`, `signups` |
+//! | `log`, `time`, `tokens` | the log; times as kept and written; random tokens and their hashes |
 //!
 //! The binary (crates/cli) is a thin shell over this.
 
-mod assets;
-mod cleanup;
-pub mod client_ip;
+pub mod articles;
 pub mod commands;
-mod confirm;
-mod deliver;
-mod embed;
-mod frames;
-mod headers;
-pub mod import;
+pub mod delivery;
 pub mod log;
-pub mod mail;
 mod metrics;
-mod newsletters;
-mod pages;
-pub mod queue;
-pub mod sources;
+pub mod requests;
+pub mod signups;
 pub mod store;
-pub mod subscribe;
 pub mod time;
 pub mod tokens;
-pub mod webhooks;
+
+#[cfg(test)]
+mod testing;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -59,10 +45,13 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
-use client_ip::{Cidr, Proxies, ProxyHeader};
-use mail::Mailer;
+use articles::{assets, embed, sources};
+use delivery::mail::Mailer;
+use delivery::webhooks::Webhook;
+use requests::client_ip::{Cidr, Proxies, ProxyHeader};
+use requests::headers;
+use signups::{cleanup, confirm, frames, newsletters, subscribe};
 use store::Store;
-use webhooks::Webhook;
 
 /// Larger bodies are refused with 413 before they are read.
 pub const BODY_LIMIT: usize = 16 * 1024;
@@ -128,7 +117,7 @@ impl Config {
             public_url: format!("http://{addr}"),
             allow_origins: Vec::new(),
             sources: Vec::new(),
-            source_timeout: crate::import::PAGE_TIMEOUT,
+            source_timeout: crate::articles::import::PAGE_TIMEOUT,
             trusted_proxies: Vec::new(),
             proxy_header: ProxyHeader::Auto,
             newsletters: Vec::new(),
@@ -270,7 +259,7 @@ impl App {
     /// Sends what the queues hold and is due, as the delivery job of `serve` would (for
     /// tests, which drive the routes without it). Returns how many rows it dealt with.
     pub async fn deliver_due(&self) -> usize {
-        deliver::deliver_due(self).await
+        delivery::deliver_due(self).await
     }
 
     pub async fn new(config: &Config) -> Result<Arc<App>, String> {
@@ -295,7 +284,7 @@ impl App {
             failures_left: AtomicU32::new(config.fail_first),
             webhook: config.webhook.clone(),
             http: reqwest::Client::builder()
-                .user_agent(crate::import::USER_AGENT)
+                .user_agent(crate::articles::import::USER_AGENT)
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|e| format!("cannot make an HTTP client: {e}"))?,
@@ -413,7 +402,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
     tokio::spawn(Arc::clone(&app.assets).warm());
     let cleanup = tokio::spawn(cleanup::run(app.store.clone()));
     let (stop_delivery, stopped) = tokio::sync::watch::channel(false);
-    let delivery = tokio::spawn(deliver::run(
+    let delivery = tokio::spawn(delivery::run(
         Arc::clone(&app),
         Arc::clone(&app.wake),
         stopped,

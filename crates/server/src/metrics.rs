@@ -204,6 +204,7 @@ pub(super) async fn metrics(State(app): State<Arc<App>>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::*;
 
     #[test]
     fn prometheus_text() {
@@ -231,5 +232,41 @@ mod tests {
             assert!(text.lines().any(|l| l == line), "{line} not in\n{text}");
         }
         assert!(text.ends_with("# EOF\n"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn healthz_and_metrics() {
+        let env = env(|_| {}).await;
+        env.subscribe(signup("m@example.org"), None).await;
+        env.subscribe(signup("not-an-address"), None).await;
+        let health = env.send(get("/healthz")).await;
+        assert_eq!(
+            (health.status, health.body.as_str()),
+            (StatusCode::OK, "ok\n")
+        );
+        let metrics = env.send(get("/metrics")).await;
+        assert!(metrics.headers[header::CONTENT_TYPE]
+            .to_str()
+            .is_ok_and(|t| t.starts_with("application/openmetrics-text; version=1.0.0")));
+        for line in [
+            "article_embed_signups{status=\"pending\"} 1",
+            "article_embed_queue_depth{queue=\"mail\"} 1",
+            "article_embed_refusals_total{reason=\"invalid_email\"} 1",
+        ] {
+            assert!(
+                metrics.body.lines().any(|l| l == line),
+                "{line} in\n{}",
+                metrics.body
+            );
+        }
+        assert!(metrics
+            .body
+            .contains("article_embed_request_duration_seconds_count"));
+        env.app.store.close().await;
+        assert_eq!(
+            env.send(get("/healthz")).await.status,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no database, no health"
+        );
     }
 }

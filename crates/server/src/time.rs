@@ -33,3 +33,15 @@ pub fn iso_time(ms: i64) -> String {
         rest % 1_000
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_times() {
+        assert_eq!(iso_time(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso_time(1_614_970_800_123), "2021-03-05T19:00:00.123Z");
+        assert_eq!(iso_time(951_782_400_000), "2000-02-29T00:00:00.000Z");
+    }
+}

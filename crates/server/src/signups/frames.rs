@@ -28,7 +28,7 @@ impl Frames {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key)
             .expect("HMAC takes keys of any length");
         mac.update(format!("article-embed frame {expiry}").as_bytes());
-        super::tokens::hex(&mac.finalize().into_bytes())
+        crate::tokens::hex(&mac.finalize().into_bytes())
     }
 
     /// The token for a frame served at `now_ms`: `<expiry in s>.<HMAC, hex>`.

@@ -27,7 +27,8 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
-use super::{headers, App};
+use crate::requests::headers;
+use crate::App;
 
 /// Files larger than this are served as they are, uncompressed and uncached (a publisher's
 /// big photos).
@@ -37,9 +38,9 @@ const CACHE_TOTAL_LIMIT: usize = 128 << 20;
 
 /// The demo pages built into the binary: what `/` serves unless `--site` names a folder.
 const BUILT_IN: &[(&str, &str)] = &[
-    ("index.html", include_str!("../pages/index.html")),
-    ("builder.html", include_str!("../pages/builder.html")),
-    ("builder.js", include_str!("../pages/builder.js")),
+    ("index.html", include_str!("../../pages/index.html")),
+    ("builder.html", include_str!("../../pages/builder.html")),
+    ("builder.js", include_str!("../../pages/builder.js")),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -97,7 +98,7 @@ impl Assets {
             // Files that do not exist yet (SQLite's -wal) are private all the same.
             private: private
                 .iter()
-                .filter_map(|p| super::canonical_or_planned(p))
+                .filter_map(|p| crate::canonical_or_planned(p))
                 .collect(),
             cache: Mutex::new((0, HashMap::new())),
             compressing: Mutex::new(HashSet::new()),
@@ -198,7 +199,7 @@ impl Assets {
             .await;
         let etag = format!(
             "\"{}\"",
-            super::tokens::hex(&Sha256::digest(&identity)[..12])
+            crate::tokens::hex(&Sha256::digest(&identity)[..12])
         );
         let body = match encoding {
             Encoding::Identity => identity.clone(),
@@ -364,7 +365,7 @@ impl Assets {
         let (body, etag) = match read {
             Ok(found) => found,
             Err(e) => {
-                super::log::warn(
+                crate::log::warn(
                     "asset.unreadable",
                     &[("path", &path.display()), ("error", &e)],
                 );

@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use super::log;
-use super::store::Store;
+use crate::log;
+use crate::store::Store;
 use crate::time::now_ms;
 
 const EVERY: Duration = Duration::from_secs(3600);

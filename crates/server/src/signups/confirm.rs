@@ -12,14 +12,16 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
 
-use super::store::{Confirmed, Token};
-use super::{headers, pages, App};
+use crate::requests::headers;
+use crate::requests::pages;
+use crate::store::{Confirmed, Token};
 use crate::time::now_ms;
 use crate::tokens;
+use crate::App;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(super) struct TokenParam {
+pub(crate) struct TokenParam {
     token: Option<String>,
 }
 
@@ -40,7 +42,7 @@ fn confirmed(newsletter: &str) -> String {
 }
 
 fn failed(e: &sqlx::Error) -> Response {
-    super::log::warn("storage.failed", &[("error", e)]);
+    crate::log::warn("storage.failed", &[("error", e)]);
     respond(
         StatusCode::SERVICE_UNAVAILABLE,
         pages::message(article_embed_card::i18n::EN.server_error, None),
@@ -48,7 +50,7 @@ fn failed(e: &sqlx::Error) -> Response {
 }
 
 /// `GET /api/confirm?token=…`: the page with the button. Uses nothing up.
-pub(super) async fn page(State(app): State<Arc<App>>, Query(q): Query<TokenParam>) -> Response {
+pub(crate) async fn page(State(app): State<Arc<App>>, Query(q): Query<TokenParam>) -> Response {
     let token = q.token.unwrap_or_default();
     if !tokens::is_token(&token) {
         return respond(StatusCode::NOT_FOUND, pages::message(UNKNOWN, None));
@@ -65,7 +67,7 @@ pub(super) async fn page(State(app): State<Arc<App>>, Query(q): Query<TokenParam
 }
 
 /// `POST /api/confirm` with `token=…`: confirms, once.
-pub(super) async fn confirm(
+pub(crate) async fn confirm(
     State(app): State<Arc<App>>,
     Query(q): Query<TokenParam>,
     form: Result<Form<TokenParam>, FormRejection>,

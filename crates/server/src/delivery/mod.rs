@@ -2,18 +2,26 @@
 //! webhook events), each row by the one process that leased it, and puts a failed one back
 //! for later. It wakes when this process queues something, and every second for what the
 //! other processes queued or what has come due.
+//!
+//! `mail` makes and sends the mail; `webhooks` signs and posts the events.
+
+pub mod mail;
+pub mod webhooks;
+
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{watch, Notify};
 
-use super::log;
-use super::mail::{mask, MailError};
-use super::queue::{retry_delay_ms, MailJob, WebhookJob};
-use super::store;
-use super::App;
+use crate::delivery::mail::{mask, MailError};
+use crate::log;
+use crate::store;
+use crate::store::queue::{retry_delay_ms, MailJob, WebhookJob};
 use crate::time::now_ms;
+use crate::App;
 
 /// How long a webhook receiver gets to answer.
 const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
@@ -139,7 +147,7 @@ async fn send_mail(app: &App, job: MailJob) {
                 }
                 return;
             }
-            let wait = retry_delay_ms(job.attempts, super::queue::jitter());
+            let wait = retry_delay_ms(job.attempts, crate::store::queue::jitter());
             log::warn(
                 "mail.failed",
                 &[
@@ -157,7 +165,7 @@ async fn send_mail(app: &App, job: MailJob) {
     }
 }
 
-async fn deliver_event(app: &App, webhook: &super::webhooks::Webhook, job: WebhookJob) {
+async fn deliver_event(app: &App, webhook: &crate::delivery::webhooks::Webhook, job: WebhookJob) {
     let now = now_ms();
     let timestamp = now / 1000;
     let signature = webhook.sign(&job.id, timestamp, &job.payload);
@@ -197,7 +205,7 @@ async fn deliver_event(app: &App, webhook: &super::webhooks::Webhook, job: Webho
         }
         Some(error) => {
             app.metrics.webhook_failed();
-            let wait = retry_delay_ms(job.attempts, super::queue::jitter());
+            let wait = retry_delay_ms(job.attempts, crate::store::queue::jitter());
             log::warn(
                 "webhook.failed",
                 &[

@@ -1,6 +1,6 @@
 //! The server's own small pages: the answer to a form posted without JavaScript, and the
 //! confirmation pages. Self-contained (no script, their own inline styles), served with
-//! [`super::headers::PLAIN_PAGE_CSP`].
+//! [`crate::requests::headers::PLAIN_PAGE_CSP`].
 
 use article_embed_card::ssr::attr;
 

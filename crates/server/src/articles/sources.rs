@@ -18,8 +18,9 @@ use axum::response::{IntoResponse, Response};
 use reqwest::Url;
 use serde::Deserialize;
 
-use super::{headers, App};
-use crate::import;
+use crate::articles::import;
+use crate::requests::headers;
+use crate::App;
 use article_embed_card::article::Article;
 
 /// How long an article read from a page is kept: the page's own `max-age`, within these.
@@ -55,7 +56,7 @@ impl moka::Expiry<String, Cached> for PageAge {
 /// A page's article: as JSON-LD text (for `/articles/from`) and as read (for oEmbed), with
 /// how long it may still be kept.
 #[derive(Clone)]
-pub(super) struct Reading {
+pub(crate) struct Reading {
     pub json: Arc<str>,
     pub article: Arc<Article>,
     pub age: Duration,
@@ -110,12 +111,12 @@ impl Sources {
         })
     }
 
-    pub(super) fn listed(&self, url: &str) -> bool {
+    pub(crate) fn listed(&self, url: &str) -> bool {
         origin(url).is_some_and(|o| self.origins.contains(&o))
     }
 
     /// The article of the page at `url`, and how long it may be kept.
-    pub(super) async fn read(&self, url: &str) -> Result<Reading, (StatusCode, String)> {
+    pub(crate) async fn read(&self, url: &str) -> Result<Reading, (StatusCode, String)> {
         if !self.listed(url) {
             return Err((
                 StatusCode::FORBIDDEN,
@@ -163,12 +164,12 @@ impl Sources {
 }
 
 #[derive(Deserialize)]
-pub(super) struct FromQuery {
+pub(crate) struct FromQuery {
     url: Option<String>,
 }
 
 /// `GET /articles/from?url=…`: JSON-LD, readable from any page as `/articles/` is.
-pub(super) async fn from(
+pub(crate) async fn from(
     State(app): State<Arc<App>>,
     query: Result<Query<FromQuery>, QueryRejection>,
 ) -> Response {
@@ -214,7 +215,7 @@ pub(super) async fn from(
 
 /// The article of a page on a listed origin, and the URL of its reading on this server
 /// (`/articles/from?url=…`), for oEmbed; `None` when `url` is on no listed origin.
-pub(super) async fn article_of(
+pub(crate) async fn article_of(
     app: &App,
     url: &str,
 ) -> Option<Result<(Article, String), (StatusCode, String)>> {

@@ -1,17 +1,12 @@
-//! Webhooks to the publisher's mailing-list provider (SPEC 6.2): each confirmation and each
-//! erasure as an event, signed as Standard Webhooks do, queued durably (table
-//! `webhook_queue`, sent by the delivery job) and retried until a 2xx, with the same
-//! `webhook-id` every time.
+//! Webhooks to the publisher's mailing-list provider (SPEC 6.2): where events go and how
+//! each delivery is signed, as Standard Webhooks do. The events themselves are written with
+//! what they tell of (`store::events`), queued durably (table `webhook_queue`, sent by the
+//! delivery job) and retried until a 2xx, with the same `webhook-id` every time.
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-
-use crate::{time, tokens};
-
-pub const CONFIRMED: &str = "subscriber.confirmed";
-pub const DELETED: &str = "subscriber.deleted";
 
 /// Where events go, and the key they are signed with.
 #[derive(Clone)]
@@ -61,37 +56,6 @@ pub fn sign(secret: &[u8], id: &str, timestamp: i64, body: &str) -> String {
     format!("v1,{}", BASE64.encode(mac.finalize().into_bytes()))
 }
 
-/// What an event tells about a subscriber.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Subscriber {
-    pub email: String,
-    pub newsletter: String,
-    pub consent_text: String,
-    pub confirmed_at: Option<i64>,
-    pub article: Option<String>,
-    pub page: Option<String>,
-    pub locale: String,
-}
-
-/// A new event: its `webhook-id` (`msg_` and 128 random bits) and its JSON body.
-pub fn event(kind: &str, who: &Subscriber, now: i64) -> Result<(String, String), String> {
-    let id = format!("msg_{}", tokens::token()?);
-    let body = serde_json::json!({
-        "type": kind,
-        "timestamp": time::iso_time(now),
-        "data": {
-            "email": who.email,
-            "newsletter": who.newsletter,
-            "consent_text": who.consent_text,
-            "confirmed_at": who.confirmed_at.map(time::iso_time),
-            "article": who.article,
-            "page": who.page,
-            "locale": who.locale,
-        }
-    });
-    Ok((id, body.to_string()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,26 +90,5 @@ mod tests {
             Webhook::new(url, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").expect("ok")
         );
         assert!(!shown.contains("MfKQ"), "the key is never printed: {shown}");
-    }
-
-    #[test]
-    fn events_carry_the_subscriber() {
-        let who = Subscriber {
-            email: "r@example.org".into(),
-            newsletter: "N".into(),
-            consent_text: "I agree".into(),
-            confirmed_at: Some(0),
-            article: None,
-            page: Some("https://blog.example/".into()),
-            locale: "en".into(),
-        };
-        let (id, body) = event(CONFIRMED, &who, 1_614_970_800_123).expect("event");
-        assert!(id.starts_with("msg_") && id.len() == 36);
-        let json: serde_json::Value = serde_json::from_str(&body).expect("json");
-        assert_eq!(json["type"], "subscriber.confirmed");
-        assert_eq!(json["timestamp"], "2021-03-05T19:00:00.123Z");
-        assert_eq!(json["data"]["email"], "r@example.org");
-        assert_eq!(json["data"]["confirmed_at"], "1970-01-01T00:00:00.000Z");
-        assert_eq!(json["data"]["article"], serde_json::Value::Null);
     }
 }

@@ -12,7 +12,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Json as AxumJson;
 use serde::Deserialize;
 
-use super::App;
+use crate::App;
 use article_embed_card::article::{self, Article};
 use article_embed_card::json::Json;
 use article_embed_card::options::{self, Layout, RawOptions};
@@ -31,7 +31,7 @@ fn valid_slug(slug: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-pub(super) struct Articles {
+pub(crate) struct Articles {
     pub dir: PathBuf,
 }
 
@@ -84,7 +84,7 @@ impl Articles {
 /// endpoint, which is this server's. (A test holds it to src/element.json.)
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "kebab-case")]
-pub(super) struct EmbedQuery {
+pub(crate) struct EmbedQuery {
     newsletter: Option<String>,
     privacy_url: Option<String>,
     consent: Option<String>,
@@ -120,7 +120,7 @@ fn oembed_link(app: &App, slug: &str) -> String {
 /// `GET /embed/<slug>`: the card alone, server-rendered, for an iframe. It posts its height
 /// to the parent (`{sentinel: "amp", type: "embed-size", height}`, which AMP and Iframely
 /// hosts understand; `article-embed-resizer.js` does the same for any page).
-pub(super) async fn page(
+pub(crate) async fn page(
     State(app): State<Arc<App>>,
     Path(slug): Path<String>,
     Query(q): Query<EmbedQuery>,
@@ -128,7 +128,7 @@ pub(super) async fn page(
     let Some(article) = app.articles.load(&slug, &app.public_url).await else {
         return (
             StatusCode::NOT_FOUND,
-            Html(super::pages::message("No such article.", None)),
+            Html(crate::requests::pages::message("No such article.", None)),
         )
             .into_response();
     };
@@ -140,7 +140,7 @@ pub(super) async fn page(
     options.signup_endpoint = Some(format!(
         "{}/api/subscribe?frame={}",
         app.public_url,
-        app.frames.token(super::time::now_ms())
+        app.frames.token(crate::time::now_ms())
     ));
     let snippet = Snippet {
         base: Some(src.clone()),
@@ -164,20 +164,20 @@ pub(super) async fn page(
     );
     let mut response = Html(html).into_response();
     // Made to be framed by any site; its script, wasm, data and form are the server's own.
-    let own = super::headers::origin_of(&app.public_url).unwrap_or_default();
+    let own = crate::requests::headers::origin_of(&app.public_url).unwrap_or_default();
     let csp = format!(
         "default-src 'none'; script-src 'self' {own} 'wasm-unsafe-eval'; \
          style-src 'unsafe-inline'; img-src https: http: data:; connect-src 'self' {own}; \
          form-action 'self' {own}; base-uri 'none'; frame-ancestors *"
     );
-    super::headers::own_page(response.headers_mut(), &csp);
+    crate::requests::headers::own_page(response.headers_mut(), &csp);
     response
 }
 
 /// `GET /embed/<slug>/story`: on to the story itself. A frame in WordPress's sandbox may
 /// not navigate the page that holds it; it asks the page to (the `link` message of
 /// WordPress's embeds), which follows only links on the frame's own host: this one.
-pub(super) async fn story(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Response {
+pub(crate) async fn story(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Response {
     match app
         .articles
         .load(&slug, &app.public_url)
@@ -194,7 +194,7 @@ pub(super) async fn story(State(app): State<Arc<App>>, Path(slug): Path<String>)
             .into_response(),
         None => (
             StatusCode::NOT_FOUND,
-            Html(super::pages::message("No such article.", None)),
+            Html(crate::requests::pages::message("No such article.", None)),
         )
             .into_response(),
     }
@@ -202,7 +202,7 @@ pub(super) async fn story(State(app): State<Arc<App>>, Path(slug): Path<String>)
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(super) struct OembedQuery {
+pub(crate) struct OembedQuery {
     url: Option<String>,
     format: Option<String>,
     maxwidth: Option<String>,
@@ -219,7 +219,7 @@ pub(super) struct OembedQuery {
 }
 
 /// `GET /oembed?url=…&format=json` (oEmbed 1.0, type `rich`).
-pub(super) async fn oembed(State(app): State<Arc<App>>, Query(q): Query<OembedQuery>) -> Response {
+pub(crate) async fn oembed(State(app): State<Arc<App>>, Query(q): Query<OembedQuery>) -> Response {
     let error = |status: StatusCode, message: &str| {
         (
             status,
@@ -251,7 +251,7 @@ pub(super) async fn oembed(State(app): State<Arc<App>>, Query(q): Query<OembedQu
             ),
             None => return error(StatusCode::NOT_FOUND, "no article at that url"),
         },
-        None => match super::sources::article_of(&app, url).await {
+        None => match crate::articles::sources::article_of(&app, url).await {
             Some(Ok((article, src))) => (article, src, None),
             Some(Err((status, message))) => return error(status, &message),
             None => return error(StatusCode::NOT_FOUND, "no article at that url"),
@@ -360,7 +360,7 @@ pub(super) async fn oembed(State(app): State<Arc<App>>, Query(q): Query<OembedQu
 }
 
 #[derive(Debug, Deserialize)]
-pub(super) struct SnippetRequest {
+pub(crate) struct SnippetRequest {
     /// The JSON-LD text.
     json: String,
     /// Where it is published, when it came from a URL.
@@ -398,7 +398,7 @@ async fn cdn_script(app: &App, cdn: &str) -> Option<ssr::Script> {
 
 /// `POST /api/snippet`, for the builder page: the snippet (and the iframe flavour, for
 /// articles this server hosts), or every problem with its field path.
-pub(super) async fn snippet(
+pub(crate) async fn snippet(
     State(app): State<Arc<App>>,
     AxumJson(r): AxumJson<SnippetRequest>,
 ) -> Response {

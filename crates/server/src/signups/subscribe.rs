@@ -16,9 +16,14 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
-use super::store::{Claim, NewSignup};
-use super::{client_ip, headers, log, pages, App, BODY_LIMIT};
+use crate::log;
+use crate::requests::client_ip;
+use crate::requests::headers;
+use crate::requests::pages;
+use crate::store::{Claim, NewSignup};
 use crate::time::now_ms;
+use crate::App;
+use crate::BODY_LIMIT;
 use article_embed_card::{email, i18n};
 
 /// A signup as sent, by the widget (JSON) or by a plain form (urlencoded). Everything is
@@ -102,7 +107,7 @@ impl Origins {
 }
 
 /// An answer in SPEC section 5's terms, rendered as JSON or as a small page.
-pub(super) struct Answer {
+pub(crate) struct Answer {
     pub status: StatusCode,
     pub json: serde_json::Value,
     pub retry_after: Option<u64>,
@@ -200,7 +205,7 @@ fn body_kind(headers: &HeaderMap) -> Option<BodyKind> {
     }
 }
 
-pub(super) async fn subscribe(State(app): State<Arc<App>>, request: Request) -> Response {
+pub(crate) async fn subscribe(State(app): State<Arc<App>>, request: Request) -> Response {
     let headers = request.headers().clone();
     let peer = request
         .extensions()
@@ -276,7 +281,7 @@ pub(super) async fn subscribe(State(app): State<Arc<App>>, request: Request) -> 
     let client = client.unwrap_or_else(|| "unknown".into());
     let answer = match &key {
         Some(key) => {
-            let request_hash = super::tokens::hex(&Sha256::digest(&bytes));
+            let request_hash = crate::tokens::hex(&Sha256::digest(&bytes));
             let subject = normalise_email(submission.email.as_deref().unwrap_or(""));
             // On a task of its own: a client that hangs up (or the request deadline) must
             // not cut the work off between claiming the key and settling it, which would
@@ -462,7 +467,7 @@ async fn handle(app: &App, s: Submission, locale: &str, client: &str) -> Answer 
         Ok(Ok(())) => {
             app.store
                 .hit(
-                    &super::store::email_limit_key(&email),
+                    &crate::store::email_limit_key(&email),
                     app.rate_per_email,
                     3_600_000,
                     now,

@@ -5,7 +5,7 @@
 
 use sqlx::Row;
 
-use super::store::Store;
+use super::Store;
 
 /// A mail to send.
 #[derive(Debug, Clone, PartialEq)]

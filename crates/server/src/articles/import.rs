@@ -586,11 +586,11 @@ mod tests {
 
     fn page(name: &str) -> &'static str {
         match name {
-            "graph" => include_str!("../tests/fixtures/pages/graph.html"),
-            "two-scripts" => include_str!("../tests/fixtures/pages/two-scripts.html"),
-            "open-graph" => include_str!("../tests/fixtures/pages/open-graph.html"),
-            "nothing" => include_str!("../tests/fixtures/pages/nothing.html"),
-            "hostile" => include_str!("../tests/fixtures/pages/hostile.html"),
+            "graph" => include_str!("../../tests/fixtures/pages/graph.html"),
+            "two-scripts" => include_str!("../../tests/fixtures/pages/two-scripts.html"),
+            "open-graph" => include_str!("../../tests/fixtures/pages/open-graph.html"),
+            "nothing" => include_str!("../../tests/fixtures/pages/nothing.html"),
+            "hostile" => include_str!("../../tests/fixtures/pages/hostile.html"),
             _ => panic!("no fixture {name}"),
         }
     }
