@@ -19,23 +19,26 @@ const quote = (s) => JSON.stringify(s);
 const tsType = (a) => (a.values ? a.values.map(quote).join(" | ") : "string");
 
 function optionsJs() {
+  // The script derives each property from its attribute's name, in fewer bytes than a list.
+  for (const a of element.attributes) {
+    const camel = a.name.replace(/-./g, (m) => m[1].toUpperCase());
+    if (a.property !== camel) throw new Error(`element.json: ${a.name}'s property must be ${camel}`);
+  }
   // Single constants: the bundler writes their values in where they are used.
   const constant = (layout, key) => `export const ${layout.toUpperCase()}_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()} = ${element.height[layout][key]};`;
   const heights = ["full", "compact"].flatMap((layout) => Object.keys(element.height[layout]).map((key) => constant(layout, key)));
   return `// ${MADE}
 
+const camel = (name) => name.replace(/-./g, (m) => m[1].toUpperCase());
+const ATTRIBUTES = [${element.attributes.map((a) => quote(a.name)).join(", ")}];
+
 /** attribute → property, for each of the card's options (SPEC section 2). */
-export const OPTIONS = {
-${options.map((a) => `  ${quote(a.name)}: ${quote(a.property)},`).join("\n")}
-};
+export const OPTIONS = Object.fromEntries(
+  ATTRIBUTES.filter((a) => ![${element.attributes.filter((a) => a.option === false).map((a) => quote(a.name)).join(", ")}].includes(a)).map((a) => [a, camel(a)]),
+);
 
 /** [attribute, property] of the properties the element defines (\`lang\` is HTMLElement's own). */
-export const PROPERTIES = [
-${element.attributes
-  .filter((a) => !a.inherited)
-  .map((a) => `  [${quote(a.name)}, ${quote(a.property)}],`)
-  .join("\n")}
-];
+export const PROPERTIES = ATTRIBUTES.filter((a) => ![${element.attributes.filter((a) => a.inherited).map((a) => quote(a.name)).join(", ")}].includes(a)).map((a) => [a, camel(a)]);
 
 /** The numbers of the card's height estimate (crates/card's \`options::estimated_height\`). */
 ${heights.join("\n")}

@@ -1,26 +1,15 @@
 // Made by tools/element.mjs from crates/card/src/element.json: change that, not this.
 
+const camel = (name) => name.replace(/-./g, (m) => m[1].toUpperCase());
+const ATTRIBUTES = ["src", "signup-endpoint", "newsletter", "privacy-url", "consent", "theme", "layout", "lang"];
+
 /** attribute → property, for each of the card's options (SPEC section 2). */
-export const OPTIONS = {
-  "signup-endpoint": "signupEndpoint",
-  "newsletter": "newsletter",
-  "privacy-url": "privacyUrl",
-  "consent": "consent",
-  "theme": "theme",
-  "layout": "layout",
-  "lang": "lang",
-};
+export const OPTIONS = Object.fromEntries(
+  ATTRIBUTES.filter((a) => !["src"].includes(a)).map((a) => [a, camel(a)]),
+);
 
 /** [attribute, property] of the properties the element defines (`lang` is HTMLElement's own). */
-export const PROPERTIES = [
-  ["src", "src"],
-  ["signup-endpoint", "signupEndpoint"],
-  ["newsletter", "newsletter"],
-  ["privacy-url", "privacyUrl"],
-  ["consent", "consent"],
-  ["theme", "theme"],
-  ["layout", "layout"],
-];
+export const PROPERTIES = ATTRIBUTES.filter((a) => !["lang"].includes(a)).map((a) => [a, camel(a)]);
 
 /** The numbers of the card's height estimate (crates/card's `options::estimated_height`). */
 export const FULL_PHOTO = 0.5625;
