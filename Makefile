@@ -43,7 +43,7 @@ BIN := target/debug/article-embed
 DEMO_ARTICLES := build/demo/articles
 DEMO_STORY := $(DEMO_ARTICLES)/myanmar-diplomat.json
 
-.PHONY: FORCE dist demo test test-native test-postgres test-browser test-e2e test-npm test-wordpress bench fuzz lint setup setup-rust setup-browser setup-engines setup-wordpress setup-node clean
+.PHONY: FORCE dist demo test test-native test-postgres test-outages test-browser test-e2e test-npm test-wordpress bench fuzz lint setup setup-rust setup-browser setup-engines setup-wordpress setup-node clean
 
 WORDPRESS_ZIP := build/article-embed-wordpress.zip
 
@@ -60,11 +60,17 @@ dist: $(DIST_JS) $(TARBALL) $(WORDPRESS_ZIP)
 demo: dist $(BIN) dist/ssr.html $(DEMO_STORY)
 	$(BIN) serve --addr 127.0.0.1:8080 --articles $(DEMO_ARTICLES)
 
-test: test-native test-postgres test-browser test-e2e test-npm test-wordpress
+test: test-native test-postgres test-outages test-browser test-e2e test-npm test-wordpress
 
 test-native:
 	node tools/element.mjs --check
 	cargo test --workspace --exclude article-embed-web --exclude article-embed-node --all-targets
+
+# The server through storage outages: its data directory on a tmpfs filled to the brim, its
+# PostgreSQL (a cluster of the test's own, from Debian's packages) stopped and started.
+test-outages:
+	tools/postgres.sh >/dev/null
+	cargo test -p article-embed --test outages -- --ignored --test-threads 1
 
 # The server on a real PostgreSQL (installed and started by tools/postgres.sh).
 test-postgres:

@@ -266,6 +266,7 @@ test("the publisher's server on the open internet", async (t) => {
   await t.test("every option from the environment; secrets never in the command line or the log", async () => {
     const dir = tempDir(t, "env");
     const port = await freePort();
+    const metricsPort = await freePort();
     const { spawn } = await import("node:child_process");
     const child = spawn(BIN, ["serve"], {
       cwd: REPO,
@@ -276,6 +277,7 @@ test("the publisher's server on the open internet", async (t) => {
         ARTICLE_EMBED_NEWSLETTER: "Morning Brief;Evening Brief",
         ARTICLE_EMBED_SMTP: "smtp://reader:hunter2@127.0.0.1:9",
         ARTICLE_EMBED_RATE_PER_EMAIL: "1",
+        ARTICLE_EMBED_METRICS_ADDR: `127.0.0.1:${metricsPort}`,
       },
       stdio: ["ignore", "ignore", "pipe"],
     });
@@ -300,7 +302,8 @@ test("the publisher's server on the open internet", async (t) => {
     // says the password.
     for (let i = 0; i < 50 && !/event=mail\.failed/.test(log); i++) await new Promise((r) => setTimeout(r, 100));
     assert.match(log, /event=mail\.failed .*SMTP failed/);
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    assert.equal((await fetch(`${url}/metrics`)).status, 404, "not on the public port");
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     assert.match(metrics, /^article_embed_queue_depth\{queue="mail"\} 1$/m);
     assert.deepEqual(await mails(dir), [], "not written anywhere else");
     assert.ok(!log.includes("hunter2"), log);

@@ -19,6 +19,11 @@ mod cli {
         about = "News-article cards with a newsletter signup: the publisher's server and tools."
     )]
     struct Cli {
+        /// A file of settings, one ARTICLE_EMBED_<OPTION>=value a line (what a systemd unit's
+        /// EnvironmentFile= reads), for every subcommand; the environment and the command
+        /// line win over it.
+        #[arg(long, global = true, env = "ARTICLE_EMBED_CONFIG", value_name = "FILE")]
+        config: Option<PathBuf>,
         #[command(subcommand)]
         command: Command,
     }
@@ -49,9 +54,21 @@ mod cli {
             /// relative URLs resolve against it, and it names the file.
             #[arg(long)]
             base: Option<String>,
+            /// Follow a page's redirects to other hosts on loopback, private or link-local
+            /// addresses (the operator's own network), which are refused otherwise.
+            #[arg(long)]
+            allow_private_redirects: bool,
         },
         /// Print the snippet with the card rendered inside (declarative shadow DOM).
         Snippet(Box<SnippetArgs>),
+        /// List the mail and webhook events waiting to be sent (addresses masked), oldest
+        /// first; webhook events failing for a day or more are marked.
+        Queue {
+            #[arg(long, env = "ARTICLE_EMBED_DATA_DIR", default_value = server::DEFAULT_DATA_DIR)]
+            data_dir: PathBuf,
+            #[arg(long, env = "ARTICLE_EMBED_DB", hide_env_values = true)]
+            db: Option<String>,
+        },
         /// Manage the stored signups.
         Signups {
             #[command(subcommand)]
@@ -66,6 +83,10 @@ mod cli {
     struct Serve {
         #[arg(long, env = "ARTICLE_EMBED_ADDR", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
+        /// Serve /metrics (Prometheus) on this address, apart from the public port, for the
+        /// operator's monitoring only [default: off].
+        #[arg(long, env = "ARTICLE_EMBED_METRICS_ADDR")]
+        metrics_addr: Option<SocketAddr>,
         /// What the server keeps and never serves: the SQLite database and the mail folder.
         #[arg(long, env = "ARTICLE_EMBED_DATA_DIR", default_value = server::DEFAULT_DATA_DIR)]
         data_dir: PathBuf,
@@ -135,7 +156,8 @@ mod cli {
         mail_dir: Option<PathBuf>,
         /// Post each confirmation and erasure to this URL (a mailing-list provider's),
         /// signed with ARTICLE_EMBED_WEBHOOK_SECRET.
-        #[arg(long, env = "ARTICLE_EMBED_WEBHOOK")]
+        /// Given in the environment, never printed: the URL may hold the receiver's token.
+        #[arg(long, env = "ARTICLE_EMBED_WEBHOOK", hide_env_values = true)]
         webhook: Option<String>,
         /// The webhook's signing secret, whsec_ and base64 (give it in the environment).
         #[arg(long, env = "ARTICLE_EMBED_WEBHOOK_SECRET", hide_env_values = true)]
@@ -200,8 +222,9 @@ mod cli {
             out: Option<PathBuf>,
         },
         /// Erase one address everywhere the server keeps it (GDPR article 17): signups,
-        /// tokens, queued mail and events, rate-limit counts, mail files. With a webhook
-        /// configured, tells the mailing-list provider (subscriber.deleted).
+        /// tokens, queued mail and events, rate-limit counts, mail files. A mailing-list
+        /// provider a webhook told of the address is told of its erasure (subscriber.deleted,
+        /// posted by the running servers).
         Delete {
             /// The address to erase.
             email: String,
@@ -212,20 +235,68 @@ mod cli {
             /// The mail folder [default: DATA_DIR/mail].
             #[arg(long, env = "ARTICLE_EMBED_MAIL_DIR")]
             mail_dir: Option<PathBuf>,
-            /// The webhook `serve` posts to: when set, a subscriber.deleted event is queued.
-            #[arg(long, env = "ARTICLE_EMBED_WEBHOOK")]
-            webhook: Option<String>,
-            /// Erase without telling a webhook, even though events are queued for one.
-            #[arg(long, conflicts_with = "webhook")]
-            no_webhook: bool,
         },
     }
 
+    /// Reads `--config` (or ARTICLE_EMBED_CONFIG) into the environment before the arguments
+    /// are parsed, so that each option's `env` reads it: the command line, then the
+    /// environment, then the file.
+    fn load_config() -> Result<(), String> {
+        let mut args = std::env::args_os().skip(1);
+        let mut path = std::env::var_os("ARTICLE_EMBED_CONFIG").map(PathBuf::from);
+        while let Some(arg) = args.next() {
+            let arg = arg.to_string_lossy().into_owned();
+            if arg == "--config" {
+                path = args.next().map(PathBuf::from);
+            } else if let Some(value) = arg.strip_prefix("--config=") {
+                path = Some(PathBuf::from(value));
+            } else if arg == "--" {
+                break;
+            }
+        }
+        let Some(path) = path else {
+            return Ok(());
+        };
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("--config {}: {e}", path.display()))?;
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let line = line.strip_prefix("export ").unwrap_or(line);
+            let (key, value) = line
+                .split_once('=')
+                .map(|(k, v)| (k.trim(), v.trim()))
+                .filter(|(k, _)| k.starts_with("ARTICLE_EMBED_") && *k != "ARTICLE_EMBED_CONFIG")
+                .ok_or_else(|| {
+                    format!(
+                        "{}:{}: expected ARTICLE_EMBED_<OPTION>=value",
+                        path.display(),
+                        n + 1
+                    )
+                })?;
+            let value = ["\"", "'"]
+                .iter()
+                .find_map(|q| value.strip_prefix(q).and_then(|v| v.strip_suffix(q)))
+                .unwrap_or(value);
+            if std::env::var_os(key).is_none() {
+                std::env::set_var(key, value);
+            }
+        }
+        Ok(())
+    }
+
     pub fn main() -> ExitCode {
+        if let Err(message) = load_config() {
+            eprintln!("article-embed: {message}");
+            return ExitCode::from(2);
+        }
         let cli = Cli::parse();
         let result = match cli.command {
             Command::Serve(s) => runtime().and_then(|rt| {
                 let mut config = server::Config::new(s.addr);
+                config.metrics_addr = s.metrics_addr;
                 config.data_dir = s.data_dir;
                 config.db = s.db;
                 config.site = s.site;
@@ -265,9 +336,15 @@ mod cli {
                 pages,
                 articles,
                 base,
+                allow_private_redirects,
             } => {
                 return match runtime() {
-                    Ok(rt) => rt.block_on(commands::import(&pages, &articles, base.as_deref())),
+                    Ok(rt) => rt.block_on(commands::import(
+                        &pages,
+                        &articles,
+                        base.as_deref(),
+                        allow_private_redirects,
+                    )),
                     Err(e) => {
                         eprintln!("article-embed: {e}");
                         ExitCode::from(2)
@@ -297,6 +374,10 @@ mod cli {
                 };
                 runtime().and_then(|rt| rt.block_on(commands::snippet(snippet)))
             }
+            Command::Queue { data_dir, db } => runtime().and_then(|rt| {
+                let db = db.unwrap_or_else(|| server::default_db(&data_dir));
+                rt.block_on(commands::queue(&db))
+            }),
             Command::Signups {
                 command: Signups::Export { data_dir, db, out },
             } => runtime().and_then(|rt| {
@@ -310,19 +391,11 @@ mod cli {
                         data_dir,
                         db,
                         mail_dir,
-                        webhook,
-                        no_webhook,
                     },
             } => runtime().and_then(|rt| {
                 let db = db.unwrap_or_else(|| server::default_db(&data_dir));
                 let mail_dir = mail_dir.unwrap_or_else(|| server::default_mail_dir(&data_dir));
-                rt.block_on(commands::signups_delete(
-                    &email,
-                    &db,
-                    mail_dir,
-                    webhook.is_some(),
-                    no_webhook,
-                ))
+                rt.block_on(commands::signups_delete(&email, &db, mail_dir))
             }),
         };
         match result {

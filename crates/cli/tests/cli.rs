@@ -102,64 +102,107 @@ fn snippet_prints_the_rendered_card_and_the_script() {
     assert!(err.contains("cannot read"));
 }
 
-/// `signups delete` on a database whose server posts to a webhook: without the webhook it
-/// refuses (the provider would keep the address), with `--no-webhook` it erases anyway, and
-/// the address is gone from the export.
+/// `signups delete` tells the provider of every erased subscriber a webhook was told of,
+/// whatever it is given (no webhook flag exists to forget), and reads the configuration
+/// `serve` reads: here the database comes from the file `--config` names.
 #[tokio::test]
-async fn signups_delete_erases_and_asks_about_the_webhook() {
+async fn signups_delete_always_reaches_the_provider_and_reads_the_config_file() {
     use article_embed_server::store::{NewSignup, Store};
     use article_embed_server::time::now_ms;
     let dir = std::env::temp_dir().join(format!("article-embed-cli-delete-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let db = format!("sqlite://{}", dir.join("signups.db").display());
     let store = Store::open(&db).await.expect("database");
-    let signup = NewSignup {
-        email: "gone@example.org".into(),
-        newsletter: "N".into(),
-        consent: true,
-        consent_text: "ok".into(),
-        article: None,
-        page: None,
-        locale: "en".into(),
-    };
-    store.add(&signup, now_ms()).await.expect("add");
-    let token = store
-        .token_for(1, now_ms())
-        .await
-        .expect("token")
-        .expect("pending");
-    // Confirmed on a server with a webhook: an event waits in the queue.
-    store
-        .confirm(&token, now_ms(), true)
-        .await
-        .expect("confirm");
+    for (id, (email, webhook)) in [("told@example.org", true), ("quiet@example.org", false)]
+        .into_iter()
+        .enumerate()
+    {
+        let signup = NewSignup {
+            email: email.into(),
+            newsletter: "N".into(),
+            consent: true,
+            consent_text: "ok".into(),
+            article: None,
+            page: None,
+            locale: "en".into(),
+        };
+        store.add(&signup, now_ms()).await.expect("add");
+        let token = store
+            .token_for(id as i64 + 1, now_ms())
+            .await
+            .expect("token")
+            .expect("pending");
+        // Confirmed on a server with a webhook (told) and on one without (never told).
+        store
+            .confirm(&token, now_ms(), webhook)
+            .await
+            .expect("confirm");
+    }
+    // The webhook's own event has been delivered: nothing waits in the queue any more.
+    while let Ok(Some(job)) = store.next_webhook(now_ms()).await {
+        store.webhook_done(&job.id).await.expect("sent");
+    }
     store.close().await;
+    let config = dir.join("article-embed.env");
+    std::fs::write(
+        &config,
+        format!("# as serve's systemd unit reads it\nARTICLE_EMBED_DB=\"{db}\"\n"),
+    )
+    .expect("config");
+    let config = config.display().to_string();
 
-    let (code, _, err) = run(&["signups", "delete", "gone@example.org", "--db", &db]);
-    assert_eq!(code, 1, "{err}");
-    assert!(err.contains("--no-webhook"), "{err}");
-    let (_, csv, _) = run(&["signups", "export", "--db", &db]);
-    assert!(csv.contains("gone@example.org"), "nothing erased yet");
-
-    let (code, out, err) = run(&[
-        "signups",
-        "delete",
-        "Gone@Example.org",
-        "--db",
-        &db,
-        "--no-webhook",
-    ]);
+    let (code, out, err) = run(&["--config", &config, "signups", "delete", "Told@Example.org"]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.starts_with("erased g…@example.org: 1 signup(s)"),
+        out.starts_with("erased t…@example.org: 1 signup(s)"),
         "{out}"
     );
     assert!(
-        !out.contains("gone@example.org"),
+        out.contains("1 subscriber.deleted event(s) queued"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("told@example.org"),
         "the output masks the address"
     );
-    let (_, csv, _) = run(&["signups", "export", "--db", &db]);
-    assert!(!csv.contains("gone@example.org"), "{csv}");
+    let (code, out, err) = run(&[
+        "--config",
+        &config,
+        "signups",
+        "delete",
+        "quiet@example.org",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("0 subscriber.deleted event(s) queued"),
+        "{out}"
+    );
+
+    let store = Store::open(&db).await.expect("database");
+    let job = store
+        .next_webhook(now_ms())
+        .await
+        .expect("queue")
+        .expect("the deleted event, for the servers to post");
+    assert!(
+        job.payload.contains("\"subscriber.deleted\""),
+        "{}",
+        job.payload
+    );
+    assert!(job.payload.contains("told@example.org"), "{}", job.payload);
+    assert_eq!(store.next_webhook(now_ms()).await.expect("queue"), None);
+    store.close().await;
+    let (_, csv, _) = run(&["--config", &config, "signups", "export"]);
+    assert!(!csv.contains("@example.org"), "{csv}");
+
+    let (code, _, err) = run(&[
+        "--config",
+        &dir.join("missing.env").display().to_string(),
+        "signups",
+        "export",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("missing.env"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -263,6 +306,13 @@ fn serve_pages(requests: usize) -> (String, std::thread::JoinHandle<Vec<String>>
             }
             let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
             seen.push(path.clone());
+            if let Some(target) = path.strip_prefix("/redirect/") {
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 302 Found\r\nLocation: http://{target}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
+                continue;
+            }
             let body = if path == "/big" {
                 format!(
                     "<!doctype html><title>Big</title>{}",
@@ -479,5 +529,116 @@ fn snippet_takes_every_attribute_of_the_element() {
             start.contains(&attribute),
             "{attribute} missing from {start}"
         );
+    }
+}
+
+/// A page that redirects into the operator's own network (another host on loopback) is not
+/// followed unless the operator says so; a page on the host given is read wherever it is.
+#[test]
+fn import_follows_no_redirect_into_the_operators_network() {
+    let (origin, server) = serve_pages(4);
+    let port = origin.rsplit(':').next().unwrap_or_default().to_owned();
+    let dir = temp_dir("import-private");
+    let out_dir = dir.display().to_string();
+    for target in [
+        format!("localhost:{port}/graph"),
+        format!("127.0.0.2:{port}/graph"),
+    ] {
+        let page = format!("{origin}/redirect/{target}");
+        let (code, out, err) = run(&["import", &page, "--articles", &out_dir]);
+        assert_eq!(code, 1, "{out}{err}");
+        assert!(out.contains("--allow-private-redirects"), "{out}");
+    }
+    let page = format!("{origin}/redirect/localhost:{port}/graph");
+    let (code, out, err) = run(&[
+        "import",
+        &page,
+        "--articles",
+        &out_dir,
+        "--allow-private-redirects",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let seen = server.join().expect("server");
+    assert_eq!(
+        seen.iter().filter(|p| *p == "/graph").count(),
+        1,
+        "{seen:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Hebrew slugs stay Hebrew, and a story never takes another story's file.
+#[test]
+fn import_keeps_each_story_in_a_file_of_its_own() {
+    let (origin, server) = serve_pages(5);
+    let dir = temp_dir("import-names");
+    let out_dir = dir.display().to_string();
+    let pages = [
+        format!("{origin}/graph/article/%D7%A9%D7%9C%D7%95%D7%9D"),
+        format!("{origin}/open-graph/article/%D7%A2%D7%95%D7%9C%D7%9D"),
+        format!("{origin}/graph/news/story"),
+        format!("{origin}/open-graph/news/story"),
+    ];
+    let (code, out, err) = run(&[
+        "import",
+        &pages[0],
+        &pages[1],
+        &pages[2],
+        &pages[3],
+        "--articles",
+        &out_dir,
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["story-2.json", "story.json", "עולם.json", "שלום.json"],
+        "{out}"
+    );
+    // The same story again updates its own file.
+    let (code, out, _) = run(&["import", &pages[3], "--articles", &out_dir]);
+    assert_eq!(code, 0);
+    assert!(out.contains("story-2.json"), "{out}");
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `--help` shows which settings come from the environment, never their values.
+#[test]
+fn help_never_prints_a_secret() {
+    let secrets = [
+        (
+            "ARTICLE_EMBED_WEBHOOK",
+            "https://hooks.example/in/token-in-url",
+        ),
+        (
+            "ARTICLE_EMBED_WEBHOOK_SECRET",
+            "whsec_c2VjcmV0LXNpZ25pbmcta2V5",
+        ),
+        (
+            "ARTICLE_EMBED_SMTP",
+            "smtp://user:smtp-password@mail.example",
+        ),
+        ("ARTICLE_EMBED_DB", "postgres://u:db-password@db.example/x"),
+    ];
+    for args in [
+        &["serve", "--help"][..],
+        &["signups", "delete", "--help"],
+        &["queue", "--help"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_article-embed"))
+            .args(args)
+            .envs(secrets)
+            .output()
+            .expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{args:?}");
+        for (name, value) in secrets {
+            assert!(!text.contains(value), "{args:?} prints {name}: {text}");
+        }
     }
 }

@@ -27,30 +27,11 @@ pub struct SnippetArgs {
     pub options: RawOptions,
 }
 
-pub async fn signups_delete(
-    email: &str,
-    db: &str,
-    mail_dir: PathBuf,
-    webhook: bool,
-    no_webhook: bool,
-) -> Result<(), String> {
+pub async fn signups_delete(email: &str, db: &str, mail_dir: PathBuf) -> Result<(), String> {
     let email = crate::signups::subscribe::normalise_email(email);
     let store = Store::open(db).await?;
-    // Events waiting for a webhook mean `serve` posts to one: erasing without telling
-    // the provider would leave the address on its list. Ask for a decision.
-    let (_, events) = store
-        .queue_depths()
-        .await
-        .map_err(|e| format!("cannot read the queues: {e}"))?;
-    if !webhook && !no_webhook && events > 0 {
-        return Err(format!(
-            "{events} webhook event(s) are queued, so serve posts to a webhook, but none is \
-             set here: give --webhook URL (or ARTICLE_EMBED_WEBHOOK) as serve has it, so \
-             the provider hears of the erasure, or --no-webhook to erase without telling it"
-        ));
-    }
     let erased = store
-        .erase(&email, time::now_ms(), webhook)
+        .erase(&email, time::now_ms())
         .await
         .map_err(|e| format!("cannot erase: {e}"))?;
     let mailer = crate::delivery::mail::Mailer::new("erase@localhost", None, mail_dir)?;
@@ -58,7 +39,7 @@ pub async fn signups_delete(
     store.close().await;
     println!(
         "erased {}: {} signup(s), {} queued mail, {} queued event(s), {} mail file(s); \
-         {} subscriber.deleted event(s) queued",
+         {} subscriber.deleted event(s) queued for the webhook, which the running servers post",
         crate::delivery::mail::mask(&email),
         erased.signups,
         erased.mail,
@@ -66,6 +47,43 @@ pub async fn signups_delete(
         files,
         erased.queued
     );
+    Ok(())
+}
+
+/// `article-embed queue`: what waits to be sent, oldest first, addresses masked; a webhook
+/// event a day old says so, since it holds back its subscriber's later events.
+pub async fn queue(db: &str) -> Result<(), String> {
+    let store = Store::open(db).await?;
+    let rows = store
+        .waiting()
+        .await
+        .map_err(|e| format!("cannot read the queues: {e}"))?;
+    store.close().await;
+    let now = time::now_ms();
+    if rows.is_empty() {
+        println!("nothing waits: every mail and webhook event has been sent");
+    }
+    for w in &rows {
+        let stuck = if w.queue == "webhook" && now - w.created_at >= 24 * 3_600_000 {
+            "  FAILING FOR A DAY OR MORE"
+        } else {
+            ""
+        };
+        println!(
+            "{} {} {} queued {} attempts {} next {}{}{}",
+            w.queue,
+            w.kind,
+            crate::delivery::mail::mask(&w.email),
+            time::iso_time(w.created_at),
+            w.attempts,
+            time::iso_time(w.next_at),
+            w.last_error
+                .as_deref()
+                .map(|e| format!(" last error: {}", crate::delivery::mail::redact(e)))
+                .unwrap_or_default(),
+            stuck
+        );
+    }
     Ok(())
 }
 
@@ -102,7 +120,13 @@ pub async fn snippet(args: SnippetArgs) -> Result<(), String> {
 
 /// `import`: every page is tried; exit 1 when one yields no article, 2 when a file
 /// cannot be written.
-pub async fn import(pages: &[String], dir: &Path, base: Option<&str>) -> ExitCode {
+/// `allow_private`: follow redirects to other hosts on the operator's own network too.
+pub async fn import(
+    pages: &[String],
+    dir: &Path,
+    base: Option<&str>,
+    allow_private: bool,
+) -> ExitCode {
     use crate::articles::import;
     let is_url = |page: &str| page.starts_with("http://") || page.starts_with("https://");
     if let Some(base) = base {
@@ -118,23 +142,16 @@ pub async fn import(pages: &[String], dir: &Path, base: Option<&str>) -> ExitCod
             return ExitCode::from(2);
         }
     }
-    let client = match reqwest::Client::builder()
-        .user_agent(import::USER_AGENT)
-        .build()
-    {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("article-embed: {e}");
-            return ExitCode::from(2);
-        }
-    };
     let mut code = ExitCode::SUCCESS;
     for page in pages {
         let read = if is_url(page) {
-            import::fetch_page(&client, page, import::PAGE_TIMEOUT)
-                .await
-                .map(|p| (p.html, Some(p.url)))
-                .map_err(|e| e.to_string())
+            match import::client_for(page, allow_private) {
+                Ok(client) => import::fetch_page(&client, page, import::PAGE_TIMEOUT)
+                    .await
+                    .map(|p| (p.html, Some(p.url)))
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(e),
+            }
         } else {
             std::fs::read(page)
                 .map(|bytes| {
@@ -173,7 +190,11 @@ pub async fn import(pages: &[String], dir: &Path, base: Option<&str>) -> ExitCod
             .or_else(|| imported.article.url.as_deref().and_then(import::slug))
             .or_else(|| import::slug(page))
             .unwrap_or_else(|| "article".to_owned());
-        let out = dir.join(format!("{slug}.json"));
+        let Some(out) = free_name(dir, &slug, imported.article.url.as_deref()) else {
+            println!("{page}: {slug}.json and its numbered names hold other stories");
+            code = ExitCode::FAILURE;
+            continue;
+        };
         let text = import::to_json_ld(&imported.article).to_text() + "\n";
         if let Err(e) = std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&out, text)) {
             eprintln!("{}: cannot write: {e}", out.display());
@@ -186,6 +207,27 @@ pub async fn import(pages: &[String], dir: &Path, base: Option<&str>) -> ExitCod
         println!("{page}: wrote {} (from its {from})", out.display());
     }
     code
+}
+
+/// Where the story at `url` is written: `<slug>.json`, unless that file holds another story
+/// (another `url`, or none); then `<slug>-2.json`, `-3`… An import never replaces another
+/// story's file; importing the same story again updates its own.
+fn free_name(dir: &Path, slug: &str, url: Option<&str>) -> Option<std::path::PathBuf> {
+    (1..100).find_map(|n| {
+        let name = if n == 1 {
+            format!("{slug}.json")
+        } else {
+            format!("{slug}-{n}.json")
+        };
+        let path = dir.join(name);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            return Some(path);
+        };
+        let theirs = article_embed_card::json::Json::parse(&text)
+            .ok()
+            .and_then(|j| j.get("url").and_then(|u| u.as_str()).map(str::to_owned));
+        (url.is_some() && theirs.as_deref() == url).then_some(path)
+    })
 }
 
 pub fn check(path: &Path, base: Option<&str>) -> ExitCode {

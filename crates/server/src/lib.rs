@@ -11,7 +11,8 @@
 //! | `requests` | who is asking, behind proxies; security headers; the small HTML pages |
 //! | `metrics` | `/healthz`, `/metrics` |
 //! | `commands` | what the binary's other subcommands do: `check`, `snippet`, `import`, `signups` |
-//! | `log`, `time`, `tokens` | the log; times as kept and written; random tokens and their hashes |
+//! | `words` | the server's own words (mail, confirmation pages) in the widget's languages |
+//! | `log`, `time`, `tokens`, `private` | the log; times; random tokens and their hashes; owner-only files |
 //!
 //! The binary (crates/cli) is a thin shell over this.
 
@@ -20,11 +21,13 @@ pub mod commands;
 pub mod delivery;
 pub mod log;
 mod metrics;
+mod private;
 pub mod requests;
 pub mod signups;
 pub mod store;
 pub mod time;
 pub mod tokens;
+pub mod words;
 
 #[cfg(test)]
 mod testing;
@@ -55,8 +58,14 @@ use store::Store;
 
 /// Larger bodies are refused with 413 before they are read.
 pub const BODY_LIMIT: usize = 16 * 1024;
+/// The builder's `POST /api/snippet` carries a whole article's JSON-LD (its text included):
+/// larger than a signup, still bounded.
+pub const SNIPPET_BODY_LIMIT: usize = 256 * 1024;
 /// A client must have sent its request headers within this (SPEC 6.1).
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+/// An answer the client does not take (a write that cannot progress) for this long ends
+/// its connection: a client that stops reading holds no connection and no memory.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// A request must be answered within this; after it, 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 /// On SIGTERM or SIGINT, requests in flight get this long to finish.
@@ -66,6 +75,8 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 #[derive(Debug, Clone)]
 pub struct Config {
     pub addr: SocketAddr,
+    /// Where `/metrics` is served, apart from the public port; `None`: nowhere.
+    pub metrics_addr: Option<SocketAddr>,
     /// `sqlite://PATH` or `postgres://…`; by default an SQLite file in the data directory.
     pub db: Option<String>,
     /// What the server keeps and never serves: the SQLite database, the mail folder.
@@ -101,6 +112,8 @@ pub struct Config {
     pub rate_per_email: u32,
     /// For tests: the first N signup requests fail with 500.
     pub fail_first: u32,
+    /// See [`WRITE_TIMEOUT`].
+    pub write_timeout: Duration,
 }
 
 pub const DEFAULT_DATA_DIR: &str = "article-embed-data";
@@ -109,6 +122,7 @@ impl Config {
     pub fn new(addr: SocketAddr) -> Config {
         Config {
             addr,
+            metrics_addr: None,
             db: None,
             data_dir: DEFAULT_DATA_DIR.into(),
             site: None,
@@ -129,6 +143,7 @@ impl Config {
             rate_per_ip: 30,
             rate_per_email: 5,
             fail_first: 0,
+            write_timeout: WRITE_TIMEOUT,
         }
     }
 
@@ -147,7 +162,7 @@ impl Config {
     /// Creates the data directory and refuses a configuration that would serve what it
     /// keeps: the data directory, the mail folder or an SQLite file inside a served folder.
     pub fn check(&self) -> Result<(), String> {
-        std::fs::create_dir_all(&self.data_dir).map_err(|e| {
+        private::dir(&self.data_dir).map_err(|e| {
             format!(
                 "cannot create the data directory {}: {e}",
                 self.data_dir.display()
@@ -241,6 +256,7 @@ pub struct App {
     webhook: Option<Webhook>,
     http: reqwest::Client,
     metrics: metrics::Metrics,
+    health: metrics::Health,
     /// Wakes this process's delivery job when a request has queued something.
     wake: Arc<tokio::sync::Notify>,
     /// Set on SIGTERM: the delivery job starts nothing new.
@@ -256,6 +272,13 @@ pub struct App {
 }
 
 impl App {
+    /// Something was queued: both delivery loops look now (the one busy sending looks as
+    /// soon as it is done), rather than at their next poll.
+    fn wake_delivery(&self) {
+        self.wake.notify_waiters();
+        self.wake.notify_one();
+    }
+
     /// Sends what the queues hold and is due, as the delivery job of `serve` would (for
     /// tests, which drive the routes without it). Returns how many rows it dealt with.
     pub async fn deliver_due(&self) -> usize {
@@ -272,7 +295,10 @@ impl App {
             for suffix in ["", "-wal", "-shm", "-journal"] {
                 let mut name = file.clone().into_os_string();
                 name.push(suffix);
-                private.push(name.into());
+                let name = PathBuf::from(name);
+                self::private::file(&name)
+                    .map_err(|e| format!("cannot make {} owner-only: {e}", name.display()))?;
+                private.push(name);
             }
         }
         let frames = frames::Frames::new(&store.key("embed-frames").await?);
@@ -289,11 +315,10 @@ impl App {
                 .build()
                 .map_err(|e| format!("cannot make an HTTP client: {e}"))?,
             metrics: metrics::Metrics::default(),
+            health: metrics::Health::default(),
             wake: Arc::new(tokio::sync::Notify::new()),
             stopping: std::sync::atomic::AtomicBool::new(false),
-            articles: embed::Articles {
-                dir: config.articles.clone(),
-            },
+            articles: embed::Articles::new(config.articles.clone()),
             sources: if config.sources.is_empty() {
                 None
             } else {
@@ -353,27 +378,42 @@ pub fn router(app: Arc<App>, config: &Config) -> Router {
     let signups = Router::new()
         .route("/api/subscribe", post(subscribe::subscribe))
         .layer(cors);
-    let public =
-        Router::new()
-            .route("/oembed", get(embed::oembed))
-            .layer(axum::middleware::map_response(
-                |mut response: axum::response::Response| async move {
-                    headers::public_resource(response.headers_mut());
-                    response
-                },
-            ));
-    Router::new()
-        .merge(signups)
-        .merge(public)
-        .route("/healthz", get(metrics::healthz))
-        .route("/metrics", get(metrics::metrics))
-        .route("/api/confirm", get(confirm::page).post(confirm::confirm))
-        .route("/api/snippet", post(embed::snippet))
-        .route("/embed/{slug}", get(embed::page))
-        .route("/embed/{slug}/story", get(embed::story))
+    // What other origins' pages load (the script, the wasm, the stories, oEmbed): CORS and
+    // CORP on every answer, a 404 included, so that a page sees the real status rather than
+    // a network error.
+    let public = Router::new()
+        .route("/oembed", get(embed::oembed))
         .route("/dist/{*rest}", get(assets::dist))
         .route("/articles/from", get(sources::from))
         .route("/articles/{*rest}", get(assets::articles))
+        .layer(axum::middleware::map_response(
+            |mut response: axum::response::Response| async move {
+                headers::public_resource(response.headers_mut());
+                response
+            },
+        ));
+    // Frames of other origins' pages, those of `Cross-Origin-Embedder-Policy: require-corp`
+    // included.
+    let frames = Router::new()
+        .route("/embed/{slug}", get(embed::page))
+        .route("/embed/{slug}/story", get(embed::story))
+        .layer(axum::middleware::map_response(
+            |mut response: axum::response::Response| async move {
+                headers::framed(response.headers_mut());
+                response
+            },
+        ));
+    Router::new()
+        .merge(signups)
+        .merge(public)
+        .merge(frames)
+        .route("/healthz", get(metrics::healthz))
+        .route("/livez", get(metrics::livez))
+        .route("/api/confirm", get(confirm::page).post(confirm::confirm))
+        .route(
+            "/api/snippet",
+            post(embed::snippet).layer(axum::extract::DefaultBodyLimit::max(SNIPPET_BODY_LIMIT)),
+        )
         .fallback(assets::site)
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&app),
@@ -390,6 +430,21 @@ pub fn router(app: Arc<App>, config: &Config) -> Router {
         ))
 }
 
+/// The routes of `--metrics-addr`: what only the operator's monitoring may read. Signup
+/// counts and mail results move when one address signs up again, so they would tell anyone
+/// who is on the list (SPEC 6.2).
+pub fn metrics_router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics::metrics))
+        .route("/healthz", get(metrics::healthz))
+        .route("/livez", get(metrics::livez))
+        .with_state(app)
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+}
+
 /// Serves until SIGTERM or SIGINT, then lets requests in flight finish.
 pub async fn serve(config: Config) -> Result<(), String> {
     config.check()?;
@@ -398,6 +453,18 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+    let metrics = match config.metrics_addr {
+        Some(addr) => {
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|e| format!("cannot listen on {addr} (--metrics-addr): {e}"))?;
+            let routes = metrics_router(Arc::clone(&app));
+            Some(tokio::spawn(
+                async move { axum::serve(listener, routes).await },
+            ))
+        }
+        None => None,
+    };
     describe(&config, &app);
     tokio::spawn(Arc::clone(&app.assets).warm());
     let cleanup = tokio::spawn(cleanup::run(app.store.clone()));
@@ -433,8 +500,10 @@ pub async fn serve(config: Config) -> Result<(), String> {
                         request.map(Body::new)
                     },
                 );
+                let mut stream = tokio_io_timeout::TimeoutStream::new(stream);
+                stream.set_write_timeout(Some(config.write_timeout));
                 let connection = http.serve_connection(
-                    hyper_util::rt::TokioIo::new(stream),
+                    hyper_util::rt::TokioIo::new(Box::pin(stream)),
                     hyper_util::service::TowerToHyperService::new(service),
                 );
                 let connection = graceful.watch(connection);
@@ -467,6 +536,9 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let _ = stop_delivery.send(true);
     let _ = tokio::time::timeout_at(deadline, delivery).await;
     cleanup.abort();
+    if let Some(metrics) = metrics {
+        metrics.abort();
+    }
     // Handlers cut off above may still hold connections: do not wait for them for long.
     let _ = tokio::time::timeout(Duration::from_secs(2), app.store.close()).await;
     log::info("serve.stopped", &[]);
@@ -534,6 +606,12 @@ fn describe(config: &Config, app: &App) {
             ("mail", &app.mailer.describe()),
             ("webhook", &webhook),
             ("newsletters", &app.newsletters.describe()),
+            (
+                "metrics",
+                &config
+                    .metrics_addr
+                    .map_or_else(|| "off".to_owned(), |a| format!("http://{a}/metrics")),
+            ),
             ("signups_from", &origins),
             ("trusted_proxies", &config.trusted_proxies.len()),
         ],

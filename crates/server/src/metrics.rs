@@ -4,7 +4,7 @@
 //! histogram are this process's, as Prometheus expects of each instance it scrapes. The
 //! metrics and their text are prometheus-client's (OpenMetrics, what Prometheus asks for).
 
-use std::sync::atomic::AtomicI64;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -58,6 +58,7 @@ pub struct Metrics {
     refusals: Family<Reason, Counter>,
     mail: Family<Outcome, Counter>,
     webhooks: Family<Outcome, Counter>,
+    failing: Level,
     latency: Histogram,
 }
 
@@ -69,6 +70,7 @@ impl Default for Metrics {
         let refusals = Family::<Reason, Counter>::default();
         let mail = Family::<Outcome, Counter>::default();
         let webhooks = Family::<Outcome, Counter>::default();
+        let failing = Level::default();
         let latency = Histogram::new(BUCKETS);
         registry.register(
             "signups",
@@ -88,6 +90,11 @@ impl Default for Metrics {
         registry.register("mail", "Mail sends, by result", mail.clone());
         registry.register("webhook", "Webhook deliveries, by result", webhooks.clone());
         registry.register(
+            "webhook_events_failing",
+            "Webhook events still undelivered a day after they were queued",
+            failing.clone(),
+        );
+        registry.register(
             "request_duration_seconds",
             "Time to answer a request",
             latency.clone(),
@@ -99,6 +106,7 @@ impl Default for Metrics {
             refusals,
             mail,
             webhooks,
+            failing,
             latency,
         }
     }
@@ -133,7 +141,8 @@ impl Metrics {
     }
 
     /// The OpenMetrics text, given what the database says.
-    pub fn render(&self, signups: &[(String, i64)], queues: (i64, i64)) -> String {
+    pub fn render(&self, signups: &[(String, i64)], queues: (i64, i64), failing: i64) -> String {
+        self.failing.set(failing);
         for status in ["pending", "subscribed"] {
             let n = signups
                 .iter()
@@ -155,40 +164,105 @@ impl Metrics {
 }
 
 /// Times every request.
-pub(super) async fn timed(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+pub(crate) async fn timed(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let response = next.run(request).await;
     app.metrics.observe(started.elapsed());
     response
 }
 
-/// `GET /healthz`: does the database answer (within 2 s)?
-pub(super) async fn healthz(State(app): State<Arc<App>>) -> Response {
-    let ok = matches!(
-        tokio::time::timeout(Duration::from_secs(2), app.store.ping()).await,
-        Ok(Ok(()))
-    );
-    let (status, body) = if ok {
-        (StatusCode::OK, "ok\n")
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
+/// A write probe runs at most this often; `/healthz` answers from the last one between.
+const PROBE_EVERY: Duration = Duration::from_secs(5);
+/// ... or once a second at most, after a request failed to write.
+const PROBE_AFTER_FAILURE: Duration = Duration::from_secs(1);
+
+/// Whether the store can be written, as last probed.
+#[derive(Default)]
+pub struct Health {
+    last: tokio::sync::Mutex<Option<(Instant, Result<(), String>)>>,
+    failed_since: std::sync::atomic::AtomicBool,
+}
+
+impl Health {
+    /// A request could not write: the next `/healthz` probes again rather than trust the
+    /// last probe.
+    pub fn write_failed(&self) {
+        self.failed_since.store(true, Ordering::SeqCst);
+    }
+
+    /// Probes (one probe at a time; callers meanwhile wait for its answer) unless the last
+    /// probe is recent enough.
+    async fn check(&self, store: &crate::store::Store) -> Result<(), String> {
+        let mut last = self.last.lock().await;
+        if let Some((at, result)) = last.as_ref() {
+            let fresh = if self.failed_since.load(Ordering::SeqCst) {
+                PROBE_AFTER_FAILURE
+            } else {
+                PROBE_EVERY
+            };
+            if at.elapsed() < fresh {
+                return result.clone();
+            }
+        }
+        self.failed_since.store(false, Ordering::SeqCst);
+        let probe = tokio::time::timeout(
+            Duration::from_secs(2),
+            store.probe_write(crate::time::now_ms()),
+        );
+        let result = match probe.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(format!("the database cannot be written: {e}")),
+            Err(_) => Err("the database did not answer a write within 2 s".to_owned()),
+        };
+        *last = Some((Instant::now(), result.clone()));
+        result
+    }
+}
+
+/// `GET /healthz`: readiness. 200 when the database can be written (a real write, probed at
+/// most every 5 s), else 503 naming the cause, so that a balancer sends readers elsewhere
+/// and an operator sees why.
+pub(crate) async fn healthz(State(app): State<Arc<App>>) -> Response {
+    let (status, body) = match app.health.check(&app.store).await {
+        Ok(()) => (StatusCode::OK, serde_json::json!({ "status": "ok" })),
+        Err(cause) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            serde_json::json!({ "status": "unavailable", "cause": cause }),
+        ),
     };
     (
         status,
         [
-            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CONTENT_TYPE, "application/json"),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        body,
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// `GET /livez`: liveness. 200 while the process answers at all, whatever its database:
+/// restarting the process does not mend a full disk.
+pub(crate) async fn livez() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        "{\"status\":\"ok\"}",
     )
         .into_response()
 }
 
 /// `GET /metrics`.
-pub(super) async fn metrics(State(app): State<Arc<App>>) -> Response {
+pub(crate) async fn metrics(State(app): State<Arc<App>>) -> Response {
     let signups = app.store.signups_by_status().await;
     let queues = app.store.queue_depths().await;
-    let (Ok(signups), Ok(queues)) = (signups, queues) else {
+    let failing = app
+        .store
+        .events_failing_for_a_day(crate::time::now_ms())
+        .await;
+    let (Ok(signups), Ok(queues), Ok(failing)) = (signups, queues, failing) else {
         return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response();
     };
     (
@@ -196,7 +270,7 @@ pub(super) async fn metrics(State(app): State<Arc<App>>) -> Response {
             (header::CONTENT_TYPE, CONTENT_TYPE),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        app.metrics.render(&signups, queues),
+        app.metrics.render(&signups, queues, failing),
     )
         .into_response()
 }
@@ -215,7 +289,7 @@ mod tests {
         m.observe(Duration::from_millis(3));
         m.observe(Duration::from_millis(30));
         m.observe(Duration::from_secs(60));
-        let text = m.render(&[("pending".into(), 4)], (2, 1));
+        let text = m.render(&[("pending".into(), 4)], (2, 1), 1);
         for line in [
             "article_embed_signups{status=\"pending\"} 4",
             "article_embed_signups{status=\"subscribed\"} 0",
@@ -223,6 +297,7 @@ mod tests {
             "article_embed_queue_depth{queue=\"webhook\"} 1",
             "article_embed_refusals_total{reason=\"invalid_email\"} 2",
             "article_embed_mail_total{result=\"sent\"} 1",
+            "article_embed_webhook_events_failing 1",
             "article_embed_request_duration_seconds_bucket{le=\"0.005\"} 1",
             "article_embed_request_duration_seconds_bucket{le=\"0.05\"} 2",
             "article_embed_request_duration_seconds_bucket{le=\"10.0\"} 2",
@@ -240,11 +315,15 @@ mod tests {
         env.subscribe(signup("m@example.org"), None).await;
         env.subscribe(signup("not-an-address"), None).await;
         let health = env.send(get("/healthz")).await;
+        assert_eq!(health.status, StatusCode::OK);
+        assert_eq!(health.json()["status"], "ok");
+        assert_eq!(env.send(get("/livez")).await.status, StatusCode::OK);
+        // Not on the public port: who is on the list shows in these numbers.
         assert_eq!(
-            (health.status, health.body.as_str()),
-            (StatusCode::OK, "ok\n")
+            env.send(get("/metrics")).await.status,
+            StatusCode::NOT_FOUND
         );
-        let metrics = env.send(get("/metrics")).await;
+        let metrics = env.send_metrics(get("/metrics")).await;
         assert!(metrics.headers[header::CONTENT_TYPE]
             .to_str()
             .is_ok_and(|t| t.starts_with("application/openmetrics-text; version=1.0.0")));
@@ -262,11 +341,23 @@ mod tests {
         assert!(metrics
             .body
             .contains("article_embed_request_duration_seconds_count"));
+    }
+
+    #[tokio::test]
+    async fn healthz_names_why_the_database_cannot_be_written() {
+        let env = env(|_| {}).await;
         env.app.store.close().await;
+        let health = env.send(get("/healthz")).await;
+        assert_eq!(health.status, StatusCode::SERVICE_UNAVAILABLE);
+        let cause = health.json()["cause"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(cause.contains("cannot be written"), "{cause}");
         assert_eq!(
-            env.send(get("/healthz")).await.status,
-            StatusCode::SERVICE_UNAVAILABLE,
-            "no database, no health"
+            env.send(get("/livez")).await.status,
+            StatusCode::OK,
+            "alive, though not ready"
         );
     }
 }

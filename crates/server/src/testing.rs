@@ -65,6 +65,17 @@ impl Reply {
 
 impl Env {
     pub(crate) async fn send(&self, request: HttpRequest<Body>) -> Reply {
+        self.send_to(router(Arc::clone(&self.app), &self.config), request)
+            .await
+    }
+
+    /// A request to `--metrics-addr`.
+    pub(crate) async fn send_metrics(&self, request: HttpRequest<Body>) -> Reply {
+        self.send_to(crate::metrics_router(Arc::clone(&self.app)), request)
+            .await
+    }
+
+    async fn send_to(&self, routes: Router, request: HttpRequest<Body>) -> Reply {
         let mut request = request;
         if request
             .extensions()
@@ -75,10 +86,7 @@ impl Env {
                 .extensions_mut()
                 .insert(ConnectInfo(SocketAddr::from(([192, 0, 2, 1], 5000))));
         }
-        let response = router(Arc::clone(&self.app), &self.config)
-            .oneshot(request)
-            .await
-            .expect("infallible");
+        let response = routes.oneshot(request).await.expect("infallible");
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)

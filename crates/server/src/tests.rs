@@ -99,3 +99,75 @@ async fn a_request_not_finished_in_a_minute_gets_408() {
     tokio::time::resume();
     assert!(env.rows().await.is_empty());
 }
+
+#[tokio::test]
+async fn a_client_that_stops_reading_is_let_go() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = std::env::temp_dir().join(format!("article-embed-slow-{}", std::process::id()));
+    let free = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = free.local_addr().expect("addr");
+    drop(free);
+    let mut config = Config::new(addr);
+    config.data_dir = dir.join("data");
+    config.articles = PathBuf::from(REPO).join("articles");
+    config.dist = dir.join("dist");
+    config.write_timeout = Duration::from_secs(1);
+    let server = tokio::spawn(crate::serve(config));
+    let socket = loop {
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        socket.set_recv_buffer_size(4096).expect("small buffer");
+        match socket.connect(addr).await {
+            Ok(stream) => break stream,
+            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    };
+    let mut socket = socket;
+    // 3,000 requests for the demo page (15 MB of answers, more than the kernel buffers
+    // between the two), pipelined, and nothing read.
+    let requests = "GET / HTTP/1.1\r\nHost: a\r\n\r\n".repeat(3000);
+    socket.write_all(requests.as_bytes()).await.expect("sent");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    // Reading now gets what was written before the server gave up, then the end. Held
+    // open instead, the connection would serve all 3,000 and then wait for more.
+    let mut sink = Vec::new();
+    let ended = tokio::time::timeout(Duration::from_secs(10), socket.read_to_end(&mut sink)).await;
+    assert!(
+        ended.is_ok(),
+        "the connection is still open after {} bytes",
+        sink.len()
+    );
+    let answered = String::from_utf8_lossy(&sink)
+        .matches("HTTP/1.1 200")
+        .count();
+    assert!(
+        answered < 300,
+        "{answered} answers: the server never gave up"
+    );
+    server.abort();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn what_the_server_keeps_only_its_owner_can_read() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let env = env(|_| {}).await;
+    env.subscribe(signup("owner@example.org"), None).await;
+    assert_eq!(env.mails().await.len(), 1);
+    let mode = |path: &std::path::Path| {
+        std::fs::metadata(path)
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    };
+    assert_eq!(mode(&env.config.data_dir), 0o700);
+    assert_eq!(mode(&env.config.mail_dir()), 0o700);
+    let db = env.config.data_dir.join(store::DB_FILE);
+    assert_eq!(mode(&db), 0o600, "the database");
+    let eml = std::fs::read_dir(env.config.mail_dir())
+        .expect("mail")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "eml"))
+        .expect("a mail file");
+    assert_eq!(mode(&eml), 0o600, "the mail, which holds a live link");
+}

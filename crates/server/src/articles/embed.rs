@@ -3,6 +3,7 @@
 //! `rich` JSON whose `html` is the snippet), and `POST /api/snippet` for the snippet
 //! builder page.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -22,20 +23,68 @@ use article_embed_card::ssr::{self, attr, DataSource, Snippet};
 const DEFAULT_WIDTH: u32 = 640;
 const MIN_WIDTH: u32 = 280;
 
-/// Slugs are file stems of the articles folder: nothing that could leave it.
+/// Slugs are file stems of the articles folder: letters of any script, digits, `-` and `_`,
+/// nothing that could leave it.
 fn valid_slug(slug: &str) -> bool {
     !slug.is_empty()
         && slug.len() <= 200
         && slug
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
 }
 
+/// An unknown story URL sends `/oembed` back to the folder at most this often: a flood of
+/// made-up URLs is not a flood of folder scans, and a story added is found within it.
+const REINDEX_AFTER: std::time::Duration = std::time::Duration::from_secs(10);
+
 pub(crate) struct Articles {
-    pub dir: PathBuf,
+    dir: PathBuf,
+    /// Each story's own `url` → its slug, and when the folder was read for it.
+    index: std::sync::Mutex<Option<(std::time::Instant, HashMap<String, String>)>>,
+    /// One reading of the folder at a time.
+    indexing: tokio::sync::Mutex<()>,
 }
 
 impl Articles {
+    pub(crate) fn new(dir: PathBuf) -> Articles {
+        Articles {
+            dir,
+            index: std::sync::Mutex::new(None),
+            indexing: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// The slug under which the index has `url`, and whether the index is due a new reading.
+    fn indexed(&self, url: &str) -> (Option<String>, bool) {
+        let index = self.index.lock().unwrap_or_else(|p| p.into_inner());
+        match index.as_ref() {
+            Some((at, urls)) => (urls.get(url).cloned(), at.elapsed() >= REINDEX_AFTER),
+            None => (None, true),
+        }
+    }
+
+    /// The slug of the story whose own `url` is `url`, from the index, read again (off the
+    /// request's thread) when it misses and is old enough.
+    async fn by_story_url(&self, url: &str, public_url: &str) -> Option<String> {
+        let (slug, stale) = self.indexed(url);
+        if slug.is_some() || !stale {
+            return slug;
+        }
+        let _one = self.indexing.lock().await;
+        let (slug, stale) = self.indexed(url);
+        if slug.is_some() || !stale {
+            return slug;
+        }
+        let (dir, public_url) = (self.dir.clone(), public_url.to_owned());
+        let urls = tokio::task::spawn_blocking(move || index(&dir, &public_url))
+            .await
+            .unwrap_or_default();
+        let slug = urls.get(url).cloned();
+        *self.index.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((std::time::Instant::now(), urls));
+        slug
+    }
+
     async fn load(&self, slug: &str, public_url: &str) -> Option<Article> {
         if !valid_slug(slug) {
             return None;
@@ -64,20 +113,37 @@ impl Articles {
                 return valid_slug(slug).then(|| slug.to_owned());
             }
         }
-        let mut entries = tokio::fs::read_dir(&self.dir).await.ok()?;
-        while let Ok(Some(entry)) = entries.next_entry().await {
-            let name = entry.file_name();
-            let Some(slug) = name.to_str().and_then(|n| n.strip_suffix(".json")) else {
-                continue;
-            };
-            if let Some(article) = self.load(slug, public_url).await {
-                if article.url.as_deref() == Some(url) {
-                    return Some(slug.to_owned());
-                }
-            }
-        }
-        None
+        self.by_story_url(url, public_url).await
     }
+}
+
+/// Every story's own `url` in `dir`, to its slug.
+fn index(dir: &std::path::Path, public_url: &str) -> HashMap<String, String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return HashMap::new();
+    };
+    let mut urls = HashMap::new();
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let Some(slug) = name.to_str().and_then(|n| n.strip_suffix(".json")) else {
+            continue;
+        };
+        if !valid_slug(slug) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(entry.path()) else {
+            continue;
+        };
+        let base = format!("{public_url}/articles/{slug}.json");
+        let url = Json::parse(&text)
+            .ok()
+            .and_then(|json| article::parse(&json, Some(&base)).ok())
+            .and_then(|parsed| parsed.article.url);
+        if let Some(url) = url {
+            urls.insert(url, slug.to_owned());
+        }
+    }
+    urls
 }
 
 /// The `/embed/` query: the element's attributes by their own names, but the signup
@@ -128,7 +194,11 @@ pub(crate) async fn page(
     let Some(article) = app.articles.load(&slug, &app.public_url).await else {
         return (
             StatusCode::NOT_FOUND,
-            Html(crate::requests::pages::message("No such article.", None)),
+            Html(crate::requests::pages::message(
+                &crate::words::EN,
+                "No such article.",
+                None,
+            )),
         )
             .into_response();
     };
@@ -194,7 +264,11 @@ pub(crate) async fn story(State(app): State<Arc<App>>, Path(slug): Path<String>)
             .into_response(),
         None => (
             StatusCode::NOT_FOUND,
-            Html(crate::requests::pages::message("No such article.", None)),
+            Html(crate::requests::pages::message(
+                &crate::words::EN,
+                "No such article.",
+                None,
+            )),
         )
             .into_response(),
     }

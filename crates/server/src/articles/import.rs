@@ -386,7 +386,8 @@ fn image(i: &Image) -> Json {
 }
 
 /// The file name for a page's article: the last meaningful segment of its URL path (or of
-/// the file's name), lower-cased, letters, digits and dashes only.
+/// the file's name), decoded, lower-cased, letters (of any script), digits and dashes
+/// only: `/article/שלום` is `שלום`, not a name shared with every other Hebrew story.
 pub fn slug(page: &str) -> Option<String> {
     let path = page
         .split(['?', '#'])
@@ -398,6 +399,8 @@ pub fn slug(page: &str) -> Option<String> {
     });
     path.rsplit(['/', '\\'])
         .map(|segment| {
+            let segment = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+            let segment = segment.as_ref();
             let stem = segment.rsplit_once('.').map_or(segment, |(stem, ext)| {
                 if ext.len() <= 5 {
                     stem
@@ -407,8 +410,8 @@ pub fn slug(page: &str) -> Option<String> {
             });
             let mut out = String::new();
             for c in stem.chars() {
-                if c.is_ascii_alphanumeric() {
-                    out.push(c.to_ascii_lowercase());
+                if c.is_alphanumeric() {
+                    out.extend(c.to_lowercase());
                 } else if !out.ends_with('-') && !out.is_empty() {
                     out.push('-');
                 }
@@ -427,6 +430,94 @@ pub const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
 pub const PAGE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 /// What a redirect policy says when it refuses to follow a redirect off its list.
 pub const OFF_LIST: &str = "redirected to an origin that is not listed";
+/// ... and when a page sends it to the operator's own network.
+pub const PRIVATE: &str = "redirected to another host on a loopback, private or link-local \
+    address (import --allow-private-redirects follows it)";
+
+/// Addresses of the operator's own network, which a redirect from someone else's page must
+/// not make `import` read: loopback, private, link-local, unspecified, shared (CGNAT) and
+/// unique-local ranges.
+pub fn is_private(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || (a == 100 && (64..128).contains(&b))
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_private(IpAddr::V4(v4)),
+            None => {
+                let first = v6.segments()[0];
+                v6.is_loopback()
+                    || v6.is_unspecified()
+                    || (first & 0xfe00) == 0xfc00
+                    || (first & 0xffc0) == 0xfe80
+            }
+        },
+    }
+}
+
+/// Resolves host names as the system does, but refuses, for any host other than the page's
+/// own, names that lead into the operator's network (redirects are checked by name before
+/// any connection, so a name cannot smuggle a private address past the redirect policy).
+struct OwnNetworkRefused {
+    first_host: String,
+}
+
+impl reqwest::dns::Resolve for OwnNetworkRefused {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        let own = host.eq_ignore_ascii_case(&self.first_host);
+        Box::pin(async move {
+            let addrs: Vec<std::net::SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            if !own && addrs.iter().any(|a| is_private(a.ip())) {
+                return Err(PRIVATE.into());
+            }
+            let addrs: reqwest::dns::Addrs = Box::new(addrs.into_iter());
+            Ok(addrs)
+        })
+    }
+}
+
+/// The client `import` reads `page` with: redirects followed (10 at most) except, unless
+/// `allow_private`, to another host in the operator's own network.
+pub fn client_for(page: &str, allow_private: bool) -> Result<reqwest::Client, String> {
+    let first_host = reqwest::Url::parse(page)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_default();
+    let mut builder = reqwest::Client::builder().user_agent(USER_AGENT);
+    if !allow_private {
+        let own = first_host.clone();
+        builder = builder
+            .redirect(reqwest::redirect::Policy::custom(move |attempt| {
+                let host = attempt.url().host_str().unwrap_or_default();
+                let literal = host
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .parse::<std::net::IpAddr>()
+                    .ok();
+                let elsewhere = !host.eq_ignore_ascii_case(&own);
+                if elsewhere && literal.is_some_and(is_private) {
+                    attempt.error(PRIVATE)
+                } else if attempt.previous().len() >= 10 {
+                    attempt.error("too many redirects")
+                } else {
+                    attempt.follow()
+                }
+            }))
+            .dns_resolver(std::sync::Arc::new(OwnNetworkRefused { first_host }));
+    }
+    builder
+        .build()
+        .map_err(|e| format!("cannot make an HTTP client: {e}"))
+}
 
 /// A page as read.
 pub struct Page {
@@ -762,5 +853,17 @@ mod tests {
             Some("ferry-story")
         );
         assert_eq!(slug("https://a.example/").as_deref(), None);
+        assert_eq!(
+            slug("https://a.example/article/%D7%A9%D7%9C%D7%95%D7%9D").as_deref(),
+            Some("שלום")
+        );
+        assert_eq!(
+            slug("https://a.example/article/עולם").as_deref(),
+            Some("עולם")
+        );
+        assert_eq!(
+            slug("https://a.example/Ünïcode Story/").as_deref(),
+            Some("ünïcode-story")
+        );
     }
 }

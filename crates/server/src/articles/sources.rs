@@ -117,6 +117,13 @@ impl Sources {
 
     /// The article of the page at `url`, and how long it may be kept.
     pub(crate) async fn read(&self, url: &str) -> Result<Reading, (StatusCode, String)> {
+        // The fragment never reaches the site: `page#a` and `page#b` are one page, one
+        // reading, one entry.
+        let page = Url::parse(url.trim()).map(|mut u| {
+            u.set_fragment(None);
+            u.to_string()
+        });
+        let url = page.as_deref().unwrap_or(url);
         if !self.listed(url) {
             return Err((
                 StatusCode::FORBIDDEN,
@@ -190,17 +197,20 @@ pub(crate) async fn from(
         )
             .into_response(),
         (Some(sources), Some(url)) => match sources.read(url).await {
-            Ok(Reading { json, age, .. }) => (
-                [
-                    (header::CONTENT_TYPE, "application/ld+json".to_owned()),
-                    (
-                        header::CACHE_CONTROL,
-                        format!("public, max-age={}", age.as_millis().div_ceil(1000)),
-                    ),
-                ],
-                json.to_string(),
-            )
-                .into_response(),
+            Ok(Reading { json, age, article }) => {
+                app.newsletters.learn(&article);
+                (
+                    [
+                        (header::CONTENT_TYPE, "application/ld+json".to_owned()),
+                        (
+                            header::CACHE_CONTROL,
+                            format!("public, max-age={}", age.as_millis().div_ceil(1000)),
+                        ),
+                    ],
+                    json.to_string(),
+                )
+                    .into_response()
+            }
             Err((status, message)) => (status, message).into_response(),
         },
     };

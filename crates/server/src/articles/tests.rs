@@ -765,6 +765,12 @@ async fn readers_arriving_at_once_cost_the_site_one_request() {
         assert_eq!(reply.body, replies[0].body);
     }
     assert_eq!(count("/paced"), 1, "one reading for every reader waiting");
+    // The fragment is not part of the page: fifty of them, still one reading.
+    for n in 0..50 {
+        let reply = env.send(from(&format!("{page}#p{n}"))).await;
+        assert_eq!(reply.status, StatusCode::OK);
+    }
+    assert_eq!(count("/paced"), 1, "cached whatever the fragment");
 
     // A failed reading is not kept: the next request asks the site again.
     let missing = format!("{site}/missing");
@@ -785,4 +791,106 @@ async fn articles_from_without_sources_reads_nothing() {
         assert_eq!(reply.headers["access-control-allow-origin"], "*", "{query}");
         assert_eq!(reply.headers["cache-control"], "no-store", "{query}");
     }
+}
+
+#[tokio::test]
+async fn every_answer_other_origins_load_carries_cors_and_corp_and_the_builder_is_bounded() {
+    let env = hosted().await;
+    for path in [
+        "/dist/no-such-file.js",
+        "/articles/no-such-story.json",
+        "/articles/myanmar-diplomat.json",
+        "/oembed?url=https%3A%2F%2Fnowhere.example%2F",
+    ] {
+        let reply = env.send(get(path)).await;
+        assert_eq!(
+            reply.headers["access-control-allow-origin"], "*",
+            "{path}: {}",
+            reply.status
+        );
+        assert_eq!(
+            reply.headers["cross-origin-resource-policy"], "cross-origin",
+            "{path}"
+        );
+    }
+    let frame = env.send(get("/embed/myanmar-diplomat")).await;
+    assert_eq!(frame.status, StatusCode::OK);
+    assert_eq!(
+        frame.headers["cross-origin-resource-policy"],
+        "cross-origin"
+    );
+    let huge = serde_json::json!({ "article": "x".repeat(crate::SNIPPET_BODY_LIMIT) });
+    let reply = env
+        .send(
+            HttpRequest::post("/api/snippet")
+                .header("content-type", "application/json")
+                .body(Body::from(huge.to_string()))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn a_source_sites_newsletter_is_one_the_server_mails_about() {
+    let (site, _seen) = article_site().await;
+    let env = env(|c| c.sources = vec![site.clone()]).await;
+    let mut body = signup("reader@example.org");
+    body["newsletter"] = "Harbour Blog Newsletter".into();
+    body["article"] = format!("{site}/graph").into();
+    // A fresh process: the page was never read here, yet its card offers this name.
+    let reply = env.subscribe(body.clone(), None).await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.body);
+    assert_eq!(env.rows().await[0].newsletter, "Harbour Blog Newsletter");
+    // A page off the list teaches nothing.
+    body["newsletter"] = "Elsewhere Newsletter".into();
+    body["article"] = "https://elsewhere.example/story".into();
+    let reply = env.subscribe(body, None).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
+}
+
+#[tokio::test]
+async fn oembed_reads_the_folder_once_for_many_unknown_urls() {
+    let dir = std::env::temp_dir().join(format!("article-embed-index-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let story = std::fs::read_to_string(PathBuf::from(REPO).join("articles/myanmar-diplomat.json"))
+        .expect("story");
+    let own_url = |text: &str| {
+        article_embed_card::json::Json::parse(text)
+            .ok()
+            .and_then(|j| j.get("url").and_then(|u| u.as_str()).map(str::to_owned))
+            .expect("the story's url")
+    };
+    let url = own_url(&story);
+    std::fs::write(dir.join("first.json"), &story).expect("write");
+    let articles = dir.clone();
+    let env = env(move |c| c.articles = articles).await;
+    let oembed = |url: &str| {
+        let query = serde_urlencoded::to_string([("url", url)]).expect("query");
+        get(&format!("/oembed?{query}"))
+    };
+    assert_eq!(env.send(oembed(&url)).await.status, StatusCode::OK);
+    for n in 0..20 {
+        let made_up = format!("https://nowhere.example/{n}");
+        assert_eq!(
+            env.send(oembed(&made_up)).await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+    // A story added now is not seen by the next request: the folder was read once, not
+    // once a request (it is read again after ten seconds).
+    let second = story.replace(&url, "https://news.example/second-story");
+    std::fs::write(dir.join("second.json"), second).expect("write");
+    assert_eq!(
+        env.send(oembed("https://news.example/second-story"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

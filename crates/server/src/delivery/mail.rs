@@ -6,6 +6,8 @@
 
 use std::path::PathBuf;
 
+use crate::words::Words;
+
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -127,24 +129,18 @@ impl Mailer {
         }
     }
 
-    /// Sends the confirmation link; says where it went.
+    /// Sends the confirmation link, in the signup's language; says where it went.
     pub async fn send_confirmation(
         &self,
+        w: &Words,
         to: &str,
         newsletter: &str,
         link: &str,
     ) -> Result<String, MailError> {
-        // Short lines keep the message 7-bit, so the link stays readable in an .eml file.
         self.send(
             to,
-            format!("Confirm your subscription to {newsletter}"),
-            format!(
-                "Please confirm your subscription to\n\n    {newsletter}\n\n\
-                 by opening this link and pressing the button on the page:\n\n\
-                 {link}\n\n\
-                 The link works for 7 days. If you did not ask for this,\n\
-                 ignore this message: nothing will be sent.\n"
-            ),
+            w.fill(w.confirm_subject, newsletter),
+            w.body(w.confirm_body, newsletter, link),
         )
         .await
     }
@@ -153,18 +149,14 @@ impl Mailer {
     /// signed up on said "check your inbox", as it says to everyone).
     pub async fn send_already_subscribed(
         &self,
+        w: &Words,
         to: &str,
         newsletter: &str,
     ) -> Result<String, MailError> {
         self.send(
             to,
-            format!("You're already subscribed to {newsletter}"),
-            format!(
-                "Someone, probably you, asked to subscribe this address to\n\n\
-                 \x20   {newsletter}\n\n\
-                 It is already subscribed: nothing has changed and there is\n\
-                 nothing to do.\n"
-            ),
+            w.fill(w.already_subject, newsletter),
+            w.body(w.already_body, newsletter, ""),
         )
         .await
     }
@@ -196,13 +188,15 @@ impl Mailer {
                     permanent: e.is_permanent(),
                 });
         }
-        tokio::fs::create_dir_all(&self.drop_dir)
-            .await
+        crate::private::dir(&self.drop_dir)
             .map_err(|e| format!("cannot create {}: {e}", self.drop_dir.display()))?;
         let id = AsyncFileTransport::<Tokio1Executor>::new(&self.drop_dir)
             .send(message)
             .await
             .map_err(|e| format!("cannot write to {}: {e}", self.drop_dir.display()))?;
+        let file = self.drop_dir.join(format!("{id}.eml"));
+        crate::private::file(&file)
+            .map_err(|e| format!("cannot make {} owner-only: {e}", file.display()))?;
         Ok(format!(
             "written to {}",
             self.drop_dir.join(format!("{id}.eml")).display()

@@ -30,13 +30,40 @@ const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(90);
 const POLL: Duration = Duration::from_secs(1);
 
-/// Runs until `stop` says so; what is being sent then is finished first.
-pub async fn run(app: Arc<App>, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+/// Runs until `stop` says so; what is being sent then is finished first. Mail and webhook
+/// events are two loops of their own: an SMTP server that hangs for the whole send timeout
+/// delays no event, and a receiver that hangs delays no mail.
+pub async fn run(app: Arc<App>, wake: Arc<Notify>, stop: watch::Receiver<bool>) {
+    let mail = run_one(
+        Arc::clone(&app),
+        Arc::clone(&wake),
+        stop.clone(),
+        Queue::Mail,
+    );
+    let events = run_one(app, wake, stop, Queue::Events);
+    tokio::join!(mail, events);
+}
+
+#[derive(Clone, Copy)]
+enum Queue {
+    Mail,
+    Events,
+}
+
+async fn run_one(app: Arc<App>, wake: Arc<Notify>, mut stop: watch::Receiver<bool>, queue: Queue) {
     loop {
         if *stop.borrow() {
             return;
         }
-        deliver_due(&app).await;
+        let done = match queue {
+            Queue::Mail => deliver_mail(&app).await,
+            Queue::Events => deliver_events(&app).await,
+        };
+        if done > 0 {
+            // The rows dealt with held addresses: fold SQLite's log, so they do not linger
+            // there (once a batch, not once a row).
+            app.store.fold_log().await;
+        }
         tokio::select! {
             () = wake.notified() => {}
             () = tokio::time::sleep(POLL) => {}
@@ -47,10 +74,21 @@ pub async fn run(app: Arc<App>, wake: Arc<Notify>, mut stop: watch::Receiver<boo
 
 /// Sends everything that is due now, and says how many rows it dealt with.
 pub async fn deliver_due(app: &App) -> usize {
-    let mut done = 0;
+    let (mail, events) = tokio::join!(deliver_mail(app), deliver_events(app));
+    if mail + events > 0 {
+        app.store.fold_log().await;
+    }
+    mail + events
+}
+
+fn stopping(app: &App) -> bool {
     // Stopping: what is being sent is finished, nothing new is started.
-    let stopping = || app.stopping.load(std::sync::atomic::Ordering::Relaxed);
-    while !stopping() {
+    app.stopping.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+async fn deliver_mail(app: &App) -> usize {
+    let mut done = 0;
+    while !stopping(app) {
         match app.store.next_mail(now_ms()).await {
             Ok(Some(job)) => {
                 send_mail(app, job).await;
@@ -63,25 +101,26 @@ pub async fn deliver_due(app: &App) -> usize {
             }
         }
     }
-    if let Some(webhook) = &app.webhook {
-        while !stopping() {
-            match app.store.next_webhook(now_ms()).await {
-                Ok(Some(job)) => {
-                    deliver_event(app, webhook, job).await;
-                    done += 1;
-                }
-                Ok(None) => break,
-                Err(e) => {
-                    log::warn("webhook.queue_unavailable", &[("error", &e)]);
-                    break;
-                }
+    done
+}
+
+async fn deliver_events(app: &App) -> usize {
+    let Some(webhook) = &app.webhook else {
+        return 0;
+    };
+    let mut done = 0;
+    while !stopping(app) {
+        match app.store.next_webhook(now_ms()).await {
+            Ok(Some(job)) => {
+                deliver_event(app, webhook, job).await;
+                done += 1;
+            }
+            Ok(None) => break,
+            Err(e) => {
+                log::warn("webhook.queue_unavailable", &[("error", &e)]);
+                break;
             }
         }
-    }
-    if done > 0 {
-        // The rows dealt with held addresses: fold SQLite's log, so they do not linger
-        // there (once a batch, not once a row).
-        app.store.fold_log().await;
     }
     done
 }
@@ -89,6 +128,9 @@ pub async fn deliver_due(app: &App) -> usize {
 async fn send_mail(app: &App, job: MailJob) {
     let now = now_ms();
     let mut token = None;
+    // In the language of the card the reader signed up on.
+    let locale = app.store.locale_of(job.signup_id).await.ok().flatten();
+    let w = crate::words::words(locale.as_deref().unwrap_or("en"));
     let send = async {
         match job.kind.as_str() {
             store::CONFIRMATION => match app.store.token_for(job.signup_id, now).await {
@@ -96,7 +138,7 @@ async fn send_mail(app: &App, job: MailJob) {
                     let link = format!("{}/api/confirm?token={t}", app.public_url);
                     token = Some(t);
                     app.mailer
-                        .send_confirmation(&job.email, &job.newsletter, &link)
+                        .send_confirmation(w, &job.email, &job.newsletter, &link)
                         .await
                         .map(Some)
                 }
@@ -106,7 +148,7 @@ async fn send_mail(app: &App, job: MailJob) {
             },
             store::ALREADY_SUBSCRIBED => app
                 .mailer
-                .send_already_subscribed(&job.email, &job.newsletter)
+                .send_already_subscribed(w, &job.email, &job.newsletter)
                 .await
                 .map(Some),
             _ => Ok(None),

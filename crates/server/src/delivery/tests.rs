@@ -112,10 +112,18 @@ async fn events_of_one_subscriber_are_delivered_in_the_order_they_happened() {
     confirm_for("A").await; // its event meets a 500 and waits
     confirm_for("B").await; // newer: must not overtake it
     assert_eq!(received.lock().expect("lock").len(), 1);
-    sqlx::query("UPDATE webhook_queue SET next_at = 0")
+    // Both queued in the same millisecond, as a busy server can, and B's id (random) sorting
+    // first: still in order.
+    sqlx::query("UPDATE webhook_queue SET next_at = 0, created_at = 1")
         .execute(&env.app.store.pool)
         .await
         .expect("due");
+    sqlx::query(
+        "UPDATE webhook_queue SET id = 'msg_0' WHERE payload LIKE '%\"newsletter\":\"B\"%'",
+    )
+    .execute(&env.app.store.pool)
+    .await
+    .expect("B's id first");
     env.app.deliver_due().await;
     let newsletters: Vec<String> = received
         .lock()
@@ -167,5 +175,51 @@ async fn mail_refused_for_good_leaves_the_queue() {
         env.app.store.queue_depths().await.expect("depths"),
         (0, 0),
         "a 5xx will not change: the row (and the address in it) goes"
+    );
+}
+
+#[tokio::test]
+async fn a_webhook_refusing_for_a_day_shows_in_metrics_and_the_queue() {
+    let (url, _received) = receiver(vec![410; 20]).await;
+    let env = env(|c| {
+        c.webhook = Some(
+            webhooks::Webhook::new(&url, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").expect("hook"),
+        );
+    })
+    .await;
+    env.subscribe(signup("held@example.org"), None).await;
+    let token = token_in(&env.mails().await[0]);
+    assert_eq!(env.send(confirm_post(&token)).await.status, StatusCode::OK);
+    env.app.deliver_due().await;
+    let metric = "article_embed_webhook_events_failing";
+    let shown = |body: &str| {
+        body.lines()
+            .find(|l| l.starts_with(metric))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let metrics = env.send_metrics(get("/metrics")).await;
+    assert_eq!(
+        shown(&metrics.body),
+        format!("{metric} 0"),
+        "refused once: not yet"
+    );
+    // A day later, still refused.
+    sqlx::query("UPDATE webhook_queue SET created_at = created_at - 86400000")
+        .execute(&env.app.store.pool)
+        .await
+        .expect("a day ago");
+    let metrics = env.send_metrics(get("/metrics")).await;
+    assert_eq!(shown(&metrics.body), format!("{metric} 1"));
+    let waiting = env.app.store.waiting().await.expect("queue");
+    assert_eq!(waiting.len(), 1, "{waiting:?}");
+    assert_eq!(waiting[0].kind, "subscriber.confirmed");
+    assert!(
+        waiting[0]
+            .last_error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("410"),
+        "{waiting:?}"
     );
 }

@@ -31,6 +31,15 @@ pub fn public_resource(h: &mut HeaderMap) {
     );
 }
 
+/// A page made to be framed by other origins' pages (`/embed/`): loadable by those that
+/// require CORP of what they embed.
+pub fn framed(h: &mut HeaderMap) {
+    h.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("cross-origin"),
+    );
+}
+
 /// A page of the server's own.
 pub fn own_page(h: &mut HeaderMap, csp: &str) {
     if let Ok(csp) = HeaderValue::from_str(csp) {

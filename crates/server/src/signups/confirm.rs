@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
@@ -17,6 +17,7 @@ use crate::requests::pages;
 use crate::store::{Confirmed, Token};
 use crate::time::now_ms;
 use crate::tokens;
+use crate::words::{self, words};
 use crate::App;
 
 #[derive(Debug, Default, Deserialize)]
@@ -25,44 +26,60 @@ pub(crate) struct TokenParam {
     token: Option<String>,
 }
 
-const EXPIRED: &str = "This confirmation link has expired. Please subscribe again.";
-const UNKNOWN: &str = "This confirmation link is not valid. Please subscribe again.";
-
 fn respond(status: StatusCode, html: String) -> Response {
     let mut response = (status, Html(html)).into_response();
     headers::token_page(response.headers_mut());
     response
 }
 
-fn confirmed(newsletter: &str) -> String {
-    pages::message(
-        &format!("You're subscribed to {newsletter}. Thank you!"),
-        None,
+fn confirmed(locale: &str, newsletter: &str) -> String {
+    let w = words(locale);
+    pages::message(w, &w.fill(w.confirmed, newsletter), None)
+}
+
+/// A link that names no signup: the page is in English (nothing says whose it was).
+fn unknown() -> Response {
+    respond(
+        StatusCode::NOT_FOUND,
+        pages::message(&words::EN, words::EN.unknown, None),
     )
 }
 
-fn failed(e: &sqlx::Error) -> Response {
+fn expired(locale: &str) -> Response {
+    let w = words(locale);
+    respond(StatusCode::GONE, pages::message(w, w.expired, None))
+}
+
+fn failed(app: &App, e: &sqlx::Error) -> Response {
     crate::log::warn("storage.failed", &[("error", e)]);
-    respond(
+    app.health.write_failed();
+    let mut response = respond(
         StatusCode::SERVICE_UNAVAILABLE,
-        pages::message(article_embed_card::i18n::EN.server_error, None),
-    )
+        pages::message(&words::EN, article_embed_card::i18n::EN.server_error, None),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from_static("30"));
+    response
 }
 
 /// `GET /api/confirm?token=…`: the page with the button. Uses nothing up.
 pub(crate) async fn page(State(app): State<Arc<App>>, Query(q): Query<TokenParam>) -> Response {
     let token = q.token.unwrap_or_default();
     if !tokens::is_token(&token) {
-        return respond(StatusCode::NOT_FOUND, pages::message(UNKNOWN, None));
+        return unknown();
     }
     match app.store.token(&token, now_ms()).await {
-        Ok(Token::Valid { newsletter, .. }) => {
-            respond(StatusCode::OK, pages::confirm(&newsletter, &token))
+        Ok(Token::Valid { newsletter, locale }) => respond(
+            StatusCode::OK,
+            pages::confirm(words(&locale), &newsletter, &token),
+        ),
+        Ok(Token::Used { newsletter, locale }) => {
+            respond(StatusCode::OK, confirmed(&locale, &newsletter))
         }
-        Ok(Token::Used { newsletter, .. }) => respond(StatusCode::OK, confirmed(&newsletter)),
-        Ok(Token::Expired { .. }) => respond(StatusCode::GONE, pages::message(EXPIRED, None)),
-        Ok(Token::Unknown) => respond(StatusCode::NOT_FOUND, pages::message(UNKNOWN, None)),
-        Err(e) => failed(&e),
+        Ok(Token::Expired { locale }) => expired(&locale),
+        Ok(Token::Unknown) => unknown(),
+        Err(e) => failed(&app, &e),
     }
 }
 
@@ -78,23 +95,23 @@ pub(crate) async fn confirm(
         .or(q.token)
         .unwrap_or_default();
     if !tokens::is_token(&token) {
-        return respond(StatusCode::NOT_FOUND, pages::message(UNKNOWN, None));
+        return unknown();
     }
     match app
         .store
         .confirm(&token, now_ms(), app.webhook.is_some())
         .await
     {
-        Ok(Confirmed::Now { newsletter, .. }) => {
+        Ok(Confirmed::Now { newsletter, locale }) => {
             // The subscriber.confirmed event is queued: deliver it now.
-            app.wake.notify_one();
-            respond(StatusCode::OK, confirmed(&newsletter))
+            app.wake_delivery();
+            respond(StatusCode::OK, confirmed(&locale, &newsletter))
         }
-        Ok(Confirmed::Already { newsletter, .. }) => {
-            respond(StatusCode::OK, confirmed(&newsletter))
+        Ok(Confirmed::Already { newsletter, locale }) => {
+            respond(StatusCode::OK, confirmed(&locale, &newsletter))
         }
-        Ok(Confirmed::Expired { .. }) => respond(StatusCode::GONE, pages::message(EXPIRED, None)),
-        Ok(Confirmed::Unknown) => respond(StatusCode::NOT_FOUND, pages::message(UNKNOWN, None)),
-        Err(e) => failed(&e),
+        Ok(Confirmed::Expired { locale }) => expired(&locale),
+        Ok(Confirmed::Unknown) => unknown(),
+        Err(e) => failed(&app, &e),
     }
 }

@@ -159,7 +159,8 @@ impl Answer {
     }
 
     /// For a form posted without JavaScript: a page that says what happened and links back.
-    fn into_page(self, back: Option<&str>, words: &i18n::Words) -> Response {
+    fn into_page(self, back: Option<&str>, ours: &crate::words::Words) -> Response {
+        let words = ours.widget();
         let status = self.json.get("status").and_then(|s| s.as_str());
         let message = match status {
             Some("pending") => words.pending.to_owned(),
@@ -173,7 +174,8 @@ impl Answer {
                 .to_owned(),
         };
         let retry_after = self.retry_after;
-        let mut response = (self.status, Html(pages::message(&message, back))).into_response();
+        let page = pages::message(ours, &message, back);
+        let mut response = (self.status, Html(page)).into_response();
         headers::own_page(response.headers_mut(), headers::PLAIN_PAGE_CSP);
         if let Some(seconds) = retry_after {
             response
@@ -279,40 +281,38 @@ pub(crate) async fn subscribe(State(app): State<Arc<App>>, request: Request) -> 
         .filter(|k| !k.is_empty() && k.len() <= 200)
         .map(str::to_owned);
     let client = client.unwrap_or_else(|| "unknown".into());
-    let answer = match &key {
-        Some(key) => {
-            let request_hash = crate::tokens::hex(&Sha256::digest(&bytes));
-            let subject = normalise_email(submission.email.as_deref().unwrap_or(""));
-            // On a task of its own: a client that hangs up (or the request deadline) must
-            // not cut the work off between claiming the key and settling it, which would
-            // leave the key held and the retries waiting.
-            let (app, key, locale, client) = (
-                Arc::clone(&app),
-                key.clone(),
-                locale.clone(),
-                client.clone(),
-            );
-            let work = tokio::spawn(async move {
-                with_key(&app, &key, &request_hash, &subject, || {
-                    handle(&app, submission, &locale, &client)
+    let answer = match admit(&app, &client, &submission, words).await {
+        Some(answer) => answer,
+        None => match &key {
+            Some(key) => {
+                let request_hash = crate::tokens::hex(&Sha256::digest(&bytes));
+                let subject = normalise_email(submission.email.as_deref().unwrap_or(""));
+                // On a task of its own: a client that hangs up (or the request deadline) must
+                // not cut the work off between claiming the key and settling it, which would
+                // leave the key held and the retries waiting.
+                let (app, key, locale) = (Arc::clone(&app), key.clone(), locale.clone());
+                let work = tokio::spawn(async move {
+                    with_key(&app, &key, &request_hash, &subject, || {
+                        handle(&app, submission, &locale)
+                    })
+                    .await
+                });
+                work.await.unwrap_or_else(|_| {
+                    Answer::error(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "internal",
+                        "The signup could not be handled. Please try again.",
+                    )
                 })
-                .await
-            });
-            work.await.unwrap_or_else(|_| {
-                Answer::error(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "The signup could not be handled. Please try again.",
-                )
-            })
-        }
-        None => handle(&app, submission, &locale, &client).await,
+            }
+            None => handle(&app, submission, &locale).await,
+        },
     };
     if let Some(reason) = answer.json.get("error").and_then(|e| e.as_str()) {
         app.metrics.refused(reason);
     }
     if is_form {
-        answer.into_page(back.as_deref(), words)
+        answer.into_page(back.as_deref(), crate::words::words(&locale))
     } else {
         answer.into_json()
     }
@@ -381,21 +381,75 @@ where
                 answer.retry_after = Some(2);
                 return answer;
             }
-            Err(e) => return storage_failed(e),
+            Err(e) => return storage_failed(app, e),
         }
     }
 }
 
-fn storage_failed(e: sqlx::Error) -> Answer {
+/// Nothing is acknowledged that is not committed: the widget keeps the signup in its outbox
+/// and sends it again.
+fn storage_failed(app: &App, e: sqlx::Error) -> Answer {
     log::warn("storage.failed", &[("error", &e)]);
-    Answer::error(
+    app.health.write_failed();
+    let mut answer = Answer::error(
         StatusCode::SERVICE_UNAVAILABLE,
         "unavailable",
         "The signup could not be stored. Please try again.",
-    )
+    );
+    answer.retry_after = Some(STORAGE_RETRY_AFTER);
+    answer
 }
 
-async fn handle(app: &App, s: Submission, locale: &str, client: &str) -> Answer {
+/// Seconds a client is asked to wait after a storage failure.
+const STORAGE_RETRY_AFTER: u64 = 30;
+
+/// The newsletter's name as the server sends mail about it. A card drawn from a page of a
+/// `--source` site offers its publisher's newsletter: when the name is not known yet (this
+/// process has not read that page, or has restarted since), the page the signup names is
+/// read (from the cache, mostly) and its publisher learnt.
+async fn accept_newsletter(app: &App, asked: &str, article: Option<&str>) -> Option<String> {
+    if let Some(name) = app.newsletters.accept(asked).await {
+        return Some(name);
+    }
+    let sources = app.sources.as_ref()?;
+    let page = article.filter(|url| sources.listed(url))?;
+    let reading = sources.read(page).await.ok()?;
+    app.newsletters.learn(&reading.article);
+    app.newsletters.accept(asked).await
+}
+
+/// What is answered before anything is kept for a request: every request counts against
+/// its reader's limit, honeypot posts included, and a bot that filled the hidden field gets
+/// the answer everyone gets, with nothing stored (not even its `Idempotency-Key`). One
+/// reader can therefore add at most `--rate-per-ip` rows a minute to any table.
+async fn admit(app: &App, client: &str, s: &Submission, words: &i18n::Words) -> Option<Answer> {
+    let limited = app
+        .store
+        .hit(&format!("ip:{client}"), app.rate_per_ip, 60_000, now_ms())
+        .await;
+    match limited {
+        Err(e) => return Some(storage_failed(app, e)),
+        Ok(Err(seconds)) => return Some(rate_limited(seconds, words)),
+        Ok(Ok(())) => {}
+    }
+    if s.website.as_deref().is_some_and(|w| !w.trim().is_empty()) {
+        app.metrics.refused("honeypot");
+        return Some(Answer::pending());
+    }
+    None
+}
+
+fn rate_limited(seconds: u64, words: &i18n::Words) -> Answer {
+    let mut answer = Answer::error(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        words.rate_limited,
+    );
+    answer.retry_after = Some(seconds);
+    answer
+}
+
+async fn handle(app: &App, s: Submission, locale: &str) -> Answer {
     let words = i18n::words(locale);
     if app
         .failures_left
@@ -407,11 +461,6 @@ async fn handle(app: &App, s: Submission, locale: &str, client: &str) -> Answer 
             "fault",
             "Injected failure (--fail-first).",
         );
-    }
-    // Bots that fill the hidden field get the answer everyone gets, and nothing is kept.
-    if s.website.as_deref().is_some_and(|w| !w.trim().is_empty()) {
-        app.metrics.refused("honeypot");
-        return Answer::pending();
     }
     let email = match email::validate(s.email.as_deref().unwrap_or("")) {
         Ok(e) => normalise_email(e),
@@ -442,7 +491,7 @@ async fn handle(app: &App, s: Submission, locale: &str, client: &str) -> Answer 
             "newsletter: missing (required)",
         );
     };
-    let Some(newsletter) = app.newsletters.accept(&asked) else {
+    let Some(newsletter) = accept_newsletter(app, &asked, s.article.as_deref()).await else {
         return Answer::error(
             StatusCode::UNPROCESSABLE_ENTITY,
             "unknown_newsletter",
@@ -458,36 +507,19 @@ async fn handle(app: &App, s: Submission, locale: &str, client: &str) -> Answer 
         );
     }
     // Counted in the database: one limit however many processes serve.
-    let now = now_ms();
-    let limited = match app
+    let limited = app
         .store
-        .hit(&format!("ip:{client}"), app.rate_per_ip, 60_000, now)
-        .await
-    {
-        Ok(Ok(())) => {
-            app.store
-                .hit(
-                    &crate::store::email_limit_key(&email),
-                    app.rate_per_email,
-                    3_600_000,
-                    now,
-                )
-                .await
-        }
-        other => other,
-    };
-    let limited = match limited {
-        Ok(limited) => limited,
-        Err(e) => return storage_failed(e),
-    };
-    if let Err(seconds) = limited {
-        let mut answer = Answer::error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            words.rate_limited,
-        );
-        answer.retry_after = Some(seconds);
-        return answer;
+        .hit(
+            &crate::store::email_limit_key(&email),
+            app.rate_per_email,
+            3_600_000,
+            now_ms(),
+        )
+        .await;
+    match limited {
+        Err(e) => return storage_failed(app, e),
+        Ok(Err(seconds)) => return rate_limited(seconds, words),
+        Ok(Ok(())) => {}
     }
     let url = |u: Option<String>| u.and_then(|u| article_embed_card::url::resolve(&u, None).ok());
     let signup = NewSignup {
@@ -503,18 +535,28 @@ async fn handle(app: &App, s: Submission, locale: &str, client: &str) -> Answer 
     // queued with the signup, and the delivery job sends it.
     match app.store.add(&signup, now_ms()).await {
         Ok(_) => {
-            app.wake.notify_one();
+            app.wake_delivery();
             Answer::pending()
         }
-        Err(e) => storage_failed(e),
+        Err(e) => storage_failed(app, e),
     }
 }
 
-/// Lower-cases the domain (case-insensitive by the DNS) and the local part (case-sensitive
-/// in theory, never in practice), so one reader is one row.
-/// The form every address is stored and looked up in.
+/// The form every address is stored, counted, limited and erased under, so that one
+/// mailbox is one identity: Unicode in composed form (NFC: `ü` typed as one character or
+/// as `u` and a combining mark is the same), the domain as the DNS knows it (IDNA: lower
+/// case, `bücher.example` as `xn--bcher-kva.example`), the local part in lower case
+/// (case-sensitive in theory, never in practice).
 pub fn normalise_email(email: &str) -> String {
-    email.trim().to_lowercase()
+    use unicode_normalization::UnicodeNormalization as _;
+    let email: String = email.trim().nfc().collect();
+    match email.rsplit_once('@') {
+        Some((local, domain)) => {
+            let domain = idna::domain_to_ascii(domain).unwrap_or_else(|_| domain.to_lowercase());
+            format!("{}@{domain}", local.to_lowercase())
+        }
+        None => email.to_lowercase(),
+    }
 }
 
 #[cfg(test)]

@@ -89,7 +89,7 @@ async fn tokens_are_stored_hashed_and_expire_after_a_week() {
 }
 
 #[tokio::test]
-async fn unconfirmed_signups_go_after_30_days_and_keys_after_a_day() {
+async fn unconfirmed_signups_go_after_30_days_and_keys_after_the_outbox_gives_up() {
     let env = env(|_| {}).await;
     env.subscribe(signup("old@example.org"), Some("key-1"))
         .await;
@@ -108,6 +108,18 @@ async fn unconfirmed_signups_go_after_30_days_and_keys_after_a_day() {
         .expect("confirm");
     let now = time::now_ms();
     let day = 24 * 3600 * 1000;
+    // The widget sends a signup again for up to seven days: its key still answers then.
+    let week = article_embed_card::outbox::MAX_AGE_MS as i64;
+    assert_eq!(
+        env.app
+            .store
+            .purge(now + week - 3_600_000)
+            .await
+            .expect("purge")
+            .keys,
+        0,
+        "a resend on the seventh day is still recognised"
+    );
     assert_eq!(
         env.app.store.purge(now + 29 * day).await.expect("purge"),
         store::Purged {
@@ -115,7 +127,7 @@ async fn unconfirmed_signups_go_after_30_days_and_keys_after_a_day() {
             tokens: 2,
             keys: 1
         },
-        "after a day the key goes; after a week the tokens"
+        "after the outbox's week the key goes, and the tokens"
     );
     assert_eq!(env.rows().await.len(), 2, "not yet 30 days");
     let purged = env.app.store.purge(now + 31 * day).await.expect("purge");
@@ -229,6 +241,37 @@ async fn honeypot_submissions_get_the_usual_answer_and_are_dropped() {
     assert_eq!(reply.json()["status"], "pending");
     assert!(env.rows().await.is_empty());
     assert!(env.mails().await.is_empty());
+}
+
+#[tokio::test]
+async fn honeypot_posts_count_against_the_limit_and_keep_no_key() {
+    let env = env(|c| c.rate_per_ip = 30).await;
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    for n in 0..100 {
+        let mut bot = signup(&format!("bot{n}@example.org"));
+        bot["website"] = "http://spam.example".into();
+        let reply = env.subscribe(bot, Some(&format!("key-{n}"))).await;
+        *statuses.entry(reply.status.as_u16()).or_default() += 1;
+    }
+    // The usual answer while within the limit, then what any reader over it gets.
+    assert_eq!(statuses, [(202, 30), (429, 70)].into_iter().collect());
+    let count = |table: &'static str| {
+        let pool = env.app.store.pool.clone();
+        async move {
+            sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
+                .fetch_one(&pool)
+                .await
+                .and_then(|row| sqlx::Row::try_get::<i64, _>(&row, "n"))
+                .expect("count")
+        }
+    };
+    assert_eq!(count("idempotency").await, 0, "no key kept for a bot");
+    assert_eq!(
+        count("rate_counts").await,
+        1,
+        "one count for the one reader"
+    );
+    assert!(env.rows().await.is_empty());
 }
 
 #[tokio::test]
@@ -662,4 +705,147 @@ async fn an_idempotency_key_does_its_work_once_even_for_requests_at_the_same_tim
     assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(other.json()["error"], "idempotency_key_reused");
     assert_eq!(env.rows().await.len(), 1);
+}
+
+#[tokio::test]
+async fn one_mailbox_is_one_signup_however_its_address_is_written() {
+    let env = env(|_| {}).await;
+    // jürgen@bücher.example with each ü composed (NFC), then decomposed (NFD), then the
+    // domain as the DNS writes it, in capitals.
+    let forms = [
+        "j\u{fc}rgen@b\u{fc}cher.example",
+        "ju\u{308}rgen@bu\u{308}cher.example",
+        "J\u{dc}RGEN@XN--BCHER-KVA.EXAMPLE",
+    ];
+    for form in forms {
+        let reply = env.subscribe(signup(form), None).await;
+        assert_eq!(reply.status, StatusCode::ACCEPTED, "{form}: {}", reply.body);
+    }
+    let rows = env.rows().await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].email, "j\u{fc}rgen@xn--bcher-kva.example");
+    // Erased under another of its forms: gone.
+    crate::commands::signups_delete(forms[1], &env.config.db_url(), env.config.mail_dir())
+        .await
+        .expect("erased");
+    assert!(env.rows().await.is_empty());
+}
+
+#[tokio::test]
+async fn one_address_gets_three_mails_a_day_whoever_asks() {
+    let names: Vec<String> = (1..=4).map(|n| format!("Letters {n}")).collect();
+    let env = env(|c| {
+        c.newsletters = names.clone();
+        c.rate_per_email = 100;
+    })
+    .await;
+    // A stranger asks for every newsletter, twice, each mail sent before the next asking.
+    let mut sent = 0;
+    for name in names.iter().chain(&names) {
+        let mut body = signup("victim@example.org");
+        body["newsletter"] = name.as_str().into();
+        let reply = env.subscribe(body, None).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::ACCEPTED,
+            "the answer everyone gets"
+        );
+        sent = env.mails().await.len();
+    }
+    assert_eq!(
+        sent,
+        crate::store::MAIL_CAP,
+        "three mails in a day, not eight"
+    );
+    assert_eq!(env.rows().await.len(), 4, "each signup kept, pending");
+}
+
+/// A mail header's value with its RFC 2047 words (`=?utf-8?b?…?=`) decoded.
+fn decoded_header(mail: &str, name: &str) -> String {
+    use base64::Engine as _;
+    let start = mail.find(&format!("\r\n{name}: ")).expect("the header") + name.len() + 4;
+    let mut value = String::new();
+    for line in mail[start..].split("\r\n") {
+        if !value.is_empty() && !line.starts_with([' ', '\t']) {
+            break;
+        }
+        value.push_str(line);
+    }
+    let mut out = String::new();
+    let mut rest = value.as_str();
+    let mut after_word = false;
+    while let Some(open) = rest.find("=?") {
+        let text = &rest[..open];
+        // Blanks between two encoded words are not part of the text.
+        if !(after_word && text.trim().is_empty()) {
+            out.push_str(text);
+        }
+        let word = &rest[open + 2..];
+        let Some(close) = word.find("?=") else { break };
+        let mut parts = word[..close].splitn(3, '?');
+        let (_, encoding, data) = (parts.next(), parts.next(), parts.next().unwrap_or(""));
+        if encoding.is_some_and(|e| e.eq_ignore_ascii_case("b")) {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(data)
+                .unwrap_or_default();
+            out.push_str(&String::from_utf8_lossy(&bytes));
+        }
+        rest = &word[close + 2..];
+        after_word = true;
+    }
+    out.push_str(rest);
+    out.trim().to_owned()
+}
+
+#[tokio::test]
+async fn the_mail_and_the_confirmation_pages_speak_the_cards_language() {
+    let env = env(|_| {}).await;
+    let mut body = signup("kore@example.org");
+    body["locale"] = "he-IL".into();
+    body["newsletter"] = "הניוזלטר של The Jerusalem Post".into();
+    let reply = env.subscribe(body, None).await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.body);
+    let mails = env.mails().await;
+    assert_eq!(
+        decoded_header(&mails[0], "Subject"),
+        "אישור ההרשמה ל־הניוזלטר של The Jerusalem Post"
+    );
+    let id = env.rows().await[0].id;
+    let token = env
+        .app
+        .store
+        .token_for(id, time::now_ms())
+        .await
+        .expect("token")
+        .expect("pending");
+    let page = env.send(get(&format!("/api/confirm?token={token}"))).await;
+    assert!(
+        page.body.contains("<html lang=\"he\" dir=\"rtl\">"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(">אישור ההרשמה</button>"),
+        "{}",
+        page.body
+    );
+    let done = env.send(confirm_post(&token)).await;
+    assert!(
+        done.body
+            .contains("נרשמת ל־הניוזלטר של The Jerusalem Post. תודה!"),
+        "{}",
+        done.body
+    );
+    // A language the widget does not speak: English, left to right.
+    let mut body = signup("persian@example.org");
+    body["locale"] = "fa".into();
+    env.subscribe(body, None).await;
+    let mails = env.mails().await;
+    assert!(
+        mails
+            .iter()
+            .any(|m| m
+                .contains("Subject: Confirm your subscription to The Jerusalem Post Newsletter")),
+        "{mails:?}"
+    );
 }

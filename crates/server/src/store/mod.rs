@@ -22,6 +22,7 @@ mod tests;
 pub use limits::{email_limit_key, Claim};
 pub use signups::{
     to_csv, Added, Confirmed, Erased, NewSignup, Signup, Token, ALREADY_SUBSCRIBED, CONFIRMATION,
+    MAIL_CAP,
 };
 
 use std::path::PathBuf;
@@ -38,13 +39,15 @@ static POSTGRES: Migrator = sqlx::migrate!("migrations/postgres");
 /// The database when `--db` is not given: a file in the data directory.
 pub const DB_FILE: &str = "article-embed.db";
 
-const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+pub(crate) const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 /// A confirmation link works for a week (SPEC 6.1).
 pub const TOKEN_LIFETIME_MS: i64 = 7 * DAY_MS;
 /// Signups never confirmed are deleted after 30 days.
 pub const UNCONFIRMED_KEPT_MS: i64 = 30 * DAY_MS;
-/// Answers are replayed for an `Idempotency-Key` this long.
-pub const IDEMPOTENCY_KEPT_MS: i64 = DAY_MS;
+/// Answers are replayed for an `Idempotency-Key` for longer than the widget's outbox sends a
+/// signup again (seven days, `outbox::MAX_AGE_MS`), plus a day for a clock that is off: a
+/// resend late in that week is answered as the first sending was, not handled again.
+pub const IDEMPOTENCY_KEPT_MS: i64 = article_embed_card::outbox::MAX_AGE_MS as i64 + DAY_MS;
 /// An already confirmed reader who signs up again is told so by mail at most this often.
 pub const NOTICE_EVERY_MS: i64 = DAY_MS;
 
@@ -93,6 +96,22 @@ impl Store {
                         conn.execute("PRAGMA secure_delete = ON").await?;
                     }
                     Ok(())
+                })
+            })
+            .after_release(move |conn, _| {
+                Box::pin(async move {
+                    if !sqlite {
+                        return Ok(true);
+                    }
+                    // A COMMIT that fails (SQLITE_FULL, SQLITE_IOERR) leaves its transaction
+                    // open: back in the pool, the connection would hold the write lock (every
+                    // other writer then gets "database is locked" until a restart) and take
+                    // later writes into a transaction that is never committed (answered, then
+                    // lost). Such a connection is closed, which rolls it back, and replaced.
+                    match conn.execute("ROLLBACK").await {
+                        Err(e) if e.to_string().contains("no transaction is active") => Ok(true),
+                        _ => Ok(false),
+                    }
                 })
             })
             .connect(&url)
@@ -178,6 +197,21 @@ impl Store {
             .map(|_| ())
     }
 
+    /// Writes and commits a row of 16 KB, about what a signup and its mail take (a few
+    /// pages): `Ok` when the database can really be written now.
+    pub async fn probe_write(&self, now: i64) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO health_probe (id, at, filler) VALUES (1, $1, $2) \
+             ON CONFLICT (id) DO UPDATE SET at = excluded.at, filler = excluded.filler",
+        )
+        .bind(now)
+        .bind(format!("{now:016}").repeat(1024))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+
     /// Tokens of databases made before tokens were hashed (migration 0002).
     async fn hash_carried_over_tokens(&self) -> Result<(), sqlx::Error> {
         let rows =
@@ -205,7 +239,7 @@ impl Store {
 
     /// Deletes what the server promises not to keep: expired tokens, signups never
     /// confirmed after 30 days (unless a link sent since still works), idempotency keys
-    /// after a day.
+    /// after the widget stops sending again (`IDEMPOTENCY_KEPT_MS`).
     pub async fn purge(&self, now: i64) -> Result<Purged, sqlx::Error> {
         let tokens = sqlx::query("DELETE FROM confirmations WHERE expires_at <= $1")
             .bind(now)
@@ -227,6 +261,10 @@ impl Store {
             .rows_affected();
         // Counting windows are an hour at most; mail for a signup that is gone goes too.
         sqlx::query("DELETE FROM rate_counts WHERE window_start <= $1")
+            .bind(now.saturating_sub(DAY_MS))
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM mail_caps WHERE updated_at <= $1")
             .bind(now.saturating_sub(DAY_MS))
             .execute(&self.pool)
             .await?;

@@ -29,6 +29,20 @@ pub struct WebhookJob {
     pub lease: i64,
 }
 
+/// A row waiting in a queue, as `article-embed queue` lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiting {
+    /// `mail` or `webhook`.
+    pub queue: String,
+    /// The mail's kind or the event's type.
+    pub kind: String,
+    pub email: String,
+    pub attempts: i64,
+    pub created_at: i64,
+    pub next_at: i64,
+    pub last_error: Option<String>,
+}
+
 /// How long a claimed row is left to its process; a send is cut off well before
 /// (`deliver::SEND_TIMEOUT`), so that no other process takes it over mid-send.
 pub const LEASE_MS: i64 = 120_000;
@@ -66,7 +80,8 @@ fn claim_sql(table: &str, columns: &str, sqlite: bool, in_order: bool) -> String
     let order = if in_order {
         format!(
             " AND NOT EXISTS (SELECT 1 FROM {table} o WHERE o.email = q.email \
-             AND o.created_at < q.created_at)"
+             AND (o.created_at < q.created_at \
+                  OR (o.created_at = q.created_at AND o.seq < q.seq)))"
         )
     } else {
         String::new()
@@ -197,6 +212,43 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         Ok((row.try_get("mail")?, row.try_get("webhooks")?))
+    }
+
+    /// Webhook events still undelivered a day after they were queued (for /metrics): a
+    /// receiver refusing them holds back every later event of their subscribers.
+    pub async fn events_failing_for_a_day(&self, now: i64) -> Result<i64, sqlx::Error> {
+        sqlx::query("SELECT COUNT(*) AS n FROM webhook_queue WHERE created_at <= $1")
+            .bind(now.saturating_sub(super::DAY_MS))
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")
+    }
+
+    /// What waits in both queues, oldest first, for `article-embed queue`.
+    pub async fn waiting(&self) -> Result<Vec<Waiting>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT 'mail' AS queue, kind, email, attempts, created_at, next_at, last_error \
+             FROM mail_queue \
+             UNION ALL \
+             SELECT 'webhook' AS queue, type AS kind, email, attempts, created_at, next_at, \
+             last_error FROM webhook_queue \
+             ORDER BY created_at",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Waiting {
+                    queue: r.try_get("queue")?,
+                    kind: r.try_get("kind")?,
+                    email: r.try_get("email")?,
+                    attempts: r.try_get("attempts")?,
+                    created_at: r.try_get("created_at")?,
+                    next_at: r.try_get("next_at")?,
+                    last_error: r.try_get("last_error")?,
+                })
+            })
+            .collect()
     }
 
     /// Signups by status (for /metrics).

@@ -36,6 +36,10 @@ pub enum Added {
     Confirmed { signup_id: i64, notified: bool },
 }
 
+/// Mail queued to one address on signup requests, at most, in any 24 hours: a stranger
+/// cannot bury an inbox (the requests still get the answer everyone gets).
+pub const MAIL_CAP: usize = 3;
+
 /// Kinds of mail in the queue.
 pub const CONFIRMATION: &str = "confirmation";
 pub const ALREADY_SUBSCRIBED: &str = "already_subscribed";
@@ -162,10 +166,11 @@ impl Store {
         };
         if let Some(kind) = kind {
             // One waiting mail of a kind per signup: asking five times before it went out
-            // sends it once.
-            sqlx::query(
+            // sends it once, and counts once against the address's cap.
+            let queued = sqlx::query(
                 "INSERT INTO mail_queue (kind, signup_id, email, newsletter, created_at, next_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (signup_id, kind) DO NOTHING",
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (signup_id, kind) DO NOTHING \
+                 RETURNING id",
             )
             .bind(kind)
             .bind(signup_id)
@@ -173,11 +178,58 @@ impl Store {
             .bind(&s.newsletter)
             .bind(now)
             .bind(now)
-            .execute(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
+            if let Some(queued) = queued {
+                if !self.within_mail_cap(&mut tx, &s.email, now).await? {
+                    sqlx::query("DELETE FROM mail_queue WHERE id = $1")
+                        .bind(queued.try_get::<i64, _>("id")?)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
         }
         tx.commit().await?;
         Ok(added)
+    }
+
+    /// Whether one more mail may go to `email` now (at most [`MAIL_CAP`] in a day), and if
+    /// so counts it. The row is written before it is read, so that on PostgreSQL a
+    /// concurrent request for the same address waits for this transaction to end.
+    async fn within_mail_cap(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        email: &str,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let key = format!("mail:{}", email_limit_key(email));
+        let row = sqlx::query(
+            "INSERT INTO mail_caps (key, sent_at, updated_at) VALUES ($1, '', $2) \
+             ON CONFLICT (key) DO UPDATE SET updated_at = excluded.updated_at \
+             RETURNING sent_at",
+        )
+        .bind(&key)
+        .bind(now)
+        .fetch_one(&mut **tx)
+        .await?;
+        let since = now.saturating_sub(super::DAY_MS);
+        let mut sent: Vec<i64> = row
+            .try_get::<String, _>("sent_at")?
+            .split(',')
+            .filter_map(|t| t.parse().ok())
+            .filter(|t| *t > since)
+            .collect();
+        let allowed = sent.len() < MAIL_CAP;
+        if allowed {
+            sent.push(now);
+        }
+        let sent: Vec<String> = sent.iter().map(i64::to_string).collect();
+        sqlx::query("UPDATE mail_caps SET sent_at = $1 WHERE key = $2")
+            .bind(sent.join(","))
+            .bind(&key)
+            .execute(&mut **tx)
+            .await?;
+        Ok(allowed)
     }
 
     /// A new confirmation token for a signup still pending, as its mail is sent (tokens are
@@ -194,6 +246,16 @@ impl Store {
             return Ok(None);
         }
         self.issue_token(signup_id, now).await.map(Some)
+    }
+
+    /// The language of the card a signup came from (its mail speaks it).
+    pub async fn locale_of(&self, signup_id: i64) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query("SELECT locale FROM signups WHERE id = $1")
+            .bind(signup_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|row| row.try_get("locale"))
+            .transpose()
     }
 
     /// Forgets a token whose mail never left.
@@ -300,6 +362,10 @@ impl Store {
                 .await?;
             let who = subscriber(&row)?;
             queue_event(&mut tx, events::CONFIRMED, &who, now).await?;
+            sqlx::query("UPDATE signups SET webhook_told = 1 WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(if confirmed_now {
@@ -310,15 +376,10 @@ impl Store {
     }
 
     /// Erases an address everywhere the database holds it (GDPR art. 17): its signups, their
-    /// tokens, its mail and webhook rows sent or not, its rate-limit counts. With
-    /// `webhooks`, a `subscriber.deleted` event is queued for each confirmed signup (the
-    /// provider knew of those), and goes, address and all, once delivered.
-    pub async fn erase(
-        &self,
-        email: &str,
-        now: i64,
-        webhooks: bool,
-    ) -> Result<Erased, sqlx::Error> {
+    /// tokens, its mail and webhook rows sent or not, its rate-limit counts. A
+    /// `subscriber.deleted` event is queued for each confirmed signup a webhook was told of,
+    /// and goes, address and all, once delivered.
+    pub async fn erase(&self, email: &str, now: i64) -> Result<Erased, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         // A write first: on SQLite a transaction that begins by reading cannot wait for
         // another process's write lock, it fails at once.
@@ -329,7 +390,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let rows = sqlx::query(&format!(
-            "SELECT id, status, {SUBSCRIBER} FROM signups WHERE email = $1"
+            "SELECT id, status, webhook_told, {SUBSCRIBER} FROM signups WHERE email = $1"
         ))
         .bind(email)
         .fetch_all(&mut *tx)
@@ -359,18 +420,23 @@ impl Store {
             .bind(email_limit_key(email))
             .execute(&mut *tx)
             .await?;
+        sqlx::query("DELETE FROM mail_caps WHERE key = $1")
+            .bind(format!("mail:{}", email_limit_key(email)))
+            .execute(&mut *tx)
+            .await?;
         let signups = sqlx::query("DELETE FROM signups WHERE email = $1")
             .bind(email)
             .execute(&mut *tx)
             .await?
             .rows_affected();
+        // Whoever erases, with whatever flags: a provider told of a subscriber hears of
+        // its erasure from the servers' delivery jobs.
         let mut queued = 0;
-        if webhooks {
-            for row in &rows {
-                if row.try_get::<String, _>("status")? == "subscribed" {
-                    queue_event(&mut tx, events::DELETED, &subscriber(row)?, now).await?;
-                    queued += 1;
-                }
+        for row in &rows {
+            let told = row.try_get::<i64, _>("webhook_told")? != 0;
+            if told && row.try_get::<String, _>("status")? == "subscribed" {
+                queue_event(&mut tx, events::DELETED, &subscriber(row)?, now).await?;
+                queued += 1;
             }
         }
         tx.commit().await?;

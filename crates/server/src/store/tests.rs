@@ -80,7 +80,7 @@ async fn erasure_leaves_no_trace_of_the_address_once_the_provider_is_told() {
     let erased = env
         .app
         .store
-        .erase(email, time::now_ms(), true)
+        .erase(email, time::now_ms())
         .await
         .expect("erase");
     assert_eq!((erased.signups, erased.queued), (1, 1));
