@@ -117,6 +117,19 @@ fn element_rs(json: &str) -> String {
         rs += &format!("            (\"{name}\", &self.{}),\n", snake(property));
     }
     rs += "        ]\n    }\n\n";
+    rs += "    /// The options from attributes given as (name, value) pairs, as a query string\n\
+           /// carries them: the last value of a name counts; other names are no options.\n\
+           pub fn from_attributes<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> RawOptions {\n\
+           let mut options = RawOptions::default();\n\
+           for (name, value) in pairs {\n\
+           match name {\n";
+    for (name, property, _) in &options {
+        rs += &format!(
+            "                \"{name}\" => options.{} = Some(value.to_owned()),\n",
+            snake(property)
+        );
+    }
+    rs += "                _ => {}\n            }\n        }\n        options\n    }\n\n";
     rs += "    /// The options object of JavaScript (property names, text values); other names\n\
            /// are not ours to judge.\n\
            #[cfg(target_arch = \"wasm32\")]\n\

@@ -220,6 +220,39 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_query_of_attributes_gives_the_options_an_element_with_them_has() {
+        let options = RawOptions::from_attributes([
+            ("layout", "full"),
+            ("signup-endpoint", "https://news.example/api/subscribe"),
+            ("layout", "compact"),
+            ("src", "https://elsewhere.example/a.json"),
+            ("signupEndpoint", "https://property.example/"),
+        ]);
+        assert_eq!(
+            options.layout.as_deref(),
+            Some("compact"),
+            "the last value counts"
+        );
+        assert_eq!(
+            options.signup_endpoint.as_deref(),
+            Some("https://news.example/api/subscribe"),
+            "attribute names, not property names"
+        );
+        let every: Vec<(&str, &str)> = RawOptions::default()
+            .attributes()
+            .iter()
+            .map(|(name, _)| (*name, "x"))
+            .collect();
+        let all = RawOptions::from_attributes(every);
+        assert!(
+            all.attributes()
+                .iter()
+                .all(|(_, value)| value.as_deref() == Some("x")),
+            "every declared option is read"
+        );
+    }
+
+    #[test]
     fn the_height_estimate_is_the_one_the_declaration_gives_examples_of() {
         let element: serde_json::Value =
             serde_json::from_str(include_str!("element.json")).expect("JSON");

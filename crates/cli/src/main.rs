@@ -61,6 +61,9 @@ mod cli {
         },
         /// Print the snippet with the card rendered inside (declarative shadow DOM).
         Snippet(Box<SnippetArgs>),
+        /// Write each article's card as <slug>.card.html beside its JSON-LD, for articles
+        /// served as static files: the script shows it before the wasm comes (SPEC 2).
+        Prerender(Box<PrerenderArgs>),
         /// List the mail and webhook events waiting to be sent (addresses masked), oldest
         /// first; webhook events failing for a day or more are marked.
         Queue {
@@ -191,6 +194,13 @@ mod cli {
         /// on a CDN; the tag then also says crossorigin="anonymous".
         #[arg(long)]
         integrity: Option<String>,
+        #[command(flatten)]
+        options: ElementOptions,
+    }
+
+    /// The element's options, as its attributes (SPEC 2).
+    #[derive(clap::Args)]
+    struct ElementOptions {
         #[arg(long)]
         signup_endpoint: Option<String>,
         #[arg(long)]
@@ -205,6 +215,37 @@ mod cli {
         layout: Option<String>,
         #[arg(long)]
         lang: Option<String>,
+    }
+
+    impl ElementOptions {
+        fn raw(self) -> RawOptions {
+            RawOptions {
+                signup_endpoint: self.signup_endpoint,
+                newsletter: self.newsletter,
+                privacy_url: self.privacy_url,
+                consent: self.consent,
+                theme: self.theme,
+                layout: self.layout,
+                lang: self.lang,
+                ..RawOptions::default()
+            }
+        }
+    }
+
+    /// `prerender`'s options.
+    #[derive(clap::Args)]
+    struct PrerenderArgs {
+        /// Folder of the articles' JSON-LD: each <slug>.json gets a <slug>.card.html.
+        #[arg(long, env = "ARTICLE_EMBED_ARTICLES", default_value = "articles")]
+        articles: PathBuf,
+        /// The URL the folder is published at (https://news.example/articles/): the cards'
+        /// src, and what relative URLs in the data resolve against.
+        #[arg(long)]
+        url: String,
+        /// The attributes of the elements these cards are for: an element shows the
+        /// prerendered card only when its own attributes are these.
+        #[command(flatten)]
+        options: ElementOptions,
     }
 
     #[derive(Subcommand)]
@@ -361,18 +402,23 @@ mod cli {
                         src: args.script,
                         integrity: args.integrity,
                     },
-                    options: RawOptions {
-                        signup_endpoint: args.signup_endpoint,
-                        newsletter: args.newsletter,
-                        privacy_url: args.privacy_url,
-                        consent: args.consent,
-                        theme: args.theme,
-                        layout: args.layout,
-                        lang: args.lang,
-                        ..RawOptions::default()
-                    },
+                    options: args.options.raw(),
                 };
                 runtime().and_then(|rt| rt.block_on(commands::snippet(snippet)))
+            }
+            Command::Prerender(args) => {
+                let args = *args;
+                return match runtime() {
+                    Ok(rt) => rt.block_on(commands::prerender(
+                        &args.articles,
+                        &args.url,
+                        args.options.raw(),
+                    )),
+                    Err(e) => {
+                        eprintln!("article-embed: {e}");
+                        ExitCode::from(2)
+                    }
+                };
             }
             Command::Queue { data_dir, db } => runtime().and_then(|rt| {
                 let db = db.unwrap_or_else(|| server::default_db(&data_dir));

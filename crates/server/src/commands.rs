@@ -230,6 +230,66 @@ fn free_name(dir: &Path, slug: &str, url: Option<&str>) -> Option<std::path::Pat
     })
 }
 
+/// `article-embed prerender`: each `<slug>.json` of `dir` gets `<slug>.card.html`, the card
+/// an element with `src="<url><slug>.json"` and `options` shows (what `serve` answers at
+/// that address), for articles published as static files. Exit 1 if a story cannot be
+/// read (its problems printed), 2 if a file cannot be written.
+pub async fn prerender(dir: &Path, url: &str, options: RawOptions) -> ExitCode {
+    let Ok(folder) = article_embed_card::url::resolve(url, None) else {
+        eprintln!("article-embed: --url {url}: not an http(s) URL");
+        return ExitCode::from(2);
+    };
+    let folder = if folder.ends_with('/') {
+        folder
+    } else {
+        format!("{folder}/")
+    };
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect(),
+        Err(e) => {
+            eprintln!("{}: cannot read: {e}", dir.display());
+            return ExitCode::from(2);
+        }
+    };
+    entries.sort();
+    let mut code = ExitCode::SUCCESS;
+    for path in entries {
+        let Some(slug) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        let src = format!("{folder}{slug}.json");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                println!("{}: cannot read: {e}", path.display());
+                code = ExitCode::FAILURE;
+                continue;
+            }
+        };
+        let read = ssr::read(&text, Some(src.clone()), Some(src), options.clone(), None);
+        let (article, snippet, _) = match read {
+            Ok(read) => read,
+            Err(problems) => {
+                println!("{}: {}", path.display(), problems.join("; "));
+                code = ExitCode::FAILURE;
+                continue;
+            }
+        };
+        let out = path.with_file_name(format!("{slug}.card.html"));
+        let html = ssr::snippet(article, &snippet).await;
+        if let Err(e) = std::fs::write(&out, html) {
+            eprintln!("{}: cannot write: {e}", out.display());
+            return ExitCode::from(2);
+        }
+        println!("wrote {}", out.display());
+    }
+    code
+}
+
 pub fn check(path: &Path, base: Option<&str>) -> ExitCode {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,

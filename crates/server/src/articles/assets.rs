@@ -44,7 +44,7 @@ const BUILT_IN: &[(&str, &str)] = &[
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Encoding {
+pub(crate) enum Encoding {
     Identity,
     Brotli,
     Gzip,
@@ -454,7 +454,7 @@ impl Assets {
 }
 
 /// `Content-Encoding` for what is sent.
-fn label(h: &mut HeaderMap, encoding: Encoding) {
+pub(crate) fn label(h: &mut HeaderMap, encoding: Encoding) {
     let name = match encoding {
         Encoding::Identity => return,
         Encoding::Brotli => "br",
@@ -510,6 +510,19 @@ pub async fn dist(State(app): State<Arc<App>>, request: Request) -> Response {
 
 /// `GET /articles/…`
 pub async fn articles(State(app): State<Arc<App>>, request: Request) -> Response {
+    // A story's card, rendered for the attributes in the query (SPEC 2, "Markup before
+    // the wasm").
+    let path = request.uri().path();
+    if let Some(slug) = path
+        .strip_prefix("/articles/")
+        .and_then(|rest| rest.strip_suffix(".card.html"))
+    {
+        let slug = percent_encoding::percent_decode_str(slug)
+            .decode_utf8_lossy()
+            .into_owned();
+        let query = request.uri().query().unwrap_or_default().to_owned();
+        return crate::articles::embed::card(&app, &slug, &query, request.headers()).await;
+    }
     folder(&app, Kind::Articles, "/articles/", request).await
 }
 
@@ -628,7 +641,7 @@ fn accepts(headers: &HeaderMap, wanted: &str) -> bool {
 }
 
 /// Brotli when the client takes it, else gzip, else none.
-fn negotiate(headers: &HeaderMap) -> Encoding {
+pub(crate) fn negotiate(headers: &HeaderMap) -> Encoding {
     if accepts(headers, "br") {
         Encoding::Brotli
     } else if accepts(headers, "gzip") {
@@ -638,7 +651,7 @@ fn negotiate(headers: &HeaderMap) -> Encoding {
     }
 }
 
-fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
+pub(crate) fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
     headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -650,7 +663,7 @@ fn mtime_tag(t: SystemTime) -> u128 {
         .map_or(0, |d| d.as_millis())
 }
 
-fn compress(data: &[u8], encoding: Encoding) -> std::io::Result<Bytes> {
+pub(crate) fn compress(data: &[u8], encoding: Encoding) -> std::io::Result<Bytes> {
     match encoding {
         Encoding::Identity => Ok(Bytes::copy_from_slice(data)),
         Encoding::Brotli => {

@@ -39,6 +39,8 @@ const REINDEX_AFTER: std::time::Duration = std::time::Duration::from_secs(10);
 
 pub(crate) struct Articles {
     dir: PathBuf,
+    /// Cards rendered for `.card.html`, by story, its file's time and the attributes.
+    markup: moka::future::Cache<String, Markup>,
     /// Each story's own `url` → its slug, and when the folder was read for it.
     index: std::sync::Mutex<Option<(std::time::Instant, HashMap<String, String>)>>,
     /// One reading of the folder at a time.
@@ -49,6 +51,10 @@ impl Articles {
     pub(crate) fn new(dir: PathBuf) -> Articles {
         Articles {
             dir,
+            markup: moka::future::Cache::builder()
+                .max_capacity(1000)
+                .time_to_idle(std::time::Duration::from_secs(600))
+                .build(),
             index: std::sync::Mutex::new(None),
             indexing: tokio::sync::Mutex::new(()),
         }
@@ -115,6 +121,115 @@ impl Articles {
         }
         self.by_story_url(url, public_url).await
     }
+}
+
+/// A card's markup as it is sent: compressed once, kept with its ETag.
+#[derive(Clone)]
+pub(crate) struct Markup {
+    etag: String,
+    plain: axum::body::Bytes,
+    brotli: axum::body::Bytes,
+    gzip: axum::body::Bytes,
+}
+
+/// `GET /articles/<slug>.card.html?<attributes>` (SPEC 2, "Markup before the wasm"): the
+/// card an `<article-embed src=".../<slug>.json">` with these attributes shows, rendered
+/// as `snippet` renders it (the element, its declarative shadow root, the stylesheet), so
+/// that the script can show it before the wasm comes. Revalidated by ETag, like the story.
+pub(crate) async fn card(
+    app: &App,
+    slug: &str,
+    query: &str,
+    headers: &axum::http::HeaderMap,
+) -> Response {
+    use crate::articles::assets::{self, Encoding};
+    let not_found = || {
+        (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "no such article\n",
+        )
+            .into_response()
+    };
+    if !valid_slug(slug) {
+        return not_found();
+    }
+    let file = app.articles.dir.join(format!("{slug}.json"));
+    let Ok(modified) = tokio::fs::metadata(&file).await.and_then(|m| m.modified()) else {
+        return not_found();
+    };
+    let stamp = modified
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let key = format!("{slug}\n{stamp}\n{query}");
+    let made = app
+        .articles
+        .markup
+        .try_get_with(key, async {
+            let article = app.articles.load(slug, &app.public_url).await.ok_or(())?;
+            let pairs: Vec<(String, String)> =
+                serde_urlencoded::from_str(query).unwrap_or_default();
+            let options =
+                RawOptions::from_attributes(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            let src = format!("{}/articles/{slug}.json", app.public_url);
+            let snippet = Snippet {
+                base: Some(src.clone()),
+                data: DataSource::Src(src),
+                options,
+                script: None,
+            };
+            let html = ssr::snippet(article, &snippet).await;
+            tokio::task::spawn_blocking(move || {
+                use sha2::Digest as _;
+                let etag = format!(
+                    "\"{}\"",
+                    crate::tokens::hex(&sha2::Sha256::digest(html.as_bytes())[..12])
+                );
+                Ok::<Markup, ()>(Markup {
+                    etag,
+                    brotli: assets::compress(html.as_bytes(), Encoding::Brotli).map_err(|_| ())?,
+                    gzip: assets::compress(html.as_bytes(), Encoding::Gzip).map_err(|_| ())?,
+                    plain: axum::body::Bytes::from(html),
+                })
+            })
+            .await
+            .map_err(|_| ())?
+        })
+        .await;
+    let made: Result<Markup, Arc<()>> = made;
+    let Ok(made) = made else {
+        return not_found();
+    };
+    let mut response = if assets::if_none_match(headers, &made.etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let encoding = assets::negotiate(headers);
+        let body = match encoding {
+            Encoding::Brotli => made.brotli.clone(),
+            Encoding::Gzip => made.gzip.clone(),
+            Encoding::Identity => made.plain.clone(),
+        };
+        let mut response = body.into_response();
+        assets::label(response.headers_mut(), encoding);
+        response
+    };
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-cache"),
+    );
+    h.insert(
+        header::VARY,
+        header::HeaderValue::from_static("accept-encoding"),
+    );
+    if let Ok(etag) = header::HeaderValue::from_str(&made.etag) {
+        h.insert(header::ETAG, etag);
+    }
+    response
 }
 
 /// Every story's own `url` in `dir`, to its slug.
