@@ -139,6 +139,14 @@ for (const engine of ENGINES) {
       });
       const p = await track(browser.open(`${real.url}/`));
       await ready(p, "article-embed");
+      // Drawn from the server's markup (docs/publishers.md, "Markup before the wasm"), styled;
+      // Subscribe is pressed at once, before or while the wasm takes the card over.
+      const drawn = await p.evaluate(() => ({
+        markup: performance.getEntriesByType("resource").some((e) => new URL(e.name).pathname.endsWith(".card.html")),
+        font: getComputedStyle(document.querySelector("article-embed").shadowRoot.querySelector("[part=headline]")).fontFamily,
+      }));
+      assert.equal(drawn.markup, true, "the card's markup was asked for");
+      assert.match(drawn.font, /Georgia/);
       const email = `${engine}@example.org`;
       await p.evaluate((address) => {
         const root = document.querySelector("article-embed").shadowRoot;

@@ -51,7 +51,7 @@ export async function openPage(context, url) {
   const page = await context.newPage();
   const console_ = [];
   const errors = [];
-  page.on("console", (m) => console_.push({ type: m.type(), text: m.text() }));
+  page.on("console", (m) => console_.push({ type: m.type(), text: m.text(), url: m.location().url }));
   page.on("pageerror", (e) => errors.push(e));
   if (url) await page.goto(url);
   return { page, console: console_, errors };
@@ -89,7 +89,7 @@ export function parts(page, selector = "article-embed") {
   }, selector);
 }
 
-const REPO = resolve(import.meta.dirname, "../..");
+export const REPO = resolve(import.meta.dirname, "../..");
 /** The server binary (a dev build, made by `make test`). */
 export const BIN = join(REPO, "target/debug/article-embed");
 

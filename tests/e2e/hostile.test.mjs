@@ -13,7 +13,12 @@ const HEADLINE = "Diplomat at Myanmar Embassy in TLV resigns following Junta's c
 test("hostile hosts", async (t) => {
   const { server, context } = await setUp(t);
   const page = (name) => openPage(context, `${server.url}/tests/e2e/pages/${name}`);
-  const problems = (messages) => messages.filter((m) => m.type === "error" || m.type === "warning").map((m) => m.text);
+  // These pages are on a static host without `prerender`'s files: the loader asks it for
+  // the card's markup once, and the browser logs that 404 (docs/publishers.md). Anything
+  // else is a problem.
+  const asked = (m) => /\.card\.html(\?|$)/.test(new URL(m.url || "x:").pathname) && m.text.includes("404");
+  const problems = (messages) =>
+    messages.filter((m) => (m.type === "error" || m.type === "warning") && !asked(m)).map((m) => m.text);
 
   await t.test("a strict CSP (no inline styles, no eval): the card works, nothing is refused", async () => {
     const { page: p, console: messages, errors } = await page("csp.html");

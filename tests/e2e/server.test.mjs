@@ -88,6 +88,13 @@ test("the widget against article-embed serve", async (t) => {
       window.__subscribe = [];
       document.addEventListener("article-embed:subscribe", (e) => window.__subscribe.push(e.detail.status));
     });
+    // The card shows the server's markup first; reached for, its wasm, glue and story come
+    // (docs/publishers.md, "Markup before the wasm"). The server goes down after that.
+    await part("email").focus();
+    await page.waitForFunction(() => {
+      const names = performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname);
+      return [/\.wasm$/, /^\/dist\/article-embed-[0-9a-f]+\.js$/, /^\/articles\/[^/]+\.json$/].every((re) => names.some((n) => re.test(n)));
+    });
     await server.stop();
     await part("email").fill("outage@example.org");
     await part("submit").click();

@@ -20,7 +20,18 @@ import {
   OPTIONS,
   PROPERTIES,
 } from "./options.js";
-import { adoptSheet, cardOptions, emit, loadWasm, makeSheet, nextTurn, whenIdle } from "./runtime.js";
+import {
+  adoptSheet,
+  cardOptions,
+  dropSheet,
+  emit,
+  fetchMarkup,
+  loadWasm,
+  makeSheet,
+  markupUrl,
+  nextTurn,
+  whenIdle,
+} from "./runtime.js";
 
 export const TAG = "article-embed";
 
@@ -94,6 +105,9 @@ export class ArticleEmbedElement extends Base {
 
   #wasm = null; // { Card, parseArticle, sheet } once loaded
   #waiting = null; // stops waiting for a server-rendered card to be needed
+  #serverSheet = null; // the stylesheet that came with markup from the server
+  #held = null; // stops holding the server-rendered form's submissions
+  #submitted = false; // Subscribe was pressed before the wasm came: sent once it has
 
   connectedCallback() {
     // A framework may have set properties before the element was defined: they sit on
@@ -111,8 +125,49 @@ export class ArticleEmbedElement extends Base {
     if (this.#hydrate) this.#whenNeeded();
     else {
       this.#reserve();
-      this.#startLoad();
+      if (markupUrl(this.getAttribute("src"), this.#attributeList())) this.#drawFromServer();
+      else this.#startLoad();
     }
+  }
+
+  /**
+   * A `src` card whose server renders cards (SPEC 2, "Markup before the wasm"): its markup
+   * is shown as it comes, ready without the wasm, which comes when the reader reaches for
+   * the card and takes it over as it takes over a server-rendered snippet. Without such
+   * markup, or with markup made for other attributes, the card loads as any other.
+   */
+  async #drawFromServer() {
+    this.#active = true;
+    const load = ++this.#load;
+    this.#announced = false;
+    this.#setState("loading");
+    const url = markupUrl(this.getAttribute("src"), this.#attributeList());
+    const server = url ? await fetchMarkup(url, FETCH_TIMEOUT_MS) : null;
+    if (load !== this.#load) return;
+    const same = server && Object.keys(OPTIONS).every((name) => server.getAttribute(name) === this.getAttribute(name));
+    const template = same ? server.querySelector(":scope > template[shadowrootmode]") : null;
+    const content = template ? document.importNode(template.content, true) : null;
+    const mount = content ? [...content.children].find((el) => el.classList.contains("mount")) : null;
+    if (!mount?.firstElementChild) {
+      this.#startLoad();
+      return;
+    }
+    // Its styles go in as a constructed sheet, which a strict CSP allows (a <style> it
+    // would block).
+    const style = [...content.children].find((el) => el.localName === "style");
+    if (style) {
+      this.#serverSheet = makeSheet(style.textContent);
+      adoptSheet(this.shadowRoot, this.#serverSheet);
+    }
+    this.#mount.replaceWith(mount);
+    this.#mount = mount;
+    this.#hydrate = true;
+    this.#fallback.remove();
+    this.style.minBlockSize = "";
+    this.#announced = true;
+    this.#setState("ready");
+    emit(this, "ready", { url: mount.querySelector("[part~=link]")?.getAttribute("href") ?? null });
+    this.#whenNeeded();
   }
 
   /**
@@ -153,11 +208,42 @@ export class ArticleEmbedElement extends Base {
     observer.observe(this);
     const events = ["focusin", "pointerenter", "touchstart"];
     for (const type of events) this.addEventListener(type, start, { passive: true });
+    this.#holdSubmits();
     this.#waiting = () => {
       observer.disconnect();
       cancelIdle?.();
       for (const type of events) this.removeEventListener(type, start);
       this.#waiting = null;
+    };
+  }
+
+  /**
+   * A server-rendered card not yet taken over is taken over now: when it was waiting to be
+   * needed, or when its wasm could not come before (the server was out of reach).
+   */
+  #reachFor() {
+    if (!this.#waiting && this.getAttribute("state") !== "error") return;
+    this.#waiting?.();
+    this.#startLoad();
+  }
+
+  /**
+   * Until the wasm has taken the server-rendered form over, Subscribe does not post the
+   * plain form (the page would go): it is remembered, the wasm is sent for, and the signup
+   * goes once the card is taken over, exactly once however often it was pressed.
+   */
+  #holdSubmits() {
+    if (this.#held) return;
+    const root = this.shadowRoot;
+    const hold = (event) => {
+      event.preventDefault();
+      this.#submitted = true;
+      this.#reachFor();
+    };
+    root.addEventListener("submit", hold, true);
+    this.#held = () => {
+      root.removeEventListener("submit", hold, true);
+      this.#held = null;
     };
   }
 
@@ -183,8 +269,15 @@ export class ArticleEmbedElement extends Base {
 
   attributeChangedCallback(name, oldValue, newValue) {
     if (!this.#mount || !this.isConnected || oldValue === newValue) return;
-    if (name === "src") this.#startLoad();
-    else this.#render();
+    if (name === "src") {
+      // Another story: whatever shows is not it.
+      this.#waiting?.();
+      this.#announced = false;
+      this.#startLoad();
+    } else if (this.#held) {
+      // A server-rendered card shows the attributes it was made for: take it over now.
+      this.#reachFor();
+    } else this.#render();
   }
 
   #setUp() {
@@ -219,8 +312,11 @@ export class ArticleEmbedElement extends Base {
   async #startLoad() {
     this.#active = true;
     const load = ++this.#load;
-    this.#announced = false;
-    this.#setState("loading");
+    // A card drawn from the server's markup is ready already: taking it over says nothing.
+    if (!(this.#hydrate && this.#announced)) {
+      this.#announced = false;
+      this.#setState("loading");
+    }
     try {
       // Each card starts its requests, and later draws, in a task of its own: many cards
       // on a page never add up to one long task.
@@ -231,10 +327,16 @@ export class ArticleEmbedElement extends Base {
       await nextTurn();
       if (load !== this.#load) return;
       this.#wasm = wasm;
-      adoptSheet(this.shadowRoot, wasm.sheet);
       // A server-rendered card is hydrated only from the very article and attributes the
       // server rendered; read the data as the server did (against its base) to check.
       const matching = this.#hydrate ? this.#serverMatch(wasm, data.json) : null;
+      // The server's stylesheet stays with its markup; a card drawn afresh takes the
+      // widget's own.
+      if (!matching && this.#serverSheet) {
+        dropSheet(this.shadowRoot, this.#serverSheet);
+        this.#serverSheet = null;
+      }
+      if (!this.#serverSheet) adoptSheet(this.shadowRoot, wasm.sheet);
       const article = matching ?? wasm.parseArticle(data.json, data.base);
       for (const warning of article.warnings) console.warn(`${describe(this)}: ${warning}`);
       this.#article?.free();
@@ -334,6 +436,13 @@ export class ArticleEmbedElement extends Base {
     return null;
   }
 
+  /** [attribute, value] of the options set, in their declared order. */
+  #attributeList() {
+    return Object.keys(OPTIONS)
+      .map((name) => [name, this.getAttribute(name)])
+      .filter(([, value]) => value !== null);
+  }
+
   /** The options as the attributes say them (what the server saw). */
   #attributes() {
     const options = {};
@@ -402,9 +511,17 @@ export class ArticleEmbedElement extends Base {
   /** Called by the wasm each time a render has reached the DOM. */
   #rendered() {
     this.#shape = shape(this.#mount);
+    this.#held?.();
     if (this.#typed) {
       this.#restore(this.#typed);
       this.#typed = null;
+    }
+    if (this.#submitted) {
+      // Pressed before the wasm came: now through the card's own form (in a task of its
+      // own, once what was put back above has reached the card's state).
+      this.#submitted = false;
+      const form = this.#mount.querySelector("form");
+      nextTurn().then(() => form?.isConnected && form.requestSubmit());
     }
     // A re-render of the previous story while a new one loads announces nothing.
     if (this.#announced || this.#articleLoad !== this.#load) return;
@@ -417,6 +534,18 @@ export class ArticleEmbedElement extends Base {
 
   #fail(error) {
     const message = error instanceof Error ? error.message : String(error);
+    // Where the wasm can never run, the server-rendered form posts by itself, a signup
+    // pressed for included. Where it could not come this time (the server out of reach:
+    // the form would post into the void and the page be gone), the form stays as typed,
+    // and the next Subscribe tries again.
+    if (error?.final) {
+      this.#held?.();
+      if (this.#submitted && this.#hydrate) {
+        this.#submitted = false;
+        const form = this.#mount.querySelector("form");
+        if (form) HTMLFormElement.prototype.submit.call(form);
+      }
+    }
     this.#card?.destroy();
     this.#shape = null;
     this.#article?.free();

@@ -53,6 +53,95 @@ export function loadWasm() {
 
 let files = null;
 
+/** The origin the glue and wasm come from (the publisher's server), when the script said. */
+export function scriptOrigin() {
+  try {
+    return files ? new URL(files.glue.url).origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The card's server-rendered markup for `src` and the element's option attributes
+ * (SPEC 2, "Markup before the wasm"): the data's URL with `.json` at the end of its path
+ * made `.card.html`, the attributes as its query. Only for data on the origin the script
+ * came from, whose server renders it (`article-embed serve`, or files `prerender` wrote):
+ * elsewhere nothing would answer, and asking would only delay the card. An origin that
+ * answered 404 (a static host without `prerender`'s files) is not asked again for a day
+ * (remembered in the page's storage where there is some, else for the page's life).
+ */
+export function markupUrl(src, attributes) {
+  const origin = scriptOrigin();
+  if (!src || !origin) return null;
+  let url;
+  try {
+    url = new URL(src, document.baseURI);
+  } catch {
+    return null;
+  }
+  if (url.origin !== origin || answersNone(origin) || !url.pathname.endsWith(".json")) return null;
+  url.pathname = `${url.pathname.slice(0, -".json".length)}.card.html`;
+  for (const [name, value] of attributes) url.searchParams.append(name, value);
+  return url.href;
+}
+
+/**
+ * The server-rendered card at `url`, as the `<article-embed>` element it is written in
+ * (outside the page: its template is inert), or `null`. Parsed by the browser as a
+ * document of its own (XHR's `document` response), which Trusted Types do not guard as
+ * they guard `innerHTML`: the card shows on pages that enforce them.
+ */
+export function fetchMarkup(url, timeout) {
+  // Cards of one story with the same attributes ask once (each takes its own copy).
+  let asked = markups.get(url);
+  if (!asked) {
+    asked = requestMarkup(url, timeout);
+    markups.set(url, asked);
+    asked.then((element) => element || markups.delete(url));
+  }
+  return asked;
+}
+
+const markups = new Map();
+const noMarkup = new Set();
+const NO_MARKUP = "article-embed:no-markup:";
+const DAY_MS = 86_400_000;
+
+function answersNone(origin) {
+  if (noMarkup.has(origin)) return true;
+  try {
+    return Number(localStorage.getItem(NO_MARKUP + origin)) > Date.now();
+  } catch {
+    return false; // storage blocked: ask
+  }
+}
+
+function rememberNone(origin) {
+  noMarkup.add(origin);
+  try {
+    localStorage.setItem(NO_MARKUP + origin, String(Date.now() + DAY_MS));
+  } catch {
+    // Storage blocked or full: remembered for this page only.
+  }
+}
+
+function requestMarkup(url, timeout) {
+  return new Promise((resolve) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("GET", url);
+    xhr.responseType = "document";
+    xhr.timeout = timeout;
+    xhr.onload = () => {
+      const element = (xhr.status === 200 && xhr.response?.querySelector("article-embed")) || null;
+      if (xhr.status === 404) rememberNone(new URL(url).origin);
+      resolve(element);
+    };
+    xhr.onerror = xhr.ontimeout = xhr.onabort = () => resolve(null);
+    xhr.send();
+  });
+}
+
 /**
  * Where the glue and the wasm are, with their Subresource Integrity hashes: given by the
  * one-file script (dist/article-embed.js, www/src/snippet.js), whose chunks have
@@ -131,6 +220,15 @@ export function makeSheet(css) {
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(css);
   return sheet;
+}
+
+/** Takes a sheet `adoptSheet` added out of a shadow root. */
+export function dropSheet(root, sheet) {
+  if (!constructable) {
+    for (const el of root.children) if (el.localName === "style" && el.textContent === sheet.css) el.remove();
+    return;
+  }
+  root.adoptedStyleSheets = root.adoptedStyleSheets.filter((s) => s !== sheet);
 }
 
 /** Adds the card's sheet to a shadow root, once. */
