@@ -102,6 +102,7 @@ bench: dist $(BIN) setup-browser
 	command -v twiggy >/dev/null || cargo install twiggy --version 0.8.0 --locked
 	node tools/wasm-breakdown.mjs
 	cargo build --profile server -p article-embed
+	node bench/mobile.mjs --bin target/server/article-embed
 	node bench/signup-load.mjs --bin target/server/article-embed
 	node bench/signup-load.mjs --bin target/server/article-embed --processes 3 --postgres $$(tools/postgres.sh)
 

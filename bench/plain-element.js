@@ -17,12 +17,19 @@ const first = (v) => (Array.isArray(v) ? v[0] : v);
 const names = (v) => (Array.isArray(v) ? v : v ? [v] : []).map((p) => (typeof p === "string" ? p : p.name));
 const list = (xs) => (xs.length < 2 ? xs.join("") : `${xs.slice(0, -1).join(", ")} and ${xs.at(-1)}`);
 
+// Cards of one story read it once, as the widget asks its server once for one card's markup.
+const stories = new Map();
+const story = (url) => {
+  if (!stories.has(url)) stories.set(url, fetch(url).then((r) => r.json()));
+  return stories.get(url);
+};
+
 class PlainArticle extends HTMLElement {
   async connectedCallback() {
     const root = this.attachShadow({ mode: "open" });
     root.adoptedStyleSheets = [sheet];
     const src = new URL(this.getAttribute("src"), document.baseURI);
-    const a = await (await fetch(src)).json();
+    const a = await story(src.href);
     const image = first(a.image);
     const publisher = a.publisher ?? {};
     const date = new Date(a.datePublished);
