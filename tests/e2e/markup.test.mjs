@@ -10,6 +10,7 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { startServer } from "../support/serve.mjs";
 import { BIN, freePort, launchBrowser, openPage, REPO, rows, serve, waitForState } from "./helpers.mjs";
 
 const HEADLINE = "Diplomat at Myanmar Embassy in TLV resigns following Junta's crackdown";
@@ -218,5 +219,24 @@ test("a src card from the publisher's server: its markup before the wasm", async
     const served = await (await fetch(`${publisher.url}/articles/myanmar-diplomat.card.html?${query}`)).text();
     assert.equal(written, served);
     assert.match(written, /^<article-embed src="[^"]+" signup-endpoint="[^"]+">/);
+  });
+
+  await t.test("a static host without markup is asked once, then not for a day", async () => {
+    const files = await startServer({ port: 0, quiet: true });
+    t.after(() => files.close());
+    const context = await browser.newContext();
+    t.after(() => context.close());
+    const asked = [];
+    context.on("request", (r) => asked.push(new URL(r.url()).pathname));
+    const { page, errors } = await openPage(context, `${files.url}/tests/e2e/pages/plain.html`);
+    await waitForState(page, "#card", "ready");
+    assert.equal(asked.filter((p) => p.endsWith(".card.html")).length, 1, "asked once");
+    await page.reload();
+    await waitForState(page, "#card", "ready");
+    assert.equal(asked.filter((p) => p.endsWith(".card.html")).length, 1, "not again");
+    const until = await page.evaluate((origin) => Number(localStorage.getItem(`article-embed:no-markup:${origin}`)), files.url);
+    assert.ok(until > Date.now() + 23 * 3600_000 && until <= Date.now() + 24 * 3600_000, String(until));
+    assert.deepEqual(errors, []);
+    await page.close();
   });
 });
