@@ -58,6 +58,10 @@ mod cli {
             /// addresses (the operator's own network), which are refused otherwise.
             #[arg(long)]
             allow_private_redirects: bool,
+            /// Write a story even when the text the card shows holds bytes the page's
+            /// encoding could not decode (U+FFFD); without it, such a page is refused.
+            #[arg(long)]
+            accept_undecoded: bool,
         },
         /// Print the snippet with the card rendered inside (declarative shadow DOM).
         Snippet(Box<SnippetArgs>),
@@ -378,6 +382,7 @@ mod cli {
                 articles,
                 base,
                 allow_private_redirects,
+                accept_undecoded,
             } => {
                 return match runtime() {
                     Ok(rt) => rt.block_on(commands::import(
@@ -385,6 +390,7 @@ mod cli {
                         &articles,
                         base.as_deref(),
                         allow_private_redirects,
+                        accept_undecoded,
                     )),
                     Err(e) => {
                         eprintln!("article-embed: {e}");

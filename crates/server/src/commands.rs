@@ -118,14 +118,16 @@ pub async fn snippet(args: SnippetArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// `import`: every page is tried; exit 1 when one yields no article, 2 when a file
-/// cannot be written.
+/// `import`: every page is tried; exit 1 when one yields no article, or one whose shown
+/// text holds bytes its encoding could not decode (unless `accept_undecoded`), 2 when a
+/// file cannot be written.
 /// `allow_private`: follow redirects to other hosts on the operator's own network too.
 pub async fn import(
     pages: &[String],
     dir: &Path,
     base: Option<&str>,
     allow_private: bool,
+    accept_undecoded: bool,
 ) -> ExitCode {
     use crate::articles::import;
     let is_url = |page: &str| page.starts_with("http://") || page.starts_with("https://");
@@ -148,21 +150,22 @@ pub async fn import(
             match import::client_for(page, allow_private) {
                 Ok(client) => import::fetch_page(&client, page, import::PAGE_TIMEOUT)
                     .await
-                    .map(|p| (p.html, Some(p.url)))
+                    .map(|p| (p.html, p.encoding, Some(p.url)))
                     .map_err(|e| e.to_string()),
                 Err(e) => Err(e),
             }
         } else {
+            // A saved page has no Content-Type header: its bytes say the rest, as they
+            // would to a browser opening it.
             std::fs::read(page)
                 .map(|bytes| {
-                    (
-                        String::from_utf8_lossy(&bytes).into_owned(),
-                        base.map(str::to_owned),
-                    )
+                    let decoded = crate::articles::charset::decode(&bytes, None);
+                    let encoding = decoded.describe();
+                    (decoded.text, encoding, base.map(str::to_owned))
                 })
                 .map_err(|e| format!("cannot read: {e}"))
         };
-        let (html, url) = match read {
+        let (html, encoding, url) = match read {
             Ok(r) => r,
             Err(e) => {
                 println!("{page}: {e}");
@@ -182,6 +185,17 @@ pub async fn import(
         };
         for w in &imported.warnings {
             println!("{page}: {w}");
+        }
+        let undecoded = import::undecoded(&imported.article, &encoding);
+        if !undecoded.is_empty() {
+            for p in &undecoded {
+                println!("{page}: {p}");
+            }
+            if !accept_undecoded {
+                println!("{page}: nothing written (--accept-undecoded writes it as it is)");
+                code = ExitCode::FAILURE;
+                continue;
+            }
         }
         // The page's own URL names the file; a saved file, its canonical URL or its name.
         let slug = url

@@ -385,6 +385,37 @@ fn image(i: &Image) -> Json {
     Json::Object(fields)
 }
 
+/// The fields the card shows that hold U+FFFD, the mark of bytes the page's encoding could
+/// not decode: each with its field path in the written JSON-LD. A card must not publish
+/// them as text.
+pub fn undecoded(a: &Article, encoding: &str) -> Vec<String> {
+    let mut fields: Vec<(String, &str)> = vec![("headline".into(), &a.headline)];
+    if let Some(standfirst) = &a.standfirst {
+        fields.push(("description".into(), standfirst));
+    }
+    for (i, author) in a.authors.iter().enumerate() {
+        fields.push((format!("author[{i}].name"), &author.name));
+    }
+    if let Some(image) = &a.image {
+        if let Some(caption) = &image.caption {
+            fields.push(("image.caption".into(), caption));
+        }
+        if let Some(credit) = &image.credit {
+            fields.push(("image.creditText".into(), credit));
+        }
+    }
+    fields
+        .into_iter()
+        .filter(|(_, text)| text.contains('\u{FFFD}'))
+        .map(|(path, _)| {
+            format!(
+                "{path}: holds bytes the page's encoding, {encoding}, cannot decode (shown as \u{FFFD}); \
+                 the page is not in the encoding it declares"
+            )
+        })
+        .collect()
+}
+
 /// The file name for a page's article: the last meaningful segment of its URL path (or of
 /// the file's name), decoded, lower-cased, letters (of any script), digits and dashes
 /// only: `/article/שלום` is `שלום`, not a name shared with every other Hebrew story.
@@ -522,6 +553,8 @@ pub fn client_for(page: &str, allow_private: bool) -> Result<reqwest::Client, St
 /// A page as read.
 pub struct Page {
     pub html: String,
+    /// Its encoding, and what said so, for messages.
+    pub encoding: String,
     /// Where it was finally read from, after redirects.
     pub url: String,
     /// Its `Cache-Control: max-age`, if it gave one (`no-store`, `no-cache`: zero).
@@ -602,6 +635,7 @@ pub async fn fetch_page(
             ));
         }
         let max_age = cache_age(&header(reqwest::header::CACHE_CONTROL));
+        let content_type = kind.clone();
         let too_big = || {
             fail(
                 FetchErrorKind::TooBig,
@@ -622,8 +656,10 @@ pub async fn fetch_page(
             }
             body.extend_from_slice(&chunk);
         }
+        let decoded = super::charset::decode(&body, Some(&content_type));
         Ok(Page {
-            html: String::from_utf8_lossy(&body).into_owned(),
+            encoding: decoded.describe(),
+            html: decoded.text,
             url: final_url,
             max_age,
         })

@@ -3,6 +3,7 @@
 //! own pages (`import`, `--source`).
 
 pub mod assets;
+pub mod charset;
 pub mod embed;
 pub mod import;
 pub mod sources;

@@ -144,13 +144,18 @@ impl Sources {
                         };
                         (status, e.to_string())
                     })?;
-                let imported =
-                    import::from_html(&page.html, Some(&page.url)).map_err(|problems| {
-                        (
-                            StatusCode::UNPROCESSABLE_ENTITY,
-                            format!("{url}: {}", problems.join("; ")),
-                        )
-                    })?;
+                let refuse = |problems: Vec<String>| {
+                    (
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        format!("{url}: {}", problems.join("; ")),
+                    )
+                };
+                let imported = import::from_html(&page.html, Some(&page.url)).map_err(refuse)?;
+                // Text the page's encoding could not decode is never published.
+                let undecoded = import::undecoded(&imported.article, &page.encoding);
+                if !undecoded.is_empty() {
+                    return Err(refuse(undecoded));
+                }
                 let reading = Reading {
                     json: import::to_json_ld(&imported.article).to_text().into(),
                     article: Arc::new(imported.article),
