@@ -140,12 +140,16 @@ fn element_rs(json: &str) -> String {
            if !options.is_object() {\n\
            return Err(wasm_bindgen::JsError::new(\"options: expected an object\"));\n\
            }\n\
-           let text = |name| crate::options::js_text(options, name);\n\
-           Ok(RawOptions {\n";
+           // One loop over the fields, not a copy of the reading for each.\n\
+           let mut raw = RawOptions::default();\n\
+           for (name, field) in [\n";
     for (_, property, _) in &options {
-        rs += &format!("            {}: text(\"{property}\")?,\n", snake(property));
+        rs += &format!(
+            "            (\"{property}\", &mut raw.{}),\n",
+            snake(property)
+        );
     }
-    rs += "            page: text(\"page\")?,\n            base: text(\"base\")?,\n        })\n    }\n}\n\n";
+    rs += "            (\"page\", &mut raw.page),\n            (\"base\", &mut raw.base),\n        ] {\n            *field = crate::options::js_text(options, name)?;\n        }\n        Ok(raw)\n    }\n}\n\n";
     let height = &element["height"];
     let number = |v: &serde_json::Value, key: &str| -> f64 {
         v[key]

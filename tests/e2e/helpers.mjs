@@ -146,9 +146,28 @@ export async function serve(dir, port, extra = [], { bin = BIN, cwd = REPO, env 
 /** The signups in a data directory, read back through `article-embed signups export`. */
 export async function rows(dir) {
   const { stdout } = await promisify(execFile)(BIN, ["signups", "export", "--data-dir", dir]);
-  const [header, ...lines] = stdout.trim().split("\r\n");
-  const names = header.split(",");
-  return lines.map((line) => Object.fromEntries(line.split(",").map((v, i) => [names[i], v])));
+  const [names, ...lines] = csv(stdout);
+  return lines.map((line) => Object.fromEntries(line.map((v, i) => [names[i], v])));
+}
+
+/** RFC 4180: rows of fields, quoted fields with their commas, quotes and line breaks. */
+function csv(text) {
+  const rows = [[]];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") rows.at(-1).push(field), (field = "");
+    else if (c === "\r" && text[i + 1] === "\n") rows.at(-1).push(field), (field = ""), rows.push([]), i++;
+    else field += c;
+  }
+  if (field || rows.at(-1).length) rows.at(-1).push(field);
+  return rows.filter((row) => row.length > 1 || row[0]);
 }
 
 /**

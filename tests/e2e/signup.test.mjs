@@ -54,6 +54,9 @@ test("newsletter signup, end to end", async (t) => {
       email: "reader@example.org",
       newsletter: "The Jerusalem Post Newsletter",
       consent: false,
+      // The sentence beside the box as the reader saw it, and no name (the form asks none).
+      consent_text: "I agree to receive this newsletter by email.",
+      name: null,
       article: "https://news.example/international/myanmar-diplomat-tlv-resigns",
       page: `${server.url}${PAGE}`,
       locale: "en",

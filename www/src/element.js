@@ -445,12 +445,7 @@ export class ArticleEmbedElement extends Base {
 
   /** The options as the attributes say them (what the server saw). */
   #attributes() {
-    const options = {};
-    for (const [attribute, option] of Object.entries(OPTIONS)) {
-      const value = this.getAttribute(attribute);
-      if (value !== null) options[option] = value;
-    }
-    return options;
+    return Object.fromEntries(this.#attributeList().map(([attribute, value]) => [OPTIONS[attribute], value]));
   }
 
   #options() {

@@ -10,6 +10,14 @@ export interface CardOptions {
   privacyUrl?: string;
   /** `consent`: `required`: no submission until the consent box is ticked; `optional`. Default: optional. */
   consent?: "required" | "optional";
+  /** `consent-text`: the consent sentence beside the checkbox, in the publisher's words (plain text, at most 300 characters); stored with each signup as the reader saw it. Default: the widget's sentence, in the card's language. */
+  consentText?: string;
+  /** `hint`: the line under the form's title (plain text, at most 200 characters). Default: the widget's hint, in the card's language. */
+  hint?: string;
+  /** `submit-label`: the button's label (plain text, at most 40 characters). Default: Subscribe, in the card's language. */
+  submitLabel?: string;
+  /** `fields`: optional fields of the form, separated by spaces or commas: `name` (the reader's first name, optional for them, stored and passed to webhooks). Default: none: the email only. */
+  fields?: string;
   /** `theme`: `light`, `dark` or `auto` (the host page's `color-scheme`, then the reader's preference). Default: auto. */
   theme?: "light" | "dark" | "auto";
   /** `layout`: `full` (with standfirst, excerpt, contributors) or `compact` (headline, photo, signup). Default: full. */
@@ -30,6 +38,14 @@ export interface CardAttributes {
   "privacy-url"?: string;
   /** `consent`: `required`: no submission until the consent box is ticked; `optional`. Default: optional. */
   "consent"?: "required" | "optional";
+  /** `consent-text`: the consent sentence beside the checkbox, in the publisher's words (plain text, at most 300 characters); stored with each signup as the reader saw it. Default: the widget's sentence, in the card's language. */
+  "consent-text"?: string;
+  /** `hint`: the line under the form's title (plain text, at most 200 characters). Default: the widget's hint, in the card's language. */
+  "hint"?: string;
+  /** `submit-label`: the button's label (plain text, at most 40 characters). Default: Subscribe, in the card's language. */
+  "submit-label"?: string;
+  /** `fields`: optional fields of the form, separated by spaces or commas: `name` (the reader's first name, optional for them, stored and passed to webhooks). Default: none: the email only. */
+  "fields"?: string;
   /** `theme`: `light`, `dark` or `auto` (the host page's `color-scheme`, then the reader's preference). Default: auto. */
   "theme"?: "light" | "dark" | "auto";
   /** `layout`: `full` (with standfirst, excerpt, contributors) or `compact` (headline, photo, signup). Default: full. */
@@ -53,6 +69,14 @@ export interface CardProperties {
   privacyUrl: string | null;
   /** `consent`: `required`: no submission until the consent box is ticked; `optional`. Default: optional. */
   consent: "required" | "optional" | (string & {}) | null;
+  /** `consent-text`: the consent sentence beside the checkbox, in the publisher's words (plain text, at most 300 characters); stored with each signup as the reader saw it. Default: the widget's sentence, in the card's language. */
+  consentText: string | null;
+  /** `hint`: the line under the form's title (plain text, at most 200 characters). Default: the widget's hint, in the card's language. */
+  hint: string | null;
+  /** `submit-label`: the button's label (plain text, at most 40 characters). Default: Subscribe, in the card's language. */
+  submitLabel: string | null;
+  /** `fields`: optional fields of the form, separated by spaces or commas: `name` (the reader's first name, optional for them, stored and passed to webhooks). Default: none: the email only. */
+  fields: string | null;
   /** `theme`: `light`, `dark` or `auto` (the host page's `color-scheme`, then the reader's preference). Default: auto. */
   theme: "light" | "dark" | "auto" | (string & {}) | null;
   /** `layout`: `full` (with standfirst, excerpt, contributors) or `compact` (headline, photo, signup). Default: full. */

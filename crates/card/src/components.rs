@@ -116,6 +116,10 @@ pub fn Card<P: Platform>(props: &CardProps) -> Html {
                     newsletter={options.newsletter_name(article, words)}
                     privacy_url={options.privacy_url.clone()}
                     consent_required={options.consent == crate::options::Consent::Required}
+                    consent_text={options.consent_text.clone().map_or(AttrValue::Static(words.consent), AttrValue::from)}
+                    hint={options.hint.clone().map_or(AttrValue::Static(words.email_hint), AttrValue::from)}
+                    name_field={options.name_field}
+                    submit_label={options.submit_label.clone().map_or(AttrValue::Static(words.subscribe), AttrValue::from)}
                     article_url={article.url.clone()}
                     page={options.page.clone()}
                     lang={lang}

@@ -129,10 +129,44 @@ pub struct Options {
     pub newsletter: Option<String>,
     pub privacy_url: Option<String>,
     pub consent: Consent,
+    /// The publisher's words for the form, each checked by [`publishers_words`].
+    pub consent_text: Option<String>,
+    pub hint: Option<String>,
+    pub submit_label: Option<String>,
+    /// `fields` names `name`: the form asks for a first name (optional for the reader).
+    pub name_field: bool,
     pub theme: Theme,
     pub layout: Layout,
     pub lang: Option<String>,
     pub page: Option<String>,
+}
+
+/// The longest consent sentence, hint and button label a publisher may give, in characters.
+pub const CONSENT_TEXT_MAX: usize = 300;
+pub const HINT_MAX: usize = 200;
+pub const SUBMIT_LABEL_MAX: usize = 40;
+
+/// A publisher's words for the form: plain text of at most `max` characters, else the
+/// reason it is refused (so that the language table's words show).
+pub fn publishers_words(value: &str, max: usize) -> Result<Option<String>, &'static str> {
+    let text = crate::text::clean(value);
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '<'
+            && chars
+                .peek()
+                .is_some_and(|n| n.is_ascii_alphabetic() || "/!?".contains(*n))
+        {
+            return Err("holds markup (plain text only)");
+        }
+    }
+    if text.chars().count() > max {
+        return Err("too long");
+    }
+    Ok(Some(text))
 }
 
 impl RawOptions {
@@ -168,8 +202,43 @@ impl RawOptions {
                 .map(crate::text::clean)
                 .filter(|s| !s.is_empty())
         };
+        let mut words = |name: &str, value: &Option<String>, max: usize| match publishers_words(
+            value.as_deref()?,
+            max,
+        ) {
+            Ok(text) => text,
+            Err(why) => {
+                ignored.push(format!(
+                    "{name}: {why}, at most {max} characters; the card's own words are shown"
+                ));
+                None
+            }
+        };
+        let consent_text = words("consent-text", &self.consent_text, CONSENT_TEXT_MAX);
+        let hint = words("hint", &self.hint, HINT_MAX);
+        let submit_label = words("submit-label", &self.submit_label, SUBMIT_LABEL_MAX);
+        let mut name_field = false;
+        for field in self
+            .fields
+            .as_deref()
+            .unwrap_or_default()
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|f| !f.is_empty())
+        {
+            if field.eq_ignore_ascii_case("name") {
+                name_field = true;
+            } else {
+                ignored.push(format!(
+                    "fields: \"{field}\" is no field of the form (there is: name), ignored"
+                ));
+            }
+        }
         let options = Options {
             signup_endpoint,
+            name_field,
+            consent_text,
+            hint,
+            submit_label,
             newsletter: text(&self.newsletter).map(|n| crate::text::truncate(&n, 120)),
             privacy_url,
             consent: self
@@ -270,6 +339,36 @@ mod tests {
     }
 
     #[test]
+    fn the_publishers_words_are_plain_text_of_a_bounded_length() {
+        let (options, ignored) = RawOptions {
+            consent_text: Some("  J’accepte les   conditions de <i>Le Monde</i>.".into()),
+            hint: Some("x".repeat(HINT_MAX + 1)),
+            submit_label: Some("Je m’abonne".into()),
+            fields: Some("name, phone".into()),
+            ..RawOptions::default()
+        }
+        .resolve();
+        assert_eq!(options.consent_text, None, "markup is refused");
+        assert_eq!(options.hint, None, "too long is refused, not cut");
+        assert_eq!(options.submit_label.as_deref(), Some("Je m’abonne"));
+        assert!(options.name_field);
+        assert_eq!(
+            ignored,
+            [
+                "consent-text: holds markup (plain text only), at most 300 characters; the card's own words are shown",
+                "hint: too long, at most 200 characters; the card's own words are shown",
+                "fields: \"phone\" is no field of the form (there is: name), ignored",
+            ]
+        );
+        // Plain text with a "<" that opens no tag is text; spaces are tidied.
+        assert_eq!(
+            publishers_words("  Ages < 16  need a parent’s  consent ", 300),
+            Ok(Some("Ages < 16 need a parent’s consent".into()))
+        );
+        assert_eq!(publishers_words(" ", 10), Ok(None));
+    }
+
+    #[test]
     fn every_declared_option_is_an_attribute_with_a_field() {
         let element: serde_json::Value =
             serde_json::from_str(include_str!("element.json")).expect("JSON");
@@ -280,22 +379,15 @@ mod tests {
             .filter(|a| a["option"].as_bool() != Some(false))
             .map(|a| a["name"].as_str().expect("name"))
             .collect();
-        let all = RawOptions {
-            signup_endpoint: Some("1".into()),
-            newsletter: Some("2".into()),
-            privacy_url: Some("3".into()),
-            consent: Some("4".into()),
-            theme: Some("5".into()),
-            layout: Some("6".into()),
-            lang: Some("7".into()),
-            ..RawOptions::default()
-        };
+        let values: Vec<String> = (0..declared.len()).map(|i| i.to_string()).collect();
+        let all = RawOptions::from_attributes(
+            declared.iter().zip(&values).map(|(n, v)| (*n, v.as_str())),
+        );
         let names: Vec<&str> = all.attributes().iter().map(|(n, _)| *n).collect();
         assert_eq!(names, declared);
-        assert!(
-            all.attributes().iter().all(|(_, v)| v.is_some()),
-            "each a field of its own"
-        );
+        let got: Vec<Option<&str>> = all.attributes().iter().map(|(_, v)| v.as_deref()).collect();
+        let each: Vec<Option<&str>> = values.iter().map(|v| Some(v.as_str())).collect();
+        assert_eq!(got, each, "each a field of its own");
     }
 
     #[test]

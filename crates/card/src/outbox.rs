@@ -135,6 +135,8 @@ mod tests {
                 email: email.into(),
                 newsletter: "N".into(),
                 consent: true,
+                consent_text: "Yes.".into(),
+                name: None,
                 article: None,
                 page: None,
                 locale: "en".into(),

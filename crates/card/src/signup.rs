@@ -18,12 +18,19 @@ pub const TIMEOUT_MS: u32 = 10_000;
 /// scripted floods are slowed, and a fast human (autofill) still loses nothing.
 pub const MIN_FILL_MS: f64 = 1_000.0;
 
+/// The longest first name kept, in characters (the form's field takes no more).
+pub const NAME_MAX: usize = 100;
+
 /// The JSON body POSTed to `signup-endpoint`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignupRequest {
     pub email: String,
     pub newsletter: String,
     pub consent: bool,
+    /// The consent sentence the reader saw.
+    pub consent_text: String,
+    /// The reader's first name, where the form asked for it and they gave it.
+    pub name: Option<String>,
     pub article: Option<String>,
     pub page: Option<String>,
     pub locale: String,
@@ -35,6 +42,8 @@ impl SignupRequest {
             ("email", self.email.as_str().into()),
             ("newsletter", self.newsletter.as_str().into()),
             ("consent", Json::Bool(self.consent)),
+            ("consent_text", self.consent_text.as_str().into()),
+            ("name", self.name.as_deref().into()),
             ("article", self.article.as_deref().into()),
             ("page", self.page.as_deref().into()),
             ("locale", self.locale.as_str().into()),
@@ -48,6 +57,9 @@ impl SignupRequest {
             email: text("email")?,
             newsletter: text("newsletter")?,
             consent: v.get("consent") == Some(&Json::Bool(true)),
+            // Kept by an earlier version, which sent none: the server's own sentence.
+            consent_text: text("consent_text").unwrap_or_default(),
+            name: text("name"),
             article: text("article"),
             page: text("page"),
             locale: text("locale")?,
@@ -343,6 +355,8 @@ mod tests {
             email: "reader@example.org".into(),
             newsletter: "Morning \"Brief\"".into(),
             consent: true,
+            consent_text: "I agree to receive it.".into(),
+            name: Some("Dana".into()),
             article: Some("https://news.example/a".into()),
             page: None,
             locale: "ar".into(),
@@ -352,7 +366,8 @@ mod tests {
         assert_eq!(
             theirs,
             serde_json::json!({"email": "reader@example.org", "newsletter": "Morning \"Brief\"",
-                "consent": true, "article": "https://news.example/a", "page": null, "locale": "ar"})
+                "consent": true, "consent_text": "I agree to receive it.", "name": "Dana",
+                "article": "https://news.example/a", "page": null, "locale": "ar"})
         );
         assert_eq!(
             SignupRequest::from_json(&Json::parse(&text).unwrap()),

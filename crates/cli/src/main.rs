@@ -214,6 +214,14 @@ mod cli {
         #[arg(long)]
         consent: Option<String>,
         #[arg(long)]
+        consent_text: Option<String>,
+        #[arg(long)]
+        hint: Option<String>,
+        #[arg(long)]
+        submit_label: Option<String>,
+        #[arg(long)]
+        fields: Option<String>,
+        #[arg(long)]
         theme: Option<String>,
         #[arg(long)]
         layout: Option<String>,
@@ -228,6 +236,10 @@ mod cli {
                 newsletter: self.newsletter,
                 privacy_url: self.privacy_url,
                 consent: self.consent,
+                consent_text: self.consent_text,
+                hint: self.hint,
+                submit_label: self.submit_label,
+                fields: self.fields,
                 theme: self.theme,
                 layout: self.layout,
                 lang: self.lang,
@@ -254,6 +266,17 @@ mod cli {
 
     #[derive(Subcommand)]
     enum Signups {
+        /// Count confirmed and pending signups by partner origin (the page the card was
+        /// on), article and day (UTC).
+        Stats {
+            #[arg(long, env = "ARTICLE_EMBED_DATA_DIR", default_value = server::DEFAULT_DATA_DIR)]
+            data_dir: PathBuf,
+            #[arg(long, env = "ARTICLE_EMBED_DB", hide_env_values = true)]
+            db: Option<String>,
+            /// A table for people, CSV for spreadsheets, or JSON.
+            #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
+            format: String,
+        },
         /// Write every signup as CSV.
         Export {
             /// The server's data directory, whose database is read unless --db is given.
@@ -429,6 +452,17 @@ mod cli {
             Command::Queue { data_dir, db } => runtime().and_then(|rt| {
                 let db = db.unwrap_or_else(|| server::default_db(&data_dir));
                 rt.block_on(commands::queue(&db))
+            }),
+            Command::Signups {
+                command:
+                    Signups::Stats {
+                        data_dir,
+                        db,
+                        format,
+                    },
+            } => runtime().and_then(|rt| {
+                let db = db.unwrap_or_else(|| server::default_db(&data_dir));
+                rt.block_on(commands::signups_stats(&db, &format))
             }),
             Command::Signups {
                 command: Signups::Export { data_dir, db, out },

@@ -122,6 +122,7 @@ async fn signups_delete_always_reaches_the_provider_and_reads_the_config_file() 
             newsletter: "N".into(),
             consent: true,
             consent_text: "ok".into(),
+            name: None,
             article: None,
             page: None,
             locale: "en".into(),

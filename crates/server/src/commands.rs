@@ -105,6 +105,25 @@ pub async fn signups_export(db: &str, out: Option<PathBuf>) -> Result<(), String
     }
 }
 
+/// `signups stats`: confirmed and pending signups by partner origin, article and day, as a
+/// table (or CSV, or JSON as the metrics listener's `/stats` answers).
+pub async fn signups_stats(db: &str, format: &str) -> Result<(), String> {
+    use crate::signups::stats;
+    let store = Store::open(db).await?;
+    let rows = stats::count(
+        &store
+            .all()
+            .await
+            .map_err(|e| format!("cannot read the signups: {e}"))?,
+    );
+    match format {
+        "csv" => print!("{}", stats::to_csv(&rows)),
+        "json" => println!("{}", serde_json::json!({ "rows": rows })),
+        _ => print!("{}", stats::to_table(&rows)),
+    }
+    Ok(())
+}
+
 pub async fn snippet(args: SnippetArgs) -> Result<(), String> {
     let text = std::fs::read_to_string(&args.article)
         .map_err(|e| format!("{}: cannot read: {e}", args.article.display()))?;

@@ -438,6 +438,7 @@ pub fn metrics_router(app: Arc<App>) -> Router {
         .route("/metrics", get(metrics::metrics))
         .route("/healthz", get(metrics::healthz))
         .route("/livez", get(metrics::livez))
+        .route("/stats", get(signups::stats::endpoint))
         .with_state(app)
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -125,6 +125,7 @@ async fn signups_on_postgresql() {
             newsletter: "N".into(),
             consent: true,
             consent_text: "ok".into(),
+            name: None,
             article: None,
             page: None,
             locale: "en".into(),

@@ -14,7 +14,7 @@ use crate::i18n::{self, Words};
 use crate::outbox::{self, Entry};
 use crate::platform::Platform;
 use crate::signup::{
-    classify, Command, Input, Machine, Outcome, Phase, SignupRequest, MIN_FILL_MS,
+    classify, Command, Input, Machine, Outcome, Phase, SignupRequest, MIN_FILL_MS, NAME_MAX,
 };
 
 #[derive(Properties, PartialEq, Clone)]
@@ -23,6 +23,13 @@ pub struct SignupProps {
     pub newsletter: AttrValue,
     pub privacy_url: Option<AttrValue>,
     pub consent_required: bool,
+    /// The consent sentence, the hint and the button's label: the publisher's, or the
+    /// language table's.
+    pub consent_text: AttrValue,
+    pub hint: AttrValue,
+    pub submit_label: AttrValue,
+    /// Ask for a first name too (optional for the reader).
+    pub name_field: bool,
     pub article_url: Option<String>,
     pub page: Option<String>,
     pub lang: AttrValue,
@@ -164,6 +171,7 @@ pub fn Signup<P: Platform>(props: &SignupProps) -> Html {
     let status_id = "article-embed-status";
     let title_id = "article-embed-title";
     let trap_id = "article-embed-website";
+    let name_id = "article-embed-name";
 
     let email = use_state(String::new);
     let consent = use_state(|| false);
@@ -174,6 +182,8 @@ pub fn Signup<P: Platform>(props: &SignupProps) -> Html {
     let delivered = use_state(|| None::<Outcome>);
     let shown_at = *use_state(P::now_ms);
     let input_ref = use_node_ref();
+    // The name is read from its field when the form is sent: it changes nothing on the way.
+    let name_ref = use_node_ref();
     let trap_ref = use_node_ref();
     {
         let on_rendered = props.on_rendered.clone();
@@ -257,6 +267,7 @@ pub fn Signup<P: Platform>(props: &SignupProps) -> Html {
     let onsubmit = {
         let props = props.clone();
         let email = email.clone();
+        let name_ref = name_ref.clone();
         let consent = consent.clone();
         let problem = problem.clone();
         let phase = phase.clone();
@@ -307,6 +318,13 @@ pub fn Signup<P: Platform>(props: &SignupProps) -> Html {
                     email: address,
                     newsletter: props.newsletter.to_string(),
                     consent: *consent,
+                    consent_text: props.consent_text.to_string(),
+                    name: name_ref
+                        .cast::<HtmlInputElement>()
+                        .map(|input| {
+                            crate::text::truncate(&crate::text::clean(&input.value()), NAME_MAX)
+                        })
+                        .filter(|n| !n.is_empty()),
                     article: props.article_url.clone(),
                     page: props.page.clone(),
                     locale: props.lang.to_string(),
@@ -368,7 +386,7 @@ pub fn Signup<P: Platform>(props: &SignupProps) -> Html {
             <h3 id={title_id} class="signup-title">
                 { i18n::fill(words.subscribe_to, &props.newsletter) }
             </h3>
-            <p class="signup-hint">{ words.email_hint }</p>
+            <p class="signup-hint">{ props.hint.clone() }</p>
             <div class="signup-field">
                 <label for={email_id} class="email-label">{ words.email_label }</label>
                 <input
@@ -389,6 +407,19 @@ pub fn Signup<P: Platform>(props: &SignupProps) -> Html {
                     {oninput}
                 />
             </div>
+            if props.name_field {
+                <div class="signup-field">
+                    <label for={name_id} class="email-label">{ words.name_label }</label>
+                    <input
+                        ref={name_ref}
+                        part="name"
+                        id={name_id}
+                        class="email"
+                        name="name"
+                        autocomplete="given-name"
+                    />
+                </div>
+            }
             // Hidden from people (off screen) and from assistive technology (aria-hidden,
             // out of the tab order); bots that fill every field fill this one.
             <div class="trap" aria-hidden="true">
@@ -407,7 +438,7 @@ pub fn Signup<P: Platform>(props: &SignupProps) -> Html {
                         onchange={onconsent}
                     />
                     <span>
-                        { words.consent }
+                        { props.consent_text.clone() }
                         if let Some(url) = &props.privacy_url {
                             { " " }
                             <a href={url.clone()} target="_blank" rel="noopener">{ words.privacy_policy }</a>
@@ -420,11 +451,12 @@ pub fn Signup<P: Platform>(props: &SignupProps) -> Html {
                     type="submit"
                     aria-disabled={if busy { "true" } else { "false" }}
                 >
-                    { if busy { words.sending } else { words.subscribe } }
+                    { if busy { AttrValue::from(words.sending) } else { props.submit_label.clone() } }
                 </button>
             </div>
             <input type="hidden" name="newsletter" value={props.newsletter.clone()} />
             <input type="hidden" name="locale" value={props.lang.clone()} />
+            <input type="hidden" name="consent_text" value={props.consent_text.clone()} />
             if let Some(article) = &props.article_url {
                 <input type="hidden" name="article" value={article.clone()} />
             }

@@ -263,27 +263,20 @@ fn index(dir: &std::path::Path, public_url: &str) -> HashMap<String, String> {
 
 /// The `/embed/` query: the element's attributes by their own names, but the signup
 /// endpoint, which is this server's. (A test holds it to src/element.json.)
+/// `/embed/`'s query: the element's attributes, by their names (element.json); the
+/// endpoint is the server's own.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "kebab-case")]
-pub(crate) struct EmbedQuery {
-    newsletter: Option<String>,
-    privacy_url: Option<String>,
-    consent: Option<String>,
-    theme: Option<String>,
-    layout: Option<String>,
-    lang: Option<String>,
-}
+#[serde(transparent)]
+pub(crate) struct EmbedQuery(Vec<(String, String)>);
 
 fn options(app: &App, q: EmbedQuery) -> RawOptions {
     RawOptions {
         signup_endpoint: Some(format!("{}/api/subscribe", app.public_url)),
-        newsletter: q.newsletter,
-        privacy_url: q.privacy_url,
-        consent: q.consent,
-        theme: q.theme,
-        layout: q.layout,
-        lang: q.lang,
-        ..RawOptions::default()
+        ..RawOptions::from_attributes(
+            q.0.iter()
+                .filter(|(name, _)| name != "signup-endpoint")
+                .map(|(name, value)| (name.as_str(), value.as_str())),
+        )
     }
 }
 

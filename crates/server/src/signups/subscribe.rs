@@ -34,6 +34,10 @@ struct Submission {
     email: Option<String>,
     newsletter: Option<String>,
     consent: Option<Consent>,
+    /// The consent sentence the reader saw (the publisher's words, or the widget's).
+    consent_text: Option<String>,
+    /// A first name, from a form that asks for one (`fields="name"`).
+    name: Option<String>,
     article: Option<String>,
     page: Option<String>,
     locale: Option<String>,
@@ -255,12 +259,15 @@ pub(crate) async fn subscribe(State(app): State<Arc<App>>, request: Request) -> 
         serde_json::from_slice(&bytes)
             .map_err(|e| format!("The request body is not valid JSON: {e}"))
     };
-    let submission = match parsed {
+    let mut submission = match parsed {
         Ok(s) => s,
         Err(message) => {
             return Answer::error(StatusCode::BAD_REQUEST, "bad_request", &message).into_json()
         }
     };
+    if is_form && submission.page.is_none() {
+        submission.page = form_page(&headers, &app.public_url);
+    }
     let locale = submission
         .locale
         .as_deref()
@@ -316,6 +323,44 @@ pub(crate) async fn subscribe(State(app): State<Arc<App>>, request: Request) -> 
     } else {
         answer.into_json()
     }
+}
+
+/// The page a form posted without script was on, for attribution (the widget sends its
+/// own): the `Referer` as far as the page's referrer policy gives it (browsers' default
+/// gives other sites the origin only), else the `Origin`; as the widget records pages,
+/// without the query (but WordPress's post ids) or the fragment. Not the server's own pages
+/// (its `/embed/` frame, its demo): those say nothing of where the card was.
+fn form_page(headers: &HeaderMap, own: &str) -> Option<String> {
+    let page = headers
+        .get(header::REFERER)
+        .or_else(|| headers.get(header::ORIGIN))
+        .and_then(|v| v.to_str().ok())
+        .and_then(|p| article_embed_card::url::resolve(p, None).ok())?;
+    let (rest, query) = page.split_once('?').unwrap_or((&page, ""));
+    let rest = rest.split('#').next().unwrap_or(rest);
+    // An origin is the page at its root, as browsers write it (`https://a.example/`).
+    let rest = match rest.split_once("://") {
+        Some((_, host)) if !host.contains('/') => format!("{rest}/"),
+        _ => rest.to_owned(),
+    };
+    let kept: Vec<&str> = query
+        .split('#')
+        .next()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| {
+            let name = pair.split('=').next().unwrap_or_default();
+            matches!(name, "p" | "page_id" | "post_type")
+        })
+        .collect();
+    let page = if kept.is_empty() {
+        rest
+    } else {
+        format!("{rest}?{}", kept.join("&"))
+    };
+    let own_origin = own.trim_end_matches('/');
+    let ours = page == own_origin || page.starts_with(&format!("{own_origin}/"));
+    (!ours).then_some(page)
 }
 
 /// How long a request waits for another request with its key, before asking to be retried.
@@ -526,7 +571,26 @@ async fn handle(app: &App, s: Submission, locale: &str) -> Answer {
         email,
         newsletter,
         consent,
-        consent_text: words.consent.to_owned(),
+        // What the reader saw, if it is words a card could have shown (plain text, not
+        // too long); else the sentence of the signup's language.
+        consent_text: s
+            .consent_text
+            .as_deref()
+            .and_then(|t| {
+                article_embed_card::options::publishers_words(
+                    t,
+                    article_embed_card::options::CONSENT_TEXT_MAX,
+                )
+                .ok()
+                .flatten()
+            })
+            .unwrap_or_else(|| words.consent.to_owned()),
+        name: s
+            .name
+            .as_deref()
+            .map(article_embed_card::text::clean)
+            .filter(|n| !n.is_empty())
+            .map(|n| article_embed_card::text::truncate(&n, article_embed_card::signup::NAME_MAX)),
         article: url(s.article),
         page: url(s.page),
         locale: locale.to_owned(),

@@ -849,3 +849,169 @@ async fn the_mail_and_the_confirmation_pages_speak_the_cards_language() {
         "{mails:?}"
     );
 }
+
+#[tokio::test]
+async fn the_sentence_the_reader_saw_and_their_name_are_kept_and_told() {
+    let env = env(|_| {}).await;
+    let body = serde_json::json!({
+        "email": "words@example.org", "newsletter": "The Jerusalem Post Newsletter",
+        "consent": true, "consent_text": "  Oui, envoyez-moi la lettre du matin.  ",
+        "name": "  Dana\u{0007} ", "article": "https://news.example/story",
+        "page": "https://partner.example/world", "locale": "fr"
+    });
+    let reply = env
+        .send(
+            HttpRequest::post("/api/subscribe")
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_string()))
+                .expect("req"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.body);
+    let row = &env.rows().await[0];
+    assert_eq!(row.consent_text, "Oui, envoyez-moi la lettre du matin.");
+    assert_eq!(row.name.as_deref(), Some("Dana"));
+    let csv = store::to_csv(&env.rows().await);
+    assert!(
+        csv.lines().nth(1).is_some_and(|l| l.ends_with(",Dana")),
+        "{csv}"
+    );
+
+    // Words a card could never have shown are not stored as if the reader saw them.
+    for (text, why) in [
+        ("I agree <img src=x onerror=alert(1)>", "markup"),
+        (&"a".repeat(301) as &str, "too long"),
+    ] {
+        let email = format!("{}@example.org", why.replace(' ', "-"));
+        let body = serde_json::json!({"email": email, "newsletter": "The Jerusalem Post Newsletter",
+            "consent": true, "consent_text": text, "locale": "en"});
+        env.send(
+            HttpRequest::post("/api/subscribe")
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_string()))
+                .expect("req"),
+        )
+        .await;
+        let rows = env.rows().await;
+        let row = rows.iter().find(|r| r.email == email).expect("stored");
+        assert_eq!(row.consent_text, i18n::EN.consent, "{why}");
+    }
+}
+
+#[tokio::test]
+async fn a_form_without_script_is_counted_for_the_page_it_was_on() {
+    let env = env(|_| {}).await;
+    let post = |email: &str, referer: Option<&str>, origin: &str| {
+        let mut request = HttpRequest::post("/api/subscribe")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("origin", origin);
+        if let Some(referer) = referer {
+            request = request.header("referer", referer);
+        }
+        request
+            .body(Body::from(format!(
+                "email={email}&newsletter=The+Jerusalem+Post+Newsletter&consent=on\
+                 &consent_text=Yes%2C+please.&name=Ada&article=https%3A%2F%2Fnews.example%2Fstory"
+            )))
+            .expect("req")
+    };
+    env.send(post(
+        "a%40example.org",
+        Some("https://partner.example/world/story?utm_source=x&p=12&email=a%40example.org#top"),
+        "https://partner.example",
+    ))
+    .await;
+    // A referrer policy that gives nothing: the origin still says which partner.
+    env.send(post("b%40example.org", None, "https://other.example"))
+        .await;
+    let rows = env.rows().await;
+    let page = |email: &str| {
+        rows.iter()
+            .find(|r| r.email == email)
+            .and_then(|r| r.page.clone())
+    };
+    assert_eq!(
+        page("a@example.org").as_deref(),
+        Some("https://partner.example/world/story?p=12"),
+        "no query but the post id, no fragment"
+    );
+    assert_eq!(
+        page("b@example.org").as_deref(),
+        Some("https://other.example/")
+    );
+    let a = rows.iter().find(|r| r.email == "a@example.org").expect("a");
+    assert_eq!(
+        (a.consent_text.as_str(), a.name.as_deref()),
+        ("Yes, please.", Some("Ada"))
+    );
+}
+
+#[tokio::test]
+async fn signups_are_counted_by_partner_article_and_day_on_the_metrics_listener_only() {
+    let env = env(|_| {}).await;
+    for (email, page, article) in [
+        (
+            "one@example.org",
+            "https://partner.example/a",
+            "https://news.example/story",
+        ),
+        (
+            "two@example.org",
+            "https://partner.example/b",
+            "https://news.example/story",
+        ),
+        (
+            "three@example.org",
+            "https://else.example/",
+            "https://news.example/other",
+        ),
+    ] {
+        let body = serde_json::json!({"email": email, "newsletter": "The Jerusalem Post Newsletter",
+            "consent": true, "article": article, "page": page, "locale": "en"});
+        env.send(
+            HttpRequest::post("/api/subscribe")
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_string()))
+                .expect("req"),
+        )
+        .await;
+    }
+    let mails = env.mails().await;
+    let mail = mails
+        .iter()
+        .find(|m| m.contains("To: one@example.org"))
+        .expect("one's mail");
+    assert_eq!(
+        env.send(confirm_post(&token_in(mail))).await.status,
+        StatusCode::OK
+    );
+
+    let day = time::iso_time(time::now_ms())[..10].to_owned();
+    let stats = env.send_metrics(get("/stats")).await;
+    assert_eq!(stats.status, StatusCode::OK);
+    assert_eq!(
+        stats.json(),
+        serde_json::json!({"rows": [
+            {"origin": "https://else.example", "article": "https://news.example/other", "day": day, "confirmed": 0, "pending": 1},
+            {"origin": "https://partner.example", "article": "https://news.example/story", "day": day, "confirmed": 1, "pending": 1},
+        ]})
+    );
+    assert_eq!(
+        env.send(get("/stats")).await.status,
+        StatusCode::NOT_FOUND,
+        "not on the public port"
+    );
+    let rows = crate::signups::stats::count(&env.rows().await);
+    let table = crate::signups::stats::to_table(&rows);
+    assert!(
+        table
+            .lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()
+                == ["https://partner.example", "(all)", "(all)", "1", "1"]),
+        "{table}"
+    );
+    assert_eq!(
+        crate::signups::stats::to_csv(&rows).lines().next(),
+        Some("origin,article,day,confirmed,pending")
+    );
+}

@@ -21,8 +21,8 @@ mod tests;
 
 pub use limits::{email_limit_key, Claim};
 pub use signups::{
-    to_csv, Added, Confirmed, Erased, NewSignup, Signup, Token, ALREADY_SUBSCRIBED, CONFIRMATION,
-    MAIL_CAP,
+    csv_field, to_csv, Added, Confirmed, Erased, NewSignup, Signup, Token, ALREADY_SUBSCRIBED,
+    CONFIRMATION, MAIL_CAP,
 };
 
 use std::path::PathBuf;

@@ -18,6 +18,8 @@ pub struct NewSignup {
     pub consent: bool,
     /// The consent sentence the reader was shown, in their language.
     pub consent_text: String,
+    /// The first name the reader gave, if the form asked (`fields="name"`).
+    pub name: Option<String>,
     pub article: Option<String>,
     pub page: Option<String>,
     pub locale: String,
@@ -79,6 +81,7 @@ pub struct Signup {
     pub newsletter: String,
     pub consent: bool,
     pub consent_text: String,
+    pub name: Option<String>,
     pub article: Option<String>,
     pub page: Option<String>,
     pub locale: String,
@@ -109,8 +112,8 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO signups \
-             (email, newsletter, consent, consent_text, article, page, locale, status, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8) \
+             (email, newsletter, consent, consent_text, article, page, locale, status, created_at, name) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9) \
              ON CONFLICT (email, newsletter) DO NOTHING RETURNING id",
         )
         .bind(&s.email)
@@ -121,6 +124,7 @@ impl Store {
         .bind(&s.page)
         .bind(&s.locale)
         .bind(now)
+        .bind(&s.name)
         .fetch_optional(&mut *tx)
         .await?;
         let added = if let Some(row) = inserted {
@@ -451,8 +455,8 @@ impl Store {
 
     pub async fn all(&self) -> Result<Vec<Signup>, sqlx::Error> {
         let rows = sqlx::query(
-            "SELECT id, email, newsletter, consent, consent_text, article, page, locale, status, \
-             created_at, confirmed_at FROM signups ORDER BY id",
+            "SELECT id, email, newsletter, consent, consent_text, name, article, page, locale, \
+             status, created_at, confirmed_at FROM signups ORDER BY id",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -464,6 +468,7 @@ impl Store {
                     newsletter: r.try_get("newsletter")?,
                     consent: r.try_get::<i64, _>("consent")? != 0,
                     consent_text: r.try_get("consent_text")?,
+                    name: r.try_get("name")?,
                     article: r.try_get("article")?,
                     page: r.try_get("page")?,
                     locale: r.try_get("locale")?,
@@ -486,13 +491,15 @@ pub struct Erased {
 }
 
 /// The columns a webhook event tells.
-const SUBSCRIBER: &str = "email, newsletter, consent_text, confirmed_at, article, page, locale";
+const SUBSCRIBER: &str =
+    "email, newsletter, consent_text, name, confirmed_at, article, page, locale";
 
 fn subscriber(row: &sqlx::any::AnyRow) -> Result<events::Subscriber, sqlx::Error> {
     Ok(events::Subscriber {
         email: row.try_get("email")?,
         newsletter: row.try_get("newsletter")?,
         consent_text: row.try_get("consent_text")?,
+        name: row.try_get("name")?,
         confirmed_at: row.try_get("confirmed_at")?,
         article: row.try_get("article")?,
         page: row.try_get("page")?,
@@ -525,7 +532,7 @@ async fn queue_event(
 /// The signups as CSV (RFC 4180), times in UTC ISO 8601.
 pub fn to_csv(rows: &[Signup]) -> String {
     let mut out = String::from(
-        "id,email,newsletter,consent,consent_text,article,page,locale,status,created_at,confirmed_at\r\n",
+        "id,email,newsletter,consent,consent_text,article,page,locale,status,created_at,confirmed_at,name\r\n",
     );
     for r in rows {
         let fields = [
@@ -540,6 +547,7 @@ pub fn to_csv(rows: &[Signup]) -> String {
             r.status.clone(),
             iso_time(r.created_at),
             r.confirmed_at.map(iso_time).unwrap_or_default(),
+            r.name.clone().unwrap_or_default(),
         ];
         let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         out.push_str(&line.join(","));
@@ -548,7 +556,7 @@ pub fn to_csv(rows: &[Signup]) -> String {
     out
 }
 
-fn csv_field(s: &str) -> String {
+pub fn csv_field(s: &str) -> String {
     // A leading = + - @ makes spreadsheets run the cell as a formula: defuse it.
     let s = if s.starts_with(['=', '+', '-', '@']) {
         format!("'{s}")

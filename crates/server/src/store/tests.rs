@@ -18,7 +18,7 @@ async fn export_writes_csv_with_every_column() {
     let mut lines = csv.split("\r\n");
     assert_eq!(
         lines.next(),
-        Some("id,email,newsletter,consent,consent_text,article,page,locale,status,created_at,confirmed_at")
+        Some("id,email,newsletter,consent,consent_text,article,page,locale,status,created_at,confirmed_at,name")
     );
     let row = lines.next().expect("a row");
     assert!(
