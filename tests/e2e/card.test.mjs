@@ -279,6 +279,33 @@ test("the card, end to end", async (t) => {
     await page.close();
   });
 
+  await t.test('theme="auto" follows the host\'s theme toggle as it happens, with no re-render', async () => {
+    const { page, errors } = await openPage(context, `${server.url}/tests/e2e/pages/plain.html`);
+    await page.emulateMedia({ colorScheme: "light" });
+    await waitForState(page, "#card", "ready");
+    const headline = await page.evaluateHandle(() => document.querySelector("#card").shadowRoot.querySelector("[part=headline]"));
+    const background = () => page.evaluate(() => getComputedStyle(document.querySelector("#card").shadowRoot.querySelector("[part=card]")).backgroundColor);
+    assert.equal(await background(), "rgb(255, 255, 255)");
+    // What a site's dark-mode switch does: a class on <html> that its CSS gives a scheme.
+    await page.evaluate(() => {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(":root.dark { color-scheme: dark } :root.light { color-scheme: light }");
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+      document.documentElement.classList.add("dark");
+    });
+    await page.waitForFunction(() => getComputedStyle(document.querySelector("#card").shadowRoot.querySelector("[part=card]")).backgroundColor === "rgb(21, 23, 28)");
+    // Back to light by the site, while the reader prefers dark: the site's choice wins.
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.evaluate(() => document.documentElement.classList.replace("dark", "light"));
+    await page.waitForFunction(() => getComputedStyle(document.querySelector("#card").shadowRoot.querySelector("[part=card]")).backgroundColor === "rgb(255, 255, 255)");
+    // No scheme from the site: the reader's preference.
+    await page.evaluate(() => document.documentElement.classList.remove("light"));
+    await page.waitForFunction(() => getComputedStyle(document.querySelector("#card").shadowRoot.querySelector("[part=card]")).backgroundColor === "rgb(21, 23, 28)");
+    assert.equal(await page.evaluate((h) => h.isConnected, headline), true, "the same card, restyled, not redrawn");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   await t.test("changing an attribute re-renders the card", async () => {
     const { page } = await openPage(context, `${server.url}/tests/e2e/pages/plain.html`);
     await waitForState(page, "#card", "ready");

@@ -19,10 +19,11 @@ const HEADLINE = "Diplomat at Myanmar Embassy in TLV resigns following Junta's c
 async function startHost(publisher) {
   const pages = new Map();
   const server = createServer((req, res) => {
-    const html = pages.get(new URL(req.url, "http://host").pathname);
+    const path = new URL(req.url, "http://host").pathname;
+    const html = pages.get(path);
     if (!html) return res.writeHead(404).end();
     res.writeHead(200, {
-      "Content-Type": "text/html; charset=utf-8",
+      "Content-Type": path.endsWith(".css") ? "text/css" : "text/html; charset=utf-8",
       "Content-Security-Policy": `default-src 'none'; script-src ${publisher} 'wasm-unsafe-eval'; connect-src ${publisher}; img-src ${publisher} data:; style-src 'self'; form-action ${publisher}; require-trusted-types-for 'script'; trusted-types 'none'`,
     });
     res.end(html);
@@ -104,6 +105,19 @@ test("a src card from the publisher's server: its markup before the wasm", async
     await page.waitForFunction(() => performance.getEntriesByType("resource").some((e) => e.name.endsWith(".wasm")));
     assert.ok(wasm.length <= 1);
     assert.equal(await page.getAttribute("#card", "state"), "ready");
+    await page.close();
+  });
+
+  await t.test("a host in dark mode: the card drawn from markup is dark from the start", async () => {
+    host.pages.set("/dark.css", ":root { color-scheme: dark }");
+    host.pages.set("/dark", snippet().replace("<title>", '<link rel="stylesheet" href="/dark.css"><title>'));
+    const { page, errors, release } = await held("/dark");
+    await page.emulateMedia({ colorScheme: "light" });
+    await waitForState(page, "#card", "ready");
+    const background = await page.evaluate(() => getComputedStyle(document.querySelector("#card").shadowRoot.querySelector("[part~=card]")).backgroundColor);
+    assert.equal(background, "rgb(21, 23, 28)", "dark before any wasm, though the reader prefers light");
+    release();
+    assert.deepEqual(errors, []);
     await page.close();
   });
 

@@ -23,6 +23,9 @@ import {
 import {
   adoptSheet,
   cardOptions,
+  hostScheme,
+  schemeWatchers,
+  watchSchemes,
   dropSheet,
   emit,
   fetchMarkup,
@@ -120,6 +123,12 @@ export class ArticleEmbedElement extends Base {
       }
     }
     if (!this.#mount) this.#setUp();
+    // theme="auto" follows the host's scheme as the page changes it, with no re-render:
+    // the card's CSS reads the `scheme` attribute (also before the wasm, so that a card
+    // drawn from the server's markup shows the host's scheme from the start).
+    this.#followScheme();
+    schemeWatchers.add(this.#followScheme);
+    watchSchemes();
     // A card moved within the page keeps what it shows.
     if (this.#active) return;
     if (this.#hydrate) this.#whenNeeded();
@@ -247,10 +256,19 @@ export class ArticleEmbedElement extends Base {
     };
   }
 
+  #followScheme = () => {
+    // Any theme but light and dark is auto (an unknown value falls back to it).
+    const scheme = /^(light|dark)$/i.test(this.getAttribute("theme")?.trim()) ? null : hostScheme(this);
+    if (scheme === this.getAttribute("scheme")) return;
+    if (scheme) this.setAttribute("scheme", scheme);
+    else this.removeAttribute("scheme");
+  };
+
   disconnectedCallback() {
     // Moving an element fires disconnect then connect: only tear down if it stays out.
     queueMicrotask(() => {
       if (this.isConnected) return;
+      schemeWatchers.delete(this.#followScheme);
       this.#waiting?.();
       this.#active = false;
       this.#load++; // what is still loading is dropped
@@ -269,6 +287,7 @@ export class ArticleEmbedElement extends Base {
 
   attributeChangedCallback(name, oldValue, newValue) {
     if (!this.#mount || !this.isConnected || oldValue === newValue) return;
+    if (name === "theme") this.#followScheme();
     if (name === "src") {
       // Another story: whatever shows is not it.
       this.#waiting?.();
@@ -449,7 +468,7 @@ export class ArticleEmbedElement extends Base {
   }
 
   #options() {
-    return cardOptions(this, this.#attributes());
+    return cardOptions(this.#attributes());
   }
 
   /** What the reader typed into a server-rendered form before the script ran. */

@@ -53,7 +53,7 @@ export async function mount(element, article, options = {}) {
   let card = new wasm.Card(root, host, () => {});
   const render = () => {
     const { baseUrl, ...rest } = current;
-    for (const message of card.render(data, cardOptions(host, rest))) console.warn(`article-embed: ${message}`);
+    for (const message of card.render(data, cardOptions(rest, host))) console.warn(`article-embed: ${message}`);
   };
   try {
     render();

@@ -248,18 +248,41 @@ export function emit(target, type, detail) {
 }
 
 /**
- * The options as the wasm takes them, with the host page's URL. theme="auto" follows the
- * host's color-scheme when it names one scheme; with none (or both) the card follows the
- * reader's preference (a media query in the CSS).
+ * The options as the wasm takes them, with the host page's URL. For mount()'s `host`,
+ * theme="auto" takes the host's scheme as it is now; <article-embed> follows it live
+ * instead (its `scheme` attribute and the card's CSS).
  */
-export function cardOptions(host, options) {
+export function cardOptions(options, host) {
   // In an /embed/ frame, the page that holds it (www/src/frame.js).
   const out = { ...options, page: pageUrl(document.documentElement.dataset.articleEmbedPage || location.href), base: document.baseURI };
-  if (String(out.theme ?? "auto").trim().toLowerCase() === "auto") {
-    const scheme = getComputedStyle(host).colorScheme.split(/\s+/).filter((s) => s !== "only");
-    if (scheme.length === 1 && (scheme[0] === "dark" || scheme[0] === "light")) out.theme = scheme[0];
-  }
+  if (host && String(out.theme ?? "auto").trim().toLowerCase() === "auto") out.theme = hostScheme(host) ?? "auto";
   return out;
+}
+
+/**
+ * The scheme the host gives `el` (its computed color-scheme) when it names one, for
+ * theme="auto"; `null` for none or both, where the reader's preference decides (a media
+ * query in the card's CSS).
+ */
+export function hostScheme(el) {
+  const scheme = getComputedStyle(el).colorScheme.split(/\s+/).filter((s) => s !== "only");
+  return scheme.length === 1 && (scheme[0] === "dark" || scheme[0] === "light") ? scheme[0] : null;
+}
+
+/**
+ * Calls each of `schemeWatchers` when the host page may have changed its scheme: an
+ * attribute of <html> or <body>, where theme toggles put a class, a data attribute or a
+ * style. (The reader's preference needs no watching: where the host names no scheme, the
+ * card's CSS follows it by itself.) One observer for the page, made for the first card.
+ */
+export const schemeWatchers = new Set();
+let watching = false;
+export function watchSchemes() {
+  if (watching) return;
+  watching = true;
+  const update = () => schemeWatchers.forEach((watcher) => watcher());
+  const observer = new MutationObserver(update);
+  for (const el of [document.documentElement, document.body]) if (el) observer.observe(el, { attributes: true });
 }
 
 /**
