@@ -198,6 +198,7 @@ test("a src card from the publisher's server: its markup before the wasm", async
     await page.waitForTimeout(500);
     assert.equal(asked.filter((r) => r.url.endsWith("/api/subscribe") && r.method === "POST").length, 1, "sent once");
     assert.equal((await rows(dir)).filter((r) => r.email === "gone@example.org").length, 1);
+    assert.equal(await page.getAttribute("#card", "state"), "ready", "ready again once it came");
     await page.close();
   });
 
@@ -233,6 +234,36 @@ test("a src card from the publisher's server: its markup before the wasm", async
     const served = await (await fetch(`${publisher.url}/articles/myanmar-diplomat.card.html?${query}`)).text();
     assert.equal(written, served);
     assert.match(written, /^<article-embed src="[^"]+" signup-endpoint="[^"]+">/);
+    // Names that are no attribute, their order and spelling make no other card (nor
+    // another render for the server), and each encoding has its own tag.
+    const url = (q) => `${publisher.url}/articles/myanmar-diplomat.card.html?${q}`;
+    const tag = async (q, encoding) => (await fetch(url(q), { headers: { "accept-encoding": encoding } })).headers.get("etag");
+    const plain = await tag(query, "identity");
+    assert.equal(await tag(`x=1&${query}&utm=2`, "identity"), plain);
+    assert.notEqual(await tag(query, "br"), plain);
+    // Opened as a page of its own, it runs nothing and posts nowhere.
+    const csp = (await fetch(url(query))).headers.get("content-security-policy");
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /form-action 'none'/);
+    // A story the server lacks: a 404 that says it comes from a card server.
+    const missing = await fetch(`${publisher.url}/articles/no-such-story.card.html`);
+    assert.equal(missing.status, 404);
+    assert.equal(missing.headers.get("x-article-embed"), "card");
+  });
+
+  await t.test("a story the card server lacks does not turn markup off for its origin", async () => {
+    host.pages.set("/missing", snippet().replace("myanmar-diplomat.json", "no-such-story.json"));
+    const context = await browser.newContext();
+    t.after(() => context.close());
+    const { page } = await openPage(context, `${host.url}/missing`);
+    await waitForState(page, "#card", "error");
+    assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("article-embed:no-markup:")).length), 0);
+    const asked = [];
+    page.on("request", (r) => asked.push(new URL(r.url()).pathname));
+    await page.goto(`${host.url}/`);
+    await waitForState(page, "#card", "ready");
+    assert.ok(asked.some((p) => p.endsWith("/myanmar-diplomat.card.html")), "the next story's markup is asked for");
+    await page.close();
   });
 
   await t.test("a static host without markup is asked once, then not for a day", async () => {

@@ -63,6 +63,8 @@ function describe(el) {
 
 /** How long a `src` may take to answer before the card gives up with an error. */
 export const FETCH_TIMEOUT_MS = 15_000;
+/** How long a card waits for its server-rendered markup before taking the wasm path. */
+const MARKUP_TIMEOUT_MS = 3_000;
 
 const reserving = []; // cards connected in this task, waiting to be measured
 
@@ -151,8 +153,17 @@ export class ArticleEmbedElement extends Base {
     this.#announced = false;
     this.#setState("loading");
     const url = markupUrl(this.getAttribute("src"), this.#attributeList());
-    const server = url ? await fetchMarkup(url, FETCH_TIMEOUT_MS) : null;
+    // Markup is worth a short wait only: a server slow to answer it gets the wasm path.
+    const server = url ? await fetchMarkup(url, MARKUP_TIMEOUT_MS) : null;
     if (load !== this.#load) return;
+    try {
+      this.#showServer(server);
+    } catch {
+      this.#startLoad();
+    }
+  }
+
+  #showServer(server) {
     const same = server && Object.keys(OPTIONS).every((name) => server.getAttribute(name) === this.getAttribute(name));
     const template = same ? server.querySelector(":scope > template[shadowrootmode]") : null;
     const content = template ? document.importNode(template.content, true) : null;
@@ -165,6 +176,7 @@ export class ArticleEmbedElement extends Base {
     // would block).
     const style = [...content.children].find((el) => el.localName === "style");
     if (style) {
+      if (this.#serverSheet) dropSheet(this.shadowRoot, this.#serverSheet);
       this.#serverSheet = makeSheet(style.textContent);
       adoptSheet(this.shadowRoot, this.#serverSheet);
     }
@@ -476,6 +488,7 @@ export class ArticleEmbedElement extends Base {
     return {
       typed: this.#mount.querySelector("[part~=email]")?.value,
       ticked: this.#mount.querySelector("[part~=consent]")?.checked,
+      name: this.#mount.querySelector("[part~=name]")?.value,
     };
   }
 
@@ -509,7 +522,10 @@ export class ArticleEmbedElement extends Base {
   }
 
   /** Puts back, through the card's own input handlers, what was typed before hydration. */
-  #restore({ typed, ticked }) {
+  #restore({ typed, ticked, name }) {
+    const field = this.#mount.querySelector("[part~=name]");
+    // The card reads the name from its field when the form is sent.
+    if (name && field) field.value = name;
     const email = this.#mount.querySelector("[part~=email]");
     if (typed && email && email.value !== typed) {
       email.value = typed;
@@ -534,8 +550,11 @@ export class ArticleEmbedElement extends Base {
       // Pressed before the wasm came: now through the card's own form (in a task of its
       // own, once what was put back above has reached the card's state).
       this.#submitted = false;
-      const form = this.#mount.querySelector("form");
-      nextTurn().then(() => form?.isConnected && form.requestSubmit());
+      nextTurn().then(() => {
+        const form = this.#mount.querySelector("form");
+        if (form?.requestSubmit) form.requestSubmit();
+        else form?.querySelector("[part~=submit]")?.click();
+      });
     }
     // A re-render of the previous story while a new one loads announces nothing.
     if (this.#announced || this.#articleLoad !== this.#load) return;
@@ -555,11 +574,13 @@ export class ArticleEmbedElement extends Base {
     if (error?.final) {
       this.#held?.();
       if (this.#submitted && this.#hydrate) {
-        this.#submitted = false;
         const form = this.#mount.querySelector("form");
         if (form) HTMLFormElement.prototype.submit.call(form);
       }
     }
+    // Only a new press sends; a load that succeeds later says ready again.
+    this.#submitted = false;
+    this.#announced = false;
     this.#card?.destroy();
     this.#shape = null;
     this.#article?.free();

@@ -68,7 +68,8 @@ export function scriptOrigin() {
  * made `.card.html`, the attributes as its query. Only for data on the origin the script
  * came from, whose server renders it (`article-embed serve`, or files `prerender` wrote):
  * elsewhere nothing would answer, and asking would only delay the card. An origin that
- * answered 404 (a static host without `prerender`'s files) is not asked again for a day
+ * answered a plain 404 (a static host without `prerender`'s files; `serve` marks its own
+ * 404s, which concern one story) is not asked again for a day
  * (remembered in the page's storage where there is some, else for the page's life).
  */
 export function markupUrl(src, attributes) {
@@ -134,7 +135,8 @@ function requestMarkup(url, timeout) {
     xhr.timeout = timeout;
     xhr.onload = () => {
       const element = (xhr.status === 200 && xhr.response?.querySelector("article-embed")) || null;
-      if (xhr.status === 404) rememberNone(new URL(url).origin);
+      // A 404 from a server that renders cards (it says so) is about this story only.
+      if (xhr.status === 404 && !xhr.getResponseHeader("x-article-embed")) rememberNone(new URL(url).origin);
       resolve(element);
     };
     xhr.onerror = xhr.ontimeout = xhr.onabort = () => resolve(null);
@@ -265,7 +267,7 @@ export function cardOptions(options, host) {
  * query in the card's CSS).
  */
 export function hostScheme(el) {
-  const scheme = getComputedStyle(el).colorScheme.split(/\s+/).filter((s) => s !== "only");
+  const scheme = (getComputedStyle(el).colorScheme ?? "").split(/\s+/).filter((s) => s !== "only");
   return scheme.length === 1 && (scheme[0] === "dark" || scheme[0] === "light") ? scheme[0] : null;
 }
 
