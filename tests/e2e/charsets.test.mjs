@@ -5,7 +5,7 @@
 // Unicode the page was written from, so that two readers agreeing on mojibake would fail.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -132,6 +132,13 @@ test("pages in every charset read as a browser reads them", async (t) => {
     const accepted = await importPages([join(FIXTURES, name)], "--accept-undecoded");
     assert.equal(accepted.code, 0, accepted.out);
     assert.match(accepted.written[0].headline, /\uFFFD/, "written as it is, when told to");
+
+    // A U+FFFD the page itself wrote (valid UTF-8) is text, not a decoding failure.
+    const written = join(mkdtempSync(join(tmpdir(), "article-embed-fffd-")), "fffd.html");
+    writeFileSync(written, `<!doctype html><meta charset="utf-8"><title>The \uFFFD sign, explained</title><meta property="og:title" content="The \uFFFD sign, explained">`);
+    const literal = await importPages([written]);
+    assert.equal(literal.code, 0, literal.out);
+    assert.equal(literal.written[0].headline, "The \uFFFD sign, explained");
 
     const from = await fetch(`${server.url}/articles/from?url=${encodeURIComponent(`${pages.url}/${name}`)}`);
     assert.equal(from.status, 422);

@@ -169,7 +169,7 @@ pub async fn import(
             match import::client_for(page, allow_private) {
                 Ok(client) => import::fetch_page(&client, page, import::PAGE_TIMEOUT)
                     .await
-                    .map(|p| (p.html, p.encoding, Some(p.url)))
+                    .map(|p| (p.html, p.encoding, p.had_errors, Some(p.url)))
                     .map_err(|e| e.to_string()),
                 Err(e) => Err(e),
             }
@@ -180,11 +180,16 @@ pub async fn import(
                 .map(|bytes| {
                     let decoded = crate::articles::charset::decode(&bytes, None);
                     let encoding = decoded.describe();
-                    (decoded.text, encoding, base.map(str::to_owned))
+                    (
+                        decoded.text,
+                        encoding,
+                        decoded.had_errors,
+                        base.map(str::to_owned),
+                    )
                 })
                 .map_err(|e| format!("cannot read: {e}"))
         };
-        let (html, encoding, url) = match read {
+        let (html, encoding, had_errors, url) = match read {
             Ok(r) => r,
             Err(e) => {
                 println!("{page}: {e}");
@@ -205,7 +210,11 @@ pub async fn import(
         for w in &imported.warnings {
             println!("{page}: {w}");
         }
-        let undecoded = import::undecoded(&imported.article, &encoding);
+        let undecoded = if had_errors {
+            import::undecoded(&imported.article, &encoding)
+        } else {
+            Vec::new()
+        };
         if !undecoded.is_empty() {
             for p in &undecoded {
                 println!("{page}: {p}");

@@ -23,6 +23,8 @@ pub enum Source {
 #[derive(Debug)]
 pub struct Decoded {
     pub text: String,
+    /// Bytes the encoding has no character for were met (each is U+FFFD in `text`).
+    pub had_errors: bool,
     pub encoding: &'static Encoding,
     pub source: Source,
 }
@@ -58,9 +60,10 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
     } else {
         (WINDOWS_1252, Source::Fallback, bytes)
     };
-    let (text, _) = encoding.decode_without_bom_handling(body);
+    let (text, had_errors) = encoding.decode_without_bom_handling(body);
     Decoded {
         text: text.into_owned(),
+        had_errors,
         encoding,
         source,
     }

@@ -143,10 +143,16 @@ pub(crate) async fn card(
     headers: &axum::http::HeaderMap,
 ) -> Response {
     use crate::articles::assets::{self, Encoding};
+    // The loader reads this header (exposed to other origins) to tell a story this server
+    // lacks from a host that renders no cards at all.
     let not_found = || {
         (
             StatusCode::NOT_FOUND,
-            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            [
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+                (header::HeaderName::from_static("x-article-embed"), "card"),
+                (header::ACCESS_CONTROL_EXPOSE_HEADERS, "x-article-embed"),
+            ],
             "no such article\n",
         )
             .into_response()
@@ -155,22 +161,25 @@ pub(crate) async fn card(
         return not_found();
     }
     let file = app.articles.dir.join(format!("{slug}.json"));
-    let Ok(modified) = tokio::fs::metadata(&file).await.and_then(|m| m.modified()) else {
+    let Ok((modified, len)) = tokio::fs::metadata(&file)
+        .await
+        .and_then(|m| Ok((m.modified()?, m.len())))
+    else {
         return not_found();
     };
     let stamp = modified
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
-    let key = format!("{slug}\n{stamp}\n{query}");
+    // Keyed by the options the query gives (unknown names, order and spelling make no new
+    // card), the story's file by time and length.
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+    let options = RawOptions::from_attributes(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let key = format!("{slug}\n{stamp}\n{len}\n{:?}", options.attributes());
     let made = app
         .articles
         .markup
         .try_get_with(key, async {
             let article = app.articles.load(slug, &app.public_url).await.ok_or(())?;
-            let pairs: Vec<(String, String)> =
-                serde_urlencoded::from_str(query).unwrap_or_default();
-            let options =
-                RawOptions::from_attributes(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
             let src = format!("{}/articles/{slug}.json", app.public_url);
             let snippet = Snippet {
                 base: Some(src.clone()),
@@ -185,10 +194,14 @@ pub(crate) async fn card(
                     "\"{}\"",
                     crate::tokens::hex(&sha2::Sha256::digest(html.as_bytes())[..12])
                 );
+                // Made on request, for any attributes: compressed well, without the static
+                // files' highest settings.
                 Ok::<Markup, ()>(Markup {
                     etag,
-                    brotli: assets::compress(html.as_bytes(), Encoding::Brotli).map_err(|_| ())?,
-                    gzip: assets::compress(html.as_bytes(), Encoding::Gzip).map_err(|_| ())?,
+                    brotli: assets::compress_quick(html.as_bytes(), Encoding::Brotli)
+                        .map_err(|_| ())?,
+                    gzip: assets::compress_quick(html.as_bytes(), Encoding::Gzip)
+                        .map_err(|_| ())?,
                     plain: axum::body::Bytes::from(html),
                 })
             })
@@ -200,15 +213,17 @@ pub(crate) async fn card(
     let Ok(made) = made else {
         return not_found();
     };
-    let mut response = if assets::if_none_match(headers, &made.etag) {
+    let encoding = assets::negotiate(headers);
+    let (body, prefix) = match encoding {
+        Encoding::Brotli => (made.brotli.clone(), "br-"),
+        Encoding::Gzip => (made.gzip.clone(), "gz-"),
+        Encoding::Identity => (made.plain.clone(), ""),
+    };
+    // Each encoding its own tag, as the static files have.
+    let etag = format!("\"{prefix}{}", made.etag.trim_start_matches('"'));
+    let mut response = if assets::if_none_match(headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let encoding = assets::negotiate(headers);
-        let body = match encoding {
-            Encoding::Brotli => made.brotli.clone(),
-            Encoding::Gzip => made.gzip.clone(),
-            Encoding::Identity => made.plain.clone(),
-        };
         let mut response = body.into_response();
         assets::label(response.headers_mut(), encoding);
         response
@@ -226,9 +241,17 @@ pub(crate) async fn card(
         header::VARY,
         header::HeaderValue::from_static("accept-encoding"),
     );
-    if let Ok(etag) = header::HeaderValue::from_str(&made.etag) {
+    if let Ok(etag) = header::HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, etag);
     }
+    // Read by the loader as data; opened as a page, it runs nothing and posts nowhere.
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        header::HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; img-src http: https: data:; \
+             form-action 'none'; frame-ancestors 'none'; sandbox",
+        ),
+    );
     response
 }
 

@@ -386,15 +386,27 @@ fn image(i: &Image) -> Json {
 }
 
 /// The fields the card shows that hold U+FFFD, the mark of bytes the page's encoding could
-/// not decode: each with its field path in the written JSON-LD. A card must not publish
-/// them as text.
+/// not decode (call it for a page whose decoding met some: a U+FFFD the page itself wrote
+/// is text): each with its field path in the written JSON-LD. A card must not publish them.
 pub fn undecoded(a: &Article, encoding: &str) -> Vec<String> {
     let mut fields: Vec<(String, &str)> = vec![("headline".into(), &a.headline)];
     if let Some(standfirst) = &a.standfirst {
         fields.push(("description".into(), standfirst));
     }
+    if let Some(dateline) = &a.dateline {
+        fields.push(("dateline".into(), dateline));
+    }
     for (i, author) in a.authors.iter().enumerate() {
         fields.push((format!("author[{i}].name"), &author.name));
+    }
+    for (i, contributor) in a.contributors.iter().enumerate() {
+        fields.push((format!("contributor[{i}].name"), &contributor.name));
+    }
+    if let Some(name) = a.publisher.as_ref().and_then(|p| p.name.as_deref()) {
+        fields.push(("publisher.name".into(), name));
+    }
+    if a.excerpt.iter().any(|p| p.contains('\u{FFFD}')) {
+        fields.push(("articleBody".into(), "\u{FFFD}"));
     }
     if let Some(image) = &a.image {
         if let Some(caption) = &image.caption {
@@ -555,6 +567,8 @@ pub struct Page {
     pub html: String,
     /// Its encoding, and what said so, for messages.
     pub encoding: String,
+    /// Some bytes could not be decoded in that encoding.
+    pub had_errors: bool,
     /// Where it was finally read from, after redirects.
     pub url: String,
     /// Its `Cache-Control: max-age`, if it gave one (`no-store`, `no-cache`: zero).
@@ -659,6 +673,7 @@ pub async fn fetch_page(
         let decoded = super::charset::decode(&body, Some(&content_type));
         Ok(Page {
             encoding: decoded.describe(),
+            had_errors: decoded.had_errors,
             html: decoded.text,
             url: final_url,
             max_age,

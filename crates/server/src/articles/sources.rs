@@ -152,7 +152,11 @@ impl Sources {
                 };
                 let imported = import::from_html(&page.html, Some(&page.url)).map_err(refuse)?;
                 // Text the page's encoding could not decode is never published.
-                let undecoded = import::undecoded(&imported.article, &page.encoding);
+                let undecoded = if page.had_errors {
+                    import::undecoded(&imported.article, &page.encoding)
+                } else {
+                    Vec::new()
+                };
                 if !undecoded.is_empty() {
                     return Err(refuse(undecoded));
                 }

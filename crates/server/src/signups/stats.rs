@@ -29,7 +29,7 @@ pub fn count(signups: &[Signup]) -> Vec<Row> {
         let origin = s
             .page
             .as_deref()
-            .and_then(origin)
+            .and_then(crate::requests::headers::origin_of)
             .unwrap_or_else(|| UNKNOWN.to_owned());
         let article = s.article.clone().unwrap_or_else(|| UNKNOWN.to_owned());
         let day = crate::time::iso_time(s.created_at)
@@ -53,15 +53,6 @@ pub fn count(signups: &[Signup]) -> Vec<Row> {
             pending,
         })
         .collect()
-}
-
-/// `https://partner.example` of `https://partner.example/world/story?p=1` (pages are kept
-/// as absolute http(s) URLs).
-fn origin(page: &str) -> Option<String> {
-    let (scheme, rest) = page.split_once("://")?;
-    let host = rest.split(['/', '?', '#']).next()?;
-    (matches!(scheme, "http" | "https") && !host.is_empty())
-        .then(|| format!("{scheme}://{}", host.to_ascii_lowercase()))
 }
 
 /// The rows as CSV (RFC 4180).

@@ -358,8 +358,7 @@ fn form_page(headers: &HeaderMap, own: &str) -> Option<String> {
     } else {
         format!("{rest}?{}", kept.join("&"))
     };
-    let own_origin = own.trim_end_matches('/');
-    let ours = page == own_origin || page.starts_with(&format!("{own_origin}/"));
+    let ours = headers::origin_of(&page).is_some_and(|o| headers::origin_of(own) == Some(o));
     (!ours).then_some(page)
 }
 
