@@ -251,6 +251,20 @@ test("a src card from the publisher's server: its markup before the wasm", async
     assert.equal(missing.headers.get("x-article-embed"), "card");
   });
 
+  await t.test("src changed before the wasm came: the old story goes, not shown as the new one", async () => {
+    const { page, release } = await held();
+    await waitForState(page, "#card", "ready");
+    await page.evaluate((url) => document.querySelector("#card").setAttribute("src", url), `${publisher.url}/articles/no-such-story.json`);
+    release();
+    await waitForState(page, "#card", "error");
+    const seen = await page.evaluate(() => {
+      const root = document.querySelector("#card").shadowRoot;
+      return { headline: !!root.querySelector("[part~=headline]"), fallback: !!root.querySelector("slot") };
+    });
+    assert.deepEqual(seen, { headline: false, fallback: true }, "the fallback, not the other story");
+    await page.close();
+  });
+
   await t.test("a story the card server lacks does not turn markup off for its origin", async () => {
     host.pages.set("/missing", snippet().replace("myanmar-diplomat.json", "no-such-story.json"));
     const context = await browser.newContext();

@@ -301,9 +301,15 @@ export class ArticleEmbedElement extends Base {
     if (!this.#mount || !this.isConnected || oldValue === newValue) return;
     if (name === "theme") this.#followScheme();
     if (name === "src") {
-      // Another story: whatever shows is not it.
+      // Another story: whatever shows is not it, and a press held for it is not for this.
       this.#waiting?.();
       this.#announced = false;
+      if (this.#hydrate) {
+        this.#held?.();
+        this.#submitted = this.#hydrate = false;
+        this.#mount.replaceChildren();
+        this.shadowRoot.append(this.#fallback);
+      }
       this.#startLoad();
     } else if (this.#held) {
       // A server-rendered card shows the attributes it was made for: take it over now.
