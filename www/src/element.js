@@ -142,7 +142,7 @@ export class ArticleEmbedElement extends Base {
   }
 
   /**
-   * A `src` card whose server renders cards (SPEC 2, "Markup before the wasm"): its markup
+   * A `src` card whose server renders cards (docs/publishers.md, "Markup before the wasm"): its markup
    * is shown as it comes, ready without the wasm, which comes when the reader reaches for
    * the card and takes it over as it takes over a server-rendered snippet. Without such
    * markup, or with markup made for other attributes, the card loads as any other.

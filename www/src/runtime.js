@@ -64,7 +64,7 @@ export function scriptOrigin() {
 
 /**
  * The card's server-rendered markup for `src` and the element's option attributes
- * (SPEC 2, "Markup before the wasm"): the data's URL with `.json` at the end of its path
+ * (docs/publishers.md, "Markup before the wasm"): the data's URL with `.json` at the end of its path
  * made `.card.html`, the attributes as its query. Only for data on the origin the script
  * came from, whose server renders it (`article-embed serve`, or files `prerender` wrote):
  * elsewhere nothing would answer, and asking would only delay the card. An origin that

@@ -66,7 +66,7 @@ mod cli {
         /// Print the snippet with the card rendered inside (declarative shadow DOM).
         Snippet(Box<SnippetArgs>),
         /// Write each article's card as <slug>.card.html beside its JSON-LD, for articles
-        /// served as static files: the script shows it before the wasm comes (SPEC 2).
+        /// served as static files: the script shows it before the wasm comes.
         Prerender(Box<PrerenderArgs>),
         /// List the mail and webhook events waiting to be sent (addresses masked), oldest
         /// first; webhook events failing for a day or more are marked.

@@ -510,8 +510,8 @@ pub async fn dist(State(app): State<Arc<App>>, request: Request) -> Response {
 
 /// `GET /articles/…`
 pub async fn articles(State(app): State<Arc<App>>, request: Request) -> Response {
-    // A story's card, rendered for the attributes in the query (SPEC 2, "Markup before
-    // the wasm").
+    // A story's card, rendered for the attributes in the query (docs/publishers.md,
+    // "Markup before the wasm").
     let path = request.uri().path();
     if let Some(slug) = path
         .strip_prefix("/articles/")

@@ -132,7 +132,7 @@ pub(crate) struct Markup {
     gzip: axum::body::Bytes,
 }
 
-/// `GET /articles/<slug>.card.html?<attributes>` (SPEC 2, "Markup before the wasm"): the
+/// `GET /articles/<slug>.card.html?<attributes>` (docs/publishers.md, "Markup before the wasm"): the
 /// card an `<article-embed src=".../<slug>.json">` with these attributes shows, rendered
 /// as `snippet` renders it (the element, its declarative shadow root, the stylesheet), so
 /// that the script can show it before the wasm comes. Revalidated by ETag, like the story.
