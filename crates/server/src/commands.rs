@@ -110,15 +110,12 @@ pub async fn signups_export(db: &str, out: Option<PathBuf>) -> Result<(), String
 pub async fn signups_stats(db: &str, format: &str) -> Result<(), String> {
     use crate::signups::stats;
     let store = Store::open(db).await?;
-    let rows = stats::count(
-        &store
-            .all()
-            .await
-            .map_err(|e| format!("cannot read the signups: {e}"))?,
-    );
+    let rows = stats::read(&store)
+        .await
+        .map_err(|e| format!("cannot read the signups: {e}"))?;
     match format {
         "csv" => print!("{}", stats::to_csv(&rows)),
-        "json" => println!("{}", serde_json::json!({ "rows": rows })),
+        "json" => println!("{}", stats::to_json(&rows)),
         _ => print!("{}", stats::to_table(&rows)),
     }
     Ok(())

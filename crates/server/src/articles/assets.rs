@@ -663,13 +663,29 @@ fn mtime_tag(t: SystemTime) -> u128 {
         .map_or(0, |d| d.as_millis())
 }
 
+/// How hard to compress: files compressed once get the most; bodies made on request
+/// (server-rendered cards, for any query) a fraction of that CPU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Effort {
+    Most,
+    Quick,
+}
+
 pub(crate) fn compress(data: &[u8], encoding: Encoding) -> std::io::Result<Bytes> {
+    compress_with(data, encoding, Effort::Most)
+}
+
+pub(crate) fn compress_with(
+    data: &[u8],
+    encoding: Encoding,
+    effort: Effort,
+) -> std::io::Result<Bytes> {
     match encoding {
         Encoding::Identity => Ok(Bytes::copy_from_slice(data)),
         Encoding::Brotli => {
             let mut out = Vec::with_capacity(data.len() / 3);
             let params = brotli::enc::BrotliEncoderParams {
-                quality: 11,
+                quality: if effort == Effort::Most { 11 } else { 5 },
                 lgwin: 22,
                 size_hint: data.len(),
                 ..Default::default()
@@ -678,35 +694,15 @@ pub(crate) fn compress(data: &[u8], encoding: Encoding) -> std::io::Result<Bytes
             Ok(Bytes::from(out))
         }
         Encoding::Gzip => {
-            let mut encoder =
-                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-            encoder.write_all(data)?;
-            Ok(Bytes::from(encoder.finish()?))
-        }
-    }
-}
-
-/// For bodies made on request (server-rendered cards): brotli at quality 5 and gzip's
-/// default, a fraction of the CPU of [`compress`]'s settings for files compressed once.
-pub(crate) fn compress_quick(data: &[u8], encoding: Encoding) -> std::io::Result<Bytes> {
-    match encoding {
-        Encoding::Brotli => {
-            let mut out = Vec::with_capacity(data.len() / 3);
-            let params = brotli::enc::BrotliEncoderParams {
-                quality: 5,
-                size_hint: data.len(),
-                ..Default::default()
+            let level = if effort == Effort::Most {
+                flate2::Compression::best()
+            } else {
+                flate2::Compression::default()
             };
-            brotli::BrotliCompress(&mut &data[..], &mut out, &params)?;
-            Ok(Bytes::from(out))
-        }
-        Encoding::Gzip => {
-            let mut encoder =
-                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            let mut encoder = flate2::write::GzEncoder::new(Vec::new(), level);
             encoder.write_all(data)?;
             Ok(Bytes::from(encoder.finish()?))
         }
-        Encoding::Identity => Ok(Bytes::copy_from_slice(data)),
     }
 }
 

@@ -123,10 +123,10 @@ impl Articles {
     }
 }
 
-/// A card's markup as it is sent: compressed once, kept with its ETag.
+/// A card's markup as it is sent: compressed once, kept with the hash its ETags are made of.
 #[derive(Clone)]
 pub(crate) struct Markup {
-    etag: String,
+    hash: String,
     plain: axum::body::Bytes,
     brotli: axum::body::Bytes,
     gzip: axum::body::Bytes,
@@ -142,7 +142,7 @@ pub(crate) async fn card(
     query: &str,
     headers: &axum::http::HeaderMap,
 ) -> Response {
-    use crate::articles::assets::{self, Encoding};
+    use crate::articles::assets::{self, Effort::Quick, Encoding};
     // The loader reads this header (exposed to other origins) to tell a story this server
     // lacks from a host that renders no cards at all.
     let not_found = || {
@@ -190,17 +190,14 @@ pub(crate) async fn card(
             let html = ssr::snippet(article, &snippet).await;
             tokio::task::spawn_blocking(move || {
                 use sha2::Digest as _;
-                let etag = format!(
-                    "\"{}\"",
-                    crate::tokens::hex(&sha2::Sha256::digest(html.as_bytes())[..12])
-                );
+                let hash = crate::tokens::hex(&sha2::Sha256::digest(html.as_bytes())[..12]);
                 // Made on request, for any attributes: compressed well, without the static
                 // files' highest settings.
                 Ok::<Markup, ()>(Markup {
-                    etag,
-                    brotli: assets::compress_quick(html.as_bytes(), Encoding::Brotli)
+                    hash,
+                    brotli: assets::compress_with(html.as_bytes(), Encoding::Brotli, Quick)
                         .map_err(|_| ())?,
-                    gzip: assets::compress_quick(html.as_bytes(), Encoding::Gzip)
+                    gzip: assets::compress_with(html.as_bytes(), Encoding::Gzip, Quick)
                         .map_err(|_| ())?,
                     plain: axum::body::Bytes::from(html),
                 })
@@ -220,7 +217,7 @@ pub(crate) async fn card(
         Encoding::Identity => (made.plain.clone(), ""),
     };
     // Each encoding its own tag, as the static files have.
-    let etag = format!("\"{prefix}{}", made.etag.trim_start_matches('"'));
+    let etag = format!("\"{prefix}{}\"", made.hash);
     let mut response = if assets::if_none_match(headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {

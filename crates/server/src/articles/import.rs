@@ -405,8 +405,8 @@ pub fn undecoded(a: &Article, encoding: &str) -> Vec<String> {
     if let Some(name) = a.publisher.as_ref().and_then(|p| p.name.as_deref()) {
         fields.push(("publisher.name".into(), name));
     }
-    if a.excerpt.iter().any(|p| p.contains('\u{FFFD}')) {
-        fields.push(("articleBody".into(), "\u{FFFD}"));
+    if let Some(paragraph) = a.excerpt.iter().find(|p| p.contains('\u{FFFD}')) {
+        fields.push(("articleBody".into(), paragraph));
     }
     if let Some(image) = &a.image {
         if let Some(caption) = &image.caption {

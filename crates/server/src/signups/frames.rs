@@ -14,19 +14,22 @@ const LIFETIME_S: i64 = 24 * 3600;
 const STEP_S: i64 = 3600;
 
 pub struct Frames {
-    key: Vec<u8>,
+    /// Keyed once; cloned for each token.
+    keyed: Hmac<Sha256>,
 }
 
 impl Frames {
     pub fn new(key: &str) -> Frames {
         Frames {
-            key: key.as_bytes().to_vec(),
+            // The only error is a key length HMAC does not take, and HMAC takes any (RFC
+            // 2104): the key is the server's own, never a request's.
+            keyed: <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes())
+                .expect("HMAC takes keys of any length"),
         }
     }
 
     fn mac(&self, expiry: i64) -> String {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key)
-            .expect("HMAC takes keys of any length");
+        let mut mac = self.keyed.clone();
         mac.update(format!("article-embed frame {expiry}").as_bytes());
         crate::tokens::hex(&mac.finalize().into_bytes())
     }
@@ -49,8 +52,7 @@ impl Frames {
         if expiry < now_ms / 1000 || expiry > now_ms / 1000 + LIFETIME_S + 2 * STEP_S {
             return false;
         }
-        let mut verifier = <Hmac<Sha256> as Mac>::new_from_slice(&self.key)
-            .expect("HMAC takes keys of any length");
+        let mut verifier = self.keyed.clone();
         verifier.update(format!("article-embed frame {expiry}").as_bytes());
         let Some(bytes) = unhex(mac) else {
             return false;

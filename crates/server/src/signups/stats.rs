@@ -135,13 +135,23 @@ pub fn to_table(rows: &[Row]) -> String {
     out
 }
 
+/// The rows for the signups `store` keeps.
+pub async fn read(store: &crate::store::Store) -> Result<Vec<Row>, sqlx::Error> {
+    Ok(count(&store.all().await?))
+}
+
+/// The rows as JSON: `{"rows": [...]}`, for `/stats` and `signups stats --format json`.
+pub fn to_json(rows: &[Row]) -> serde_json::Value {
+    serde_json::json!({ "rows": rows })
+}
+
 /// `GET /stats` on the metrics listener: the rows as JSON.
 pub async fn endpoint(
     axum::extract::State(app): axum::extract::State<std::sync::Arc<crate::App>>,
 ) -> axum::response::Response {
     use axum::response::IntoResponse as _;
-    match app.store.all().await {
-        Ok(signups) => axum::Json(serde_json::json!({ "rows": count(&signups) })).into_response(),
+    match read(&app.store).await {
+        Ok(rows) => axum::Json(to_json(&rows)).into_response(),
         Err(e) => (
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             format!("cannot read the signups: {e}\n"),

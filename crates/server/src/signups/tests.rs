@@ -859,14 +859,7 @@ async fn the_sentence_the_reader_saw_and_their_name_are_kept_and_told() {
         "name": "  Dana\u{0007} ", "article": "https://news.example/story",
         "page": "https://partner.example/world", "locale": "fr"
     });
-    let reply = env
-        .send(
-            HttpRequest::post("/api/subscribe")
-                .header("content-type", "application/json")
-                .body(Body::from(body.to_string()))
-                .expect("req"),
-        )
-        .await;
+    let reply = env.subscribe(body, None).await;
     assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.body);
     let row = &env.rows().await[0];
     assert_eq!(row.consent_text, "Oui, envoyez-moi la lettre du matin.");
@@ -885,13 +878,7 @@ async fn the_sentence_the_reader_saw_and_their_name_are_kept_and_told() {
         let email = format!("{}@example.org", why.replace(' ', "-"));
         let body = serde_json::json!({"email": email, "newsletter": "The Jerusalem Post Newsletter",
             "consent": true, "consent_text": text, "locale": "en"});
-        env.send(
-            HttpRequest::post("/api/subscribe")
-                .header("content-type", "application/json")
-                .body(Body::from(body.to_string()))
-                .expect("req"),
-        )
-        .await;
+        env.subscribe(body, None).await;
         let rows = env.rows().await;
         let row = rows.iter().find(|r| r.email == email).expect("stored");
         assert_eq!(row.consent_text, i18n::EN.consent, "{why}");
@@ -968,13 +955,7 @@ async fn signups_are_counted_by_partner_article_and_day_on_the_metrics_listener_
     ] {
         let body = serde_json::json!({"email": email, "newsletter": "The Jerusalem Post Newsletter",
             "consent": true, "article": article, "page": page, "locale": "en"});
-        env.send(
-            HttpRequest::post("/api/subscribe")
-                .header("content-type", "application/json")
-                .body(Body::from(body.to_string()))
-                .expect("req"),
-        )
-        .await;
+        env.subscribe(body, None).await;
     }
     let mails = env.mails().await;
     let mail = mails
