@@ -103,6 +103,7 @@ bench: dist $(BIN) setup-browser
 	node tools/wasm-breakdown.mjs
 	cargo build --profile server -p article-embed
 	node bench/mobile.mjs --bin target/server/article-embed
+	node bench/pow.mjs --bin target/server/article-embed
 	node bench/signup-load.mjs --bin target/server/article-embed
 	node bench/signup-load.mjs --bin target/server/article-embed --processes 3 --postgres $$(tools/postgres.sh)
 
@@ -172,7 +173,7 @@ $(DIST_JS): $(PKG) $(JS_SOURCES) $(ELEMENT_MADE) tools/hash-dist.mjs | setup-nod
 	node_modules/.bin/esbuild article-embed=www/src/snippet.js \
 	  article-embed-frame=www/src/frame.js article-embed-resizer=www/src/resizer.js \
 	  --bundle --splitting --format=esm --minify --target=es2022 --legal-comments=none \
-	  --log-level=warning --outdir=dist --entry-names=[name] --chunk-names=[name]-[hash]
+	  --log-level=warning --outdir=dist --entry-names=[name] --chunk-names=article-embed-[hash]
 	node tools/hash-dist.mjs
 
 $(BIN): FORCE

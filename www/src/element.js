@@ -493,7 +493,7 @@ export class ArticleEmbedElement extends Base {
   #typedSoFar() {
     return {
       typed: this.#mount.querySelector("[part~=email]")?.value,
-      ticked: this.#mount.querySelector("[part~=consent]")?.checked,
+      ticks: [...this.#mount.querySelectorAll("[type=checkbox]")].map((box) => box.checked),
       name: this.#mount.querySelector("[part~=name]")?.value,
     };
   }
@@ -528,7 +528,7 @@ export class ArticleEmbedElement extends Base {
   }
 
   /** Puts back, through the card's own input handlers, what was typed before hydration. */
-  #restore({ typed, ticked, name }) {
+  #restore({ typed, ticks, name }) {
     const field = this.#mount.querySelector("[part~=name]");
     // The card reads the name from its field when the form is sent.
     if (name && field) field.value = name;
@@ -537,10 +537,15 @@ export class ArticleEmbedElement extends Base {
       email.value = typed;
       email.dispatchEvent(new Event("input", { bubbles: true, composed: true }));
     }
-    const consent = this.#mount.querySelector("[part~=consent]");
-    if (ticked && consent && !consent.checked) {
-      consent.checked = true;
-      consent.dispatchEvent(new Event("change", { bubbles: true, composed: true }));
+    // The consent and the newsletters' boxes, as the reader left them.
+    const boxes = this.#mount.querySelectorAll("[type=checkbox]");
+    if (boxes.length === ticks.length) {
+      boxes.forEach((box, i) => {
+        if (box.checked !== ticks[i]) {
+          box.checked = ticks[i];
+          box.dispatchEvent(new Event("change", { bubbles: true, composed: true }));
+        }
+      });
     }
   }
 

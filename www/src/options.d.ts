@@ -6,6 +6,8 @@ export interface CardOptions {
   signupEndpoint?: string;
   /** `newsletter`: the newsletter's name shown in the form. Default: <publisher name> Newsletter. */
   newsletter?: string;
+  /** `newsletters`: several newsletters to choose from, separated by commas: one checkbox each (the first ticked), one signup per ticked newsletter, one confirmation mail for all. Default: none: the one newsletter. */
+  newsletters?: string;
   /** `privacy-url`: link shown beside the consent checkbox. Default: none. */
   privacyUrl?: string;
   /** `consent`: `required`: no submission until the consent box is ticked; `optional`. Default: optional. */
@@ -34,6 +36,8 @@ export interface CardAttributes {
   "signup-endpoint"?: string;
   /** `newsletter`: the newsletter's name shown in the form. Default: <publisher name> Newsletter. */
   "newsletter"?: string;
+  /** `newsletters`: several newsletters to choose from, separated by commas: one checkbox each (the first ticked), one signup per ticked newsletter, one confirmation mail for all. Default: none: the one newsletter. */
+  "newsletters"?: string;
   /** `privacy-url`: link shown beside the consent checkbox. Default: none. */
   "privacy-url"?: string;
   /** `consent`: `required`: no submission until the consent box is ticked; `optional`. Default: optional. */
@@ -65,6 +69,8 @@ export interface CardProperties {
   signupEndpoint: string | null;
   /** `newsletter`: the newsletter's name shown in the form. Default: <publisher name> Newsletter. */
   newsletter: string | null;
+  /** `newsletters`: several newsletters to choose from, separated by commas: one checkbox each (the first ticked), one signup per ticked newsletter, one confirmation mail for all. Default: none: the one newsletter. */
+  newsletters: string | null;
   /** `privacy-url`: link shown beside the consent checkbox. Default: none. */
   privacyUrl: string | null;
   /** `consent`: `required`: no submission until the consent box is ticked; `optional`. Default: optional. */

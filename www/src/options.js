@@ -1,7 +1,7 @@
 // Made by tools/element.mjs from crates/card/src/element.json: change that, not this.
 
 const camel = (name) => name.replace(/-./g, (m) => m[1].toUpperCase());
-const ATTRIBUTES = ["src", "signup-endpoint", "newsletter", "privacy-url", "consent", "consent-text", "hint", "submit-label", "fields", "theme", "layout", "lang"];
+const ATTRIBUTES = ["src", "signup-endpoint", "newsletter", "newsletters", "privacy-url", "consent", "consent-text", "hint", "submit-label", "fields", "theme", "layout", "lang"];
 
 /** attribute → property, for each of the card's options (SPEC section 2). */
 export const OPTIONS = Object.fromEntries(

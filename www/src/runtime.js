@@ -27,7 +27,7 @@ export function loadWasm() {
     // loaded and run (a waterfall of one round trip and a parse).
     const wasm = files ? fetch(files.wasm.url, { integrity: files.wasm.integrity }) : undefined;
     wasm?.catch(() => {}); // its failure is reported by the glue's init, below
-    ready = checked(files?.glue).then(() => import("../pkg/article-embed.js")).then(async (glue) => {
+    ready = checked(files?.glue).then(() => import("./wasm.js")).then(async (glue) => {
       try {
         // In the npm package the glue finds the wasm beside itself (bundlers follow it).
         await glue.default(wasm && { module_or_path: wasm });

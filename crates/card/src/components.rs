@@ -114,6 +114,7 @@ pub fn Card<P: Platform>(props: &CardProps) -> Html {
                 <signup::Signup<P>
                     endpoint={endpoint.clone()}
                     newsletter={options.newsletter_name(article, words)}
+                    choices={options.newsletters.clone()}
                     privacy_url={options.privacy_url.clone()}
                     consent_required={options.consent == crate::options::Consent::Required}
                     consent_text={options.consent_text.clone().map_or(AttrValue::Static(words.consent), AttrValue::from)}

@@ -127,6 +127,8 @@ pub fn js_text(
 pub struct Options {
     pub signup_endpoint: Option<String>,
     pub newsletter: Option<String>,
+    /// Several newsletters to choose from (`newsletters`); empty: the one `newsletter`.
+    pub newsletters: Vec<String>,
     pub privacy_url: Option<String>,
     pub consent: Consent,
     /// The publisher's words for the form, each checked by [`publishers_words`].
@@ -140,6 +142,9 @@ pub struct Options {
     pub lang: Option<String>,
     pub page: Option<String>,
 }
+
+/// The most newsletters one form offers (the server takes no more in one signup).
+pub const NEWSLETTERS_MAX: usize = 10;
 
 /// The longest consent sentence, hint and button label a publisher may give, in characters.
 pub const CONSENT_TEXT_MAX: usize = 300;
@@ -233,13 +238,32 @@ impl RawOptions {
                 ));
             }
         }
+        let mut newsletters: Vec<String> = Vec::new();
+        for name in self.newsletters.as_deref().unwrap_or_default().split(',') {
+            let name = crate::text::truncate(&crate::text::clean(name), 120);
+            if !name.is_empty() && !newsletters.contains(&name) {
+                newsletters.push(name);
+            }
+        }
+        if newsletters.len() > NEWSLETTERS_MAX {
+            ignored.push(format!(
+                "newsletters: at most {NEWSLETTERS_MAX}, the first {NEWSLETTERS_MAX} are offered"
+            ));
+            newsletters.truncate(NEWSLETTERS_MAX);
+        }
+        // One name is no choice: it is the newsletter.
+        let newsletter = match newsletters.len() {
+            1 => newsletters.pop(),
+            _ => text(&self.newsletter).map(|n| crate::text::truncate(&n, 120)),
+        };
         let options = Options {
             signup_endpoint,
+            newsletters,
             name_field,
             consent_text,
             hint,
             submit_label,
-            newsletter: text(&self.newsletter).map(|n| crate::text::truncate(&n, 120)),
+            newsletter,
             privacy_url,
             consent: self
                 .consent

@@ -103,7 +103,8 @@ pub fn storage_key(endpoint: &str) -> String {
 pub fn add(entries: &mut Vec<Entry>, entry: Entry) {
     entries.retain(|e| {
         !(e.request.email.eq_ignore_ascii_case(&entry.request.email)
-            && e.request.newsletter == entry.request.newsletter)
+            && e.request.newsletter == entry.request.newsletter
+            && e.request.newsletters == entry.request.newsletters)
     });
     entries.push(entry);
     let excess = entries.len().saturating_sub(MAX_ENTRIES);
@@ -134,6 +135,7 @@ mod tests {
             SignupRequest {
                 email: email.into(),
                 newsletter: "N".into(),
+                newsletters: Vec::new(),
                 consent: true,
                 consent_text: "Yes.".into(),
                 name: None,

@@ -24,6 +24,9 @@ pub trait Platform: 'static {
     fn random() -> f64;
     /// 128 random bits, hex: the `Idempotency-Key` of one submission.
     fn idempotency_key() -> String;
+    /// Gets ready for a signup to `endpoint` while the reader types (the browser works out
+    /// the proof of work a server may ask for).
+    fn prepare(_endpoint: &str) {}
     /// POSTs a signup (SPEC section 5) and says how it went.
     fn post(endpoint: &str, key: &str, request: &SignupRequest) -> impl Future<Output = Input>;
     fn outbox_load(endpoint: &str) -> Vec<Entry>;

@@ -26,6 +26,9 @@ pub const NAME_MAX: usize = 100;
 pub struct SignupRequest {
     pub email: String,
     pub newsletter: String,
+    /// The newsletters ticked in a form that offers several (then `newsletter` is the
+    /// first of them, for servers that read one); empty otherwise.
+    pub newsletters: Vec<String>,
     pub consent: bool,
     /// The consent sentence the reader saw.
     pub consent_text: String,
@@ -38,7 +41,7 @@ pub struct SignupRequest {
 
 impl SignupRequest {
     pub fn to_json(&self) -> Json {
-        object([
+        let mut body = object([
             ("email", self.email.as_str().into()),
             ("newsletter", self.newsletter.as_str().into()),
             ("consent", Json::Bool(self.consent)),
@@ -47,7 +50,12 @@ impl SignupRequest {
             ("article", self.article.as_deref().into()),
             ("page", self.page.as_deref().into()),
             ("locale", self.locale.as_str().into()),
-        ])
+        ]);
+        if let (false, Json::Object(fields)) = (self.newsletters.is_empty(), &mut body) {
+            let names = self.newsletters.iter().map(|n| n.as_str().into());
+            fields.push(("newsletters".into(), Json::Array(names.collect())));
+        }
+        body
     }
 
     /// As kept in the outbox; `None` when something it needs is missing.
@@ -56,6 +64,13 @@ impl SignupRequest {
         Some(SignupRequest {
             email: text("email")?,
             newsletter: text("newsletter")?,
+            newsletters: match v.get("newsletters") {
+                Some(Json::Array(names)) => names
+                    .iter()
+                    .filter_map(|n| n.as_str().map(str::to_owned))
+                    .collect(),
+                _ => Vec::new(),
+            },
             consent: v.get("consent") == Some(&Json::Bool(true)),
             // Kept by an earlier version, which sent none: the server's own sentence.
             consent_text: text("consent_text").unwrap_or_default(),
@@ -354,6 +369,7 @@ mod tests {
         let request = SignupRequest {
             email: "reader@example.org".into(),
             newsletter: "Morning \"Brief\"".into(),
+            newsletters: Vec::new(),
             consent: true,
             consent_text: "I agree to receive it.".into(),
             name: Some("Dana".into()),
@@ -371,7 +387,24 @@ mod tests {
         );
         assert_eq!(
             SignupRequest::from_json(&Json::parse(&text).unwrap()),
-            Some(request)
+            Some(request.clone())
+        );
+        // Several newsletters: the list, and the first beside it for servers that read one.
+        let several = SignupRequest {
+            newsletter: "Daily".into(),
+            newsletters: vec!["Daily".into(), "Weekly".into()],
+            ..request
+        };
+        let text = several.to_json().to_text();
+        let theirs: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(
+            theirs["newsletters"],
+            serde_json::json!(["Daily", "Weekly"])
+        );
+        assert_eq!(theirs["newsletter"], "Daily");
+        assert_eq!(
+            SignupRequest::from_json(&Json::parse(&text).unwrap()),
+            Some(several)
         );
     }
 

@@ -175,6 +175,18 @@ mod cli {
         /// Signup attempts per hour for one email address.
         #[arg(long, env = "ARTICLE_EMBED_RATE_PER_EMAIL", default_value_t = 5)]
         rate_per_email: u32,
+        /// Ask every signup for proof of work: the widget solves a challenge (ALTCHA's
+        /// protocol) from GET on the signup endpoint while the reader types.
+        #[arg(long, env = "ARTICLE_EMBED_PROOF_OF_WORK")]
+        proof_of_work: bool,
+        /// With --proof-of-work: the challenges' largest number (a signup costs half as
+        /// many SHA-256 hashes on average).
+        #[arg(long, env = "ARTICLE_EMBED_PROOF_MAX_NUMBER", default_value_t = server::signups::proof::DEFAULT_MAX_NUMBER)]
+        proof_max_number: u64,
+        /// With --proof-of-work: signups a minute, from all readers together, accepted from
+        /// forms posted without script (no solution); more are asked to wait (429).
+        #[arg(long, env = "ARTICLE_EMBED_PROOFLESS_PER_MINUTE", default_value_t = 10)]
+        proofless_per_minute: u32,
         /// Testing aid: the first N signup requests answer 500.
         #[arg(long, default_value_t = 0, hide = true)]
         fail_first: u32,
@@ -210,6 +222,8 @@ mod cli {
         #[arg(long)]
         newsletter: Option<String>,
         #[arg(long)]
+        newsletters: Option<String>,
+        #[arg(long)]
         privacy_url: Option<String>,
         #[arg(long)]
         consent: Option<String>,
@@ -234,6 +248,7 @@ mod cli {
             RawOptions {
                 signup_endpoint: self.signup_endpoint,
                 newsletter: self.newsletter,
+                newsletters: self.newsletters,
                 privacy_url: self.privacy_url,
                 consent: self.consent,
                 consent_text: self.consent_text,
@@ -393,6 +408,9 @@ mod cli {
                 };
                 config.rate_per_ip = s.rate_per_ip;
                 config.rate_per_email = s.rate_per_email;
+                config.proof_of_work = s.proof_of_work;
+                config.proof_max_number = s.proof_max_number;
+                config.proofless_per_minute = s.proofless_per_minute;
                 config.fail_first = s.fail_first;
                 let result = rt.block_on(server::serve(config));
                 // Stopped: compression still warming the cache is not worth waiting for.

@@ -128,7 +128,7 @@ async fn signups_delete_always_reaches_the_provider_and_reads_the_config_file() 
             locale: "en".into(),
         };
         store.add(&signup, now_ms()).await.expect("add");
-        let token = store
+        let (token, _) = store
             .token_for(id as i64 + 1, now_ms())
             .await
             .expect("token")

@@ -53,7 +53,7 @@ use delivery::mail::Mailer;
 use delivery::webhooks::Webhook;
 use requests::client_ip::{Cidr, Proxies, ProxyHeader};
 use requests::headers;
-use signups::{cleanup, confirm, frames, newsletters, subscribe};
+use signups::{cleanup, confirm, frames, newsletters, proof, subscribe};
 use store::Store;
 
 /// Larger bodies are refused with 413 before they are read.
@@ -110,6 +110,13 @@ pub struct Config {
     pub rate_per_ip: u32,
     /// Signup attempts per hour for one email address.
     pub rate_per_email: u32,
+    /// Ask signups for proof of work (`signups::proof`).
+    pub proof_of_work: bool,
+    /// The challenges' largest secret number: the work a signup costs.
+    pub proof_max_number: u64,
+    /// With proof of work: signups a minute, from everyone together, that come without a
+    /// solution from a form posted without script (the slow lane).
+    pub proofless_per_minute: u32,
     /// For tests: the first N signup requests fail with 500.
     pub fail_first: u32,
     /// See [`WRITE_TIMEOUT`].
@@ -142,6 +149,9 @@ impl Config {
             webhook: None,
             rate_per_ip: 30,
             rate_per_email: 5,
+            proof_of_work: false,
+            proof_max_number: proof::DEFAULT_MAX_NUMBER,
+            proofless_per_minute: 10,
             fail_first: 0,
             write_timeout: WRITE_TIMEOUT,
         }
@@ -267,6 +277,9 @@ pub struct App {
     proxies: Proxies,
     origins: subscribe::Origins,
     frames: frames::Frames,
+    /// With `--proof-of-work`.
+    proofs: Option<proof::Proofs>,
+    proofless_per_minute: u32,
     newsletters: newsletters::Newsletters,
     consent_required: bool,
 }
@@ -302,6 +315,14 @@ impl App {
             }
         }
         let frames = frames::Frames::new(&store.key("embed-frames").await?);
+        let proofs = if config.proof_of_work {
+            Some(proof::Proofs::new(
+                &store.key("proof-of-work").await?,
+                config.proof_max_number,
+            ))
+        } else {
+            None
+        };
         Ok(Arc::new(App {
             store,
             mailer: Mailer::new(&config.mail_from, config.smtp.as_deref(), config.mail_dir())?,
@@ -340,6 +361,8 @@ impl App {
             },
             origins: subscribe::Origins::new(&config.allow_origins, &public_url),
             frames,
+            proofs,
+            proofless_per_minute: config.proofless_per_minute,
             newsletters: newsletters::Newsletters::new(
                 &config.newsletters,
                 config.articles.clone(),
@@ -376,7 +399,10 @@ pub fn router(app: Arc<App>, config: &Config) -> Router {
         .expose_headers([header::RETRY_AFTER])
         .max_age(Duration::from_secs(3600));
     let signups = Router::new()
-        .route("/api/subscribe", post(subscribe::subscribe))
+        .route(
+            "/api/subscribe",
+            get(proof::challenge).post(subscribe::subscribe),
+        )
         .layer(cors);
     // What other origins' pages load (the script, the wasm, the stories, oEmbed): CORS and
     // CORP on every answer, a 404 included, so that a page sees the real status rather than

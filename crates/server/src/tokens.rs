@@ -33,3 +33,14 @@ pub fn hex(bytes: &[u8]) -> String {
             s
         })
 }
+
+/// Hex back to bytes; `None` for anything that is not an even number of hex digits.
+pub fn unhex(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| s.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok()))
+        .collect()
+}

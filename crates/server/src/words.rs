@@ -11,6 +11,8 @@ pub struct Words {
     /// The language tag the words are in.
     pub lang: &'static str,
     pub right_to_left: bool,
+    /// Between the names of several newsletters in a sentence.
+    pub comma: &'static str,
     pub page_title: &'static str,
     pub confirm_prompt: &'static str,
     pub confirm_button: &'static str,
@@ -37,6 +39,11 @@ impl Words {
             .replace("{link}", link)
     }
 
+    /// Several newsletters' names in a sentence.
+    pub fn names(&self, newsletters: &[String]) -> String {
+        newsletters.join(self.comma)
+    }
+
     /// The widget's words in the same language (the answers to a form posted without
     /// script).
     pub fn widget(&self) -> &'static i18n::Words {
@@ -60,6 +67,7 @@ const TABLES: &[&Words] = &[&EN, &ES, &FR, &DE, &HE, &AR, &MY];
 pub static EN: Words = Words {
     lang: "en",
     right_to_left: false,
+    comma: ", ",
     page_title: "Newsletter",
     confirm_prompt: "Please confirm that you want to receive {}.",
     confirm_button: "Confirm my subscription",
@@ -81,6 +89,7 @@ pub static EN: Words = Words {
 pub static ES: Words = Words {
     lang: "es",
     right_to_left: false,
+    comma: ", ",
     page_title: "Boletín",
     confirm_prompt: "Confirma que quieres recibir {}.",
     confirm_button: "Confirmar mi suscripción",
@@ -102,6 +111,7 @@ pub static ES: Words = Words {
 pub static FR: Words = Words {
     lang: "fr",
     right_to_left: false,
+    comma: ", ",
     page_title: "Lettre d’information",
     confirm_prompt: "Confirmez que vous souhaitez recevoir {}.",
     confirm_button: "Confirmer mon abonnement",
@@ -123,6 +133,7 @@ pub static FR: Words = Words {
 pub static DE: Words = Words {
     lang: "de",
     right_to_left: false,
+    comma: ", ",
     page_title: "Newsletter",
     confirm_prompt: "Bitte bestätigen Sie, dass Sie {} erhalten möchten.",
     confirm_button: "Abonnement bestätigen",
@@ -144,6 +155,7 @@ pub static DE: Words = Words {
 pub static HE: Words = Words {
     lang: "he",
     right_to_left: true,
+    comma: ", ",
     page_title: "ניוזלטר",
     confirm_prompt: "נא לאשר שברצונך לקבל את {}.",
     confirm_button: "אישור ההרשמה",
@@ -164,6 +176,7 @@ pub static HE: Words = Words {
 pub static AR: Words = Words {
     lang: "ar",
     right_to_left: true,
+    comma: "، ",
     page_title: "النشرة البريدية",
     confirm_prompt: "يُرجى تأكيد رغبتك في تلقّي {}.",
     confirm_button: "تأكيد اشتراكي",
@@ -184,6 +197,7 @@ pub static AR: Words = Words {
 pub static MY: Words = Words {
     lang: "my",
     right_to_left: false,
+    comma: "၊ ",
     page_title: "သတင်းလွှာ",
     confirm_prompt: "{} ကို လက်ခံလိုကြောင်း အတည်ပြုပေးပါ။",
     confirm_button: "စာရင်းသွင်းမှုကို အတည်ပြုရန်",

@@ -1,8 +1,10 @@
 //! What the card needs of the browser (article_embed_card::platform): time, randomness,
 //! timers, the network, storage, the `online` event.
 
+use std::cell::RefCell;
 use std::future::Future;
 
+use article_embed_card::json::Json;
 use article_embed_card::outbox::{self, Entry};
 use article_embed_card::platform::Platform;
 use article_embed_card::signup::{
@@ -49,60 +51,33 @@ impl Platform for Browser {
         format!("{:08x}{:08x}{:08x}{:08x}", part(), part(), part(), part())
     }
 
-    /// POSTs one submission and reports what came back; never panics, never throws.
+    fn prepare(endpoint: &str) {
+        let _ = prove(endpoint, false);
+    }
+
+    /// POSTs one submission, with proof of work where the server asks for it, and reports
+    /// what came back; never panics, never throws.
     async fn post(endpoint: &str, key: &str, request: &SignupRequest) -> Input {
-        let no_answer = || Input::NoAnswer {
-            offline: is_offline(),
-        };
-        let Some(window) = web_sys::window() else {
-            return no_answer();
-        };
-        let init = web_sys::RequestInit::new();
-        init.set_method("POST");
-        init.set_body(&request.to_json().to_text().into());
-        if let Ok(headers) = web_sys::Headers::new() {
-            let _ = headers.set("Content-Type", "application/json");
-            let _ = headers.set("Accept", "application/json");
-            let _ = headers.set("Idempotency-Key", key);
-            init.set_headers(&headers);
+        let answer = send(endpoint, key, request, solution(endpoint).await).await;
+        // The solution was refused (expired while the signup waited in the outbox, spent
+        // by a retry) or wanted and missing: solve afresh, once.
+        if let Input::Answered {
+            status: 403,
+            reply: Some(reply),
+            ..
+        } = &answer
+        {
+            if reply
+                .error
+                .as_deref()
+                .is_some_and(|e| e.starts_with("proof_"))
+            {
+                if let Some(altcha) = solution(endpoint).await {
+                    return send(endpoint, key, request, Some(altcha)).await;
+                }
+            }
         }
-        // A request with no answer in time is aborted and counts as no answer.
-        let controller = web_sys::AbortController::new().ok();
-        if let Some(c) = &controller {
-            init.set_signal(Some(&c.signal()));
-        }
-        let _timeout =
-            controller.map(|c| gloo_timers::callback::Timeout::new(TIMEOUT_MS, move || c.abort()));
-        let Ok(request) = web_sys::Request::new_with_str_and_init(endpoint, &init) else {
-            return no_answer();
-        };
-        let Ok(response) = JsFuture::from(window.fetch_with_request(&request)).await else {
-            return no_answer();
-        };
-        let Ok(response) = response.dyn_into::<web_sys::Response>() else {
-            return no_answer();
-        };
-        let retry_after = parse_retry_after(
-            response
-                .headers()
-                .get("Retry-After")
-                .ok()
-                .flatten()
-                .as_deref(),
-        );
-        let reply = match response.text() {
-            Ok(promise) => JsFuture::from(promise)
-                .await
-                .ok()
-                .and_then(|v| v.as_string())
-                .and_then(|body| SignupReply::from_text(&body)),
-            Err(_) => None,
-        };
-        Input::Answered {
-            status: response.status(),
-            reply,
-            retry_after,
-        }
+        answer
     }
 
     fn outbox_load(endpoint: &str) -> Vec<Entry> {
@@ -132,5 +107,95 @@ impl Platform for Browser {
             "online",
             move |_| f(),
         ))
+    }
+}
+
+thread_local! {
+    /// `prove(endpoint, take)` of www/src/proof.js, given by the page's script at start.
+    static PROVER: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+}
+
+/// Takes the script's proof-of-work solver (www/src/proof.js): the solving is JavaScript
+/// around Web Crypto, a few hundred bytes there against 3 KB (brotli) of bindings and
+/// futures here.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn prover(prove: js_sys::Function) {
+    PROVER.with(|p| *p.borrow_mut() = Some(prove));
+}
+
+/// Asks the solver for `endpoint`'s solution: worked out ahead (`take` false: start it) or
+/// taken for a signup (`take` true: used up).
+fn prove(endpoint: &str, take: bool) -> Option<wasm_bindgen::JsValue> {
+    PROVER.with(|p| {
+        p.borrow()
+            .as_ref()?
+            .call2(&wasm_bindgen::JsValue::NULL, &endpoint.into(), &take.into())
+            .ok()
+    })
+}
+
+/// The solution for one signup to `endpoint`, when its server asks for proof of work.
+async fn solution(endpoint: &str) -> Option<String> {
+    let promise = js_sys::Promise::resolve(&prove(endpoint, true)?);
+    JsFuture::from(promise).await.ok()?.as_string()
+}
+
+/// One POST of a submission; `altcha`, a solved challenge, goes with it.
+async fn send(endpoint: &str, key: &str, request: &SignupRequest, altcha: Option<String>) -> Input {
+    let no_answer = || Input::NoAnswer {
+        offline: is_offline(),
+    };
+    let Some(window) = web_sys::window() else {
+        return no_answer();
+    };
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    let mut body = request.to_json();
+    if let (Some(altcha), Json::Object(fields)) = (altcha, &mut body) {
+        fields.push(("altcha".into(), Json::String(altcha)));
+    }
+    init.set_body(&body.to_text().into());
+    if let Ok(headers) = web_sys::Headers::new() {
+        let _ = headers.set("Content-Type", "application/json");
+        let _ = headers.set("Accept", "application/json");
+        let _ = headers.set("Idempotency-Key", key);
+        init.set_headers(&headers);
+    }
+    // A request with no answer in time is aborted and counts as no answer.
+    let controller = web_sys::AbortController::new().ok();
+    if let Some(c) = &controller {
+        init.set_signal(Some(&c.signal()));
+    }
+    let _timeout =
+        controller.map(|c| gloo_timers::callback::Timeout::new(TIMEOUT_MS, move || c.abort()));
+    let Ok(request) = web_sys::Request::new_with_str_and_init(endpoint, &init) else {
+        return no_answer();
+    };
+    let Ok(response) = JsFuture::from(window.fetch_with_request(&request)).await else {
+        return no_answer();
+    };
+    let Ok(response) = response.dyn_into::<web_sys::Response>() else {
+        return no_answer();
+    };
+    let retry_after = parse_retry_after(
+        response
+            .headers()
+            .get("Retry-After")
+            .ok()
+            .flatten()
+            .as_deref(),
+    );
+    let reply = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|v| v.as_string())
+            .and_then(|body| SignupReply::from_text(&body)),
+        Err(_) => None,
+    };
+    Input::Answered {
+        status: response.status(),
+        reply,
+        retry_after,
     }
 }

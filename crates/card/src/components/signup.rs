@@ -21,6 +21,9 @@ use crate::signup::{
 pub struct SignupProps {
     pub endpoint: AttrValue,
     pub newsletter: AttrValue,
+    /// Newsletters to choose from, with a checkbox each (the first ticked); empty: the one
+    /// `newsletter`.
+    pub choices: Vec<String>,
     pub privacy_url: Option<AttrValue>,
     pub consent_required: bool,
     /// The consent sentence, the hint and the button's label: the publisher's, or the
@@ -47,6 +50,8 @@ pub struct SignupProps {
 enum Problem {
     Email(&'static str),
     Consent,
+    /// Several newsletters offered, none ticked.
+    Newsletter,
 }
 
 /// Runs one submission: the machine, and the world it acts on.
@@ -185,6 +190,13 @@ pub fn Signup<P: Platform>(props: &SignupProps) -> Html {
     // The name is read from its field when the form is sent: it changes nothing on the way.
     let name_ref = use_node_ref();
     let trap_ref = use_node_ref();
+    // The newsletters' boxes: which are ticked, one bit each (the first, at first), read
+    // back from the boxes on every change (a script may change two before a render).
+    // (One NodeRef each: clones of one NodeRef are one reference.)
+    let choice_refs = use_memo(props.choices.len(), |n| {
+        (0..*n).map(|_| NodeRef::default()).collect::<Vec<_>>()
+    });
+    let ticked = use_state(|| 1u32);
     {
         let on_rendered = props.on_rendered.clone();
         use_effect(move || on_rendered.emit(()));
@@ -241,7 +253,9 @@ pub fn Signup<P: Platform>(props: &SignupProps) -> Html {
         let email = email.clone();
         let problem = problem.clone();
         let (machine, phase) = (machine.clone(), phase.setter());
+        let endpoint = props.endpoint.clone();
         Callback::from(move |e: InputEvent| {
+            P::prepare(&endpoint);
             let input: HtmlInputElement = e.target_unchecked_into();
             email.set(input.value());
             if matches!(*problem, Some(Problem::Email(_))) {
@@ -274,6 +288,7 @@ pub fn Signup<P: Platform>(props: &SignupProps) -> Html {
         let machine = machine.clone();
         let input_ref = input_ref.clone();
         let trap_ref = trap_ref.clone();
+        let choice_refs = choice_refs.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             // Checked on the machine itself, not on the rendered phase: a second Enter or
@@ -294,6 +309,17 @@ pub fn Signup<P: Platform>(props: &SignupProps) -> Html {
                     return;
                 }
             };
+            let chosen: Vec<String> = props
+                .choices
+                .iter()
+                .zip(choice_refs.iter())
+                .filter(|(_, r)| r.cast::<HtmlInputElement>().is_some_and(|c| c.checked()))
+                .map(|(name, _)| name.clone())
+                .collect();
+            if !props.choices.is_empty() && chosen.is_empty() {
+                problem.set(Some(Problem::Newsletter));
+                return;
+            }
             if props.consent_required && !*consent {
                 problem.set(Some(Problem::Consent));
                 return;
@@ -316,7 +342,10 @@ pub fn Signup<P: Platform>(props: &SignupProps) -> Html {
                 key: P::idempotency_key(),
                 request: SignupRequest {
                     email: address,
-                    newsletter: props.newsletter.to_string(),
+                    newsletter: chosen
+                        .first()
+                        .map_or_else(|| props.newsletter.to_string(), String::clone),
+                    newsletters: chosen,
                     consent: *consent,
                     consent_text: props.consent_text.to_string(),
                     name: name_ref
@@ -345,6 +374,7 @@ pub fn Signup<P: Platform>(props: &SignupProps) -> Html {
     let (message, tone) = match (&*problem, &*phase) {
         (Some(Problem::Email(m)), _) => ((*m).to_owned(), "error"),
         (Some(Problem::Consent), _) => (words.consent_missing.to_owned(), "error"),
+        (Some(Problem::Newsletter), _) => (words.choose_newsletter.to_owned(), "error"),
         (None, Phase::Sending { .. } | Phase::Holding) => (words.sending.to_owned(), ""),
         (None, Phase::Retrying { .. } | Phase::Keeping) => (words.retrying.to_owned(), ""),
         (None, Phase::Queued) => (words.queued.to_owned(), "success"),
@@ -420,6 +450,36 @@ pub fn Signup<P: Platform>(props: &SignupProps) -> Html {
                     />
                 </div>
             }
+            if !props.choices.is_empty() {
+                <div
+                    part="newsletters"
+                    class="choices"
+                    role="group"
+                    aria-labelledby={title_id}
+                    aria-describedby={status_id}
+                    onchange={
+                        let (problem, ticked, refs) = (problem.clone(), ticked.clone(), choice_refs.clone());
+                        move |_| {
+                            ticked.set(refs.iter().enumerate().fold(0, |bits, (i, r)| {
+                                match r.cast::<HtmlInputElement>() {
+                                    Some(b) if b.checked() => bits | 1 << i,
+                                    _ => bits,
+                                }
+                            }));
+                            if *problem == Some(Problem::Newsletter) { problem.set(None) }
+                        }
+                    }
+                >
+                    // An empty value: the server tells "none ticked" from "no list".
+                    <input type="hidden" name="newsletters" value="" />
+                    { for props.choices.iter().zip(choice_refs.iter()).enumerate().map(|(i, (name, r))| html! {
+                        <label class="consent-label">
+                            <input ref={r.clone()} type="checkbox" name="newsletters" value={name.clone()} checked={*ticked & 1 << i != 0} />
+                            <span>{ name.clone() }</span>
+                        </label>
+                    }) }
+                </div>
+            }
             // Hidden from people (off screen) and from assistive technology (aria-hidden,
             // out of the tab order); bots that fill every field fill this one.
             <div class="trap" aria-hidden="true">
@@ -454,7 +514,9 @@ pub fn Signup<P: Platform>(props: &SignupProps) -> Html {
                     { if busy { AttrValue::from(words.sending) } else { props.submit_label.clone() } }
                 </button>
             </div>
-            <input type="hidden" name="newsletter" value={props.newsletter.clone()} />
+            if props.choices.is_empty() {
+                <input type="hidden" name="newsletter" value={props.newsletter.clone()} />
+            }
             <input type="hidden" name="locale" value={props.lang.clone()} />
             <input type="hidden" name="consent_text" value={props.consent_text.clone()} />
             if let Some(article) = &props.article_url {

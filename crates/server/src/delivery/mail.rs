@@ -129,18 +129,19 @@ impl Mailer {
         }
     }
 
-    /// Sends the confirmation link, in the signup's language; says where it went.
+    /// Sends the confirmation link for one or several newsletters (each on a line of its
+    /// own in the body), in the signup's language; says where it went.
     pub async fn send_confirmation(
         &self,
         w: &Words,
         to: &str,
-        newsletter: &str,
+        newsletters: &[String],
         link: &str,
     ) -> Result<String, MailError> {
         self.send(
             to,
-            w.fill(w.confirm_subject, newsletter),
-            w.body(w.confirm_body, newsletter, link),
+            w.fill(w.confirm_subject, &w.names(newsletters)),
+            w.body(w.confirm_body, &newsletters.join("\n    "), link),
         )
         .await
     }

@@ -134,11 +134,11 @@ async fn send_mail(app: &App, job: MailJob) {
     let send = async {
         match job.kind.as_str() {
             store::CONFIRMATION => match app.store.token_for(job.signup_id, now).await {
-                Ok(Some(t)) => {
+                Ok(Some((t, newsletters))) => {
                     let link = format!("{}/api/confirm?token={t}", app.public_url);
                     token = Some(t);
                     app.mailer
-                        .send_confirmation(w, &job.email, &job.newsletter, &link)
+                        .send_confirmation(w, &job.email, &newsletters, &link)
                         .await
                         .map(Some)
                 }

@@ -32,9 +32,9 @@ fn respond(status: StatusCode, html: String) -> Response {
     response
 }
 
-fn confirmed(locale: &str, newsletter: &str) -> String {
+fn confirmed(locale: &str, newsletters: &[String]) -> String {
     let w = words(locale);
-    pages::message(w, &w.fill(w.confirmed, newsletter), None)
+    pages::message(w, &w.fill(w.confirmed, &w.names(newsletters)), None)
 }
 
 /// A link that names no signup: the page is in English (nothing says whose it was).
@@ -70,13 +70,20 @@ pub(crate) async fn page(State(app): State<Arc<App>>, Query(q): Query<TokenParam
         return unknown();
     }
     match app.store.token(&token, now_ms()).await {
-        Ok(Token::Valid { newsletter, locale }) => respond(
-            StatusCode::OK,
-            pages::confirm(words(&locale), &newsletter, &token),
-        ),
-        Ok(Token::Used { newsletter, locale }) => {
-            respond(StatusCode::OK, confirmed(&locale, &newsletter))
+        Ok(Token::Valid {
+            newsletters,
+            locale,
+        }) => {
+            let w = words(&locale);
+            respond(
+                StatusCode::OK,
+                pages::confirm(w, &w.names(&newsletters), &token),
+            )
         }
+        Ok(Token::Used {
+            newsletters,
+            locale,
+        }) => respond(StatusCode::OK, confirmed(&locale, &newsletters)),
         Ok(Token::Expired { locale }) => expired(&locale),
         Ok(Token::Unknown) => unknown(),
         Err(e) => failed(&app, &e),
@@ -102,14 +109,18 @@ pub(crate) async fn confirm(
         .confirm(&token, now_ms(), app.webhook.is_some())
         .await
     {
-        Ok(Confirmed::Now { newsletter, locale }) => {
-            // The subscriber.confirmed event is queued: deliver it now.
+        Ok(Confirmed::Now {
+            newsletters,
+            locale,
+        }) => {
+            // The subscriber.confirmed events are queued: deliver them now.
             app.wake_delivery();
-            respond(StatusCode::OK, confirmed(&locale, &newsletter))
+            respond(StatusCode::OK, confirmed(&locale, &newsletters))
         }
-        Ok(Confirmed::Already { newsletter, locale }) => {
-            respond(StatusCode::OK, confirmed(&locale, &newsletter))
-        }
+        Ok(Confirmed::Already {
+            newsletters,
+            locale,
+        }) => respond(StatusCode::OK, confirmed(&locale, &newsletters)),
         Ok(Confirmed::Expired { locale }) => expired(&locale),
         Ok(Confirmed::Unknown) => unknown(),
         Err(e) => failed(&app, &e),

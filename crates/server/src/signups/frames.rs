@@ -54,22 +54,12 @@ impl Frames {
         }
         let mut verifier = self.keyed.clone();
         verifier.update(format!("article-embed frame {expiry}").as_bytes());
-        let Some(bytes) = unhex(mac) else {
+        let Some(bytes) = crate::tokens::unhex(mac) else {
             return false;
         };
         // Constant time: nothing about a right token leaks through the time a wrong one takes.
         verifier.verify_slice(&bytes).is_ok()
     }
-}
-
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| s.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok()))
-        .collect()
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod cleanup;
 pub mod confirm;
 pub mod frames;
 pub mod newsletters;
+pub mod proof;
 pub mod stats;
 pub mod subscribe;
 

@@ -20,10 +20,12 @@ use crate::log;
 use crate::requests::client_ip;
 use crate::requests::headers;
 use crate::requests::pages;
+use crate::signups::proof::{Refused, Solved};
 use crate::store::{Claim, NewSignup};
 use crate::time::now_ms;
 use crate::App;
 use crate::BODY_LIMIT;
+use article_embed_card::options::NEWSLETTERS_MAX;
 use article_embed_card::{email, i18n};
 
 /// A signup as sent, by the widget (JSON) or by a plain form (urlencoded). Everything is
@@ -33,6 +35,8 @@ use article_embed_card::{email, i18n};
 struct Submission {
     email: Option<String>,
     newsletter: Option<String>,
+    /// The newsletters ticked in a form that offers several (one signup each).
+    newsletters: Option<Vec<String>>,
     consent: Option<Consent>,
     /// The consent sentence the reader saw (the publisher's words, or the widget's).
     consent_text: Option<String>,
@@ -43,6 +47,8 @@ struct Submission {
     locale: Option<String>,
     /// The honeypot.
     website: Option<String>,
+    /// A solved proof-of-work challenge (`signups::proof`), as ALTCHA's widgets send it.
+    altcha: Option<String>,
 }
 
 /// `true` from JSON; "true"/"on"/"1" from a form checkbox.
@@ -254,7 +260,7 @@ pub(crate) async fn subscribe(State(app): State<Arc<App>>, request: Request) -> 
         }
     };
     let parsed: Result<Submission, String> = if is_form {
-        serde_urlencoded::from_bytes(&bytes).map_err(|e| format!("The form data is not valid: {e}"))
+        form_submission(&bytes)
     } else {
         serde_json::from_slice(&bytes)
             .map_err(|e| format!("The request body is not valid JSON: {e}"))
@@ -292,7 +298,8 @@ pub(crate) async fn subscribe(State(app): State<Arc<App>>, request: Request) -> 
         Some(answer) => answer,
         None => match &key {
             Some(key) => {
-                let request_hash = crate::tokens::hex(&Sha256::digest(&bytes));
+                let request_hash =
+                    crate::tokens::hex(&Sha256::digest(without_proof(&bytes, is_form)));
                 let subject = normalise_email(submission.email.as_deref().unwrap_or(""));
                 // On a task of its own: a client that hangs up (or the request deadline) must
                 // not cut the work off between claiming the key and settling it, which would
@@ -300,7 +307,7 @@ pub(crate) async fn subscribe(State(app): State<Arc<App>>, request: Request) -> 
                 let (app, key, locale) = (Arc::clone(&app), key.clone(), locale.clone());
                 let work = tokio::spawn(async move {
                     with_key(&app, &key, &request_hash, &subject, || {
-                        handle(&app, submission, &locale)
+                        handle(&app, submission, &locale, is_form)
                     })
                     .await
                 });
@@ -312,7 +319,7 @@ pub(crate) async fn subscribe(State(app): State<Arc<App>>, request: Request) -> 
                     )
                 })
             }
-            None => handle(&app, submission, &locale).await,
+            None => handle(&app, submission, &locale, is_form).await,
         },
     };
     if let Some(reason) = answer.json.get("error").and_then(|e| e.as_str()) {
@@ -323,6 +330,46 @@ pub(crate) async fn subscribe(State(app): State<Arc<App>>, request: Request) -> 
     } else {
         answer.into_json()
     }
+}
+
+/// The body as far as an `Idempotency-Key` is concerned: without its proof of work, which
+/// a retry may carry anew (the first one spent, or expired while the signup waited in the
+/// reader's outbox).
+fn without_proof(bytes: &[u8], is_form: bool) -> Vec<u8> {
+    if is_form {
+        if let Ok(pairs) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes) {
+            let kept: Vec<_> = pairs.into_iter().filter(|(k, _)| k != "altcha").collect();
+            if let Ok(text) = serde_urlencoded::to_string(kept) {
+                return text.into_bytes();
+            }
+        }
+    } else if let Ok(serde_json::Value::Object(mut fields)) = serde_json::from_slice(bytes) {
+        fields.remove("altcha");
+        return serde_json::Value::Object(fields).to_string().into_bytes();
+    }
+    bytes.to_vec()
+}
+
+/// A urlencoded form as a [`Submission`]: every field once, but `newsletters`, one pair per
+/// ticked box (serde_urlencoded reads no lists).
+fn form_submission(bytes: &[u8]) -> Result<Submission, String> {
+    use serde_json::Value;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(bytes)
+        .map_err(|e| format!("The form data is not valid: {e}"))?;
+    let mut fields = serde_json::Map::new();
+    let mut newsletters = Vec::new();
+    for (name, value) in pairs {
+        if name == "newsletters" {
+            newsletters.push(Value::String(value));
+        } else {
+            fields.insert(name, Value::String(value));
+        }
+    }
+    if !newsletters.is_empty() {
+        fields.insert("newsletters".into(), Value::Array(newsletters));
+    }
+    serde_json::from_value(Value::Object(fields))
+        .map_err(|e| format!("The form data is not valid: {e}"))
 }
 
 /// The page a form posted without script was on, for attribution (the widget sends its
@@ -493,7 +540,50 @@ fn rate_limited(seconds: u64, words: &i18n::Words) -> Answer {
     answer
 }
 
-async fn handle(app: &App, s: Submission, locale: &str) -> Answer {
+/// With proof of work: a solution that holds, to be spent when the signup is stored; `None`
+/// for a form without one that the slow lane takes. `Err`: the answer.
+async fn check_proof(app: &App, s: &Submission, is_form: bool) -> Result<Option<Solved>, Answer> {
+    let Some(proofs) = &app.proofs else {
+        return Ok(None);
+    };
+    let refused =
+        |error: &str, message: &str| Err(Answer::error(StatusCode::FORBIDDEN, error, message));
+    match s.altcha.as_deref().filter(|a| !a.trim().is_empty()) {
+        Some(altcha) => match proofs.check(altcha, now_ms()) {
+            Ok(solved) => Ok(Some(solved)),
+            Err(Refused::Expired) => refused(
+                "proof_expired",
+                "The anti-spam check has expired. Please send the form again.",
+            ),
+            Err(_) => refused(
+                "proof_invalid",
+                "The anti-spam check failed. Please send the form again.",
+            ),
+        },
+        // A page without script cannot solve: everyone's forms together get a few signups
+        // a minute. A script that can post JSON can solve.
+        None if is_form => {
+            let lane = app
+                .store
+                .hit("proofless", app.proofless_per_minute, 60_000, now_ms())
+                .await;
+            match lane {
+                Err(e) => Err(storage_failed(app, e)),
+                Ok(Err(seconds)) => Err(rate_limited(
+                    seconds,
+                    i18n::words(s.locale.as_deref().unwrap_or("en")),
+                )),
+                Ok(Ok(())) => Ok(None),
+            }
+        }
+        None => refused(
+            "proof_required",
+            "This server asks for proof of work: get a challenge with GET on this endpoint.",
+        ),
+    }
+}
+
+async fn handle(app: &App, s: Submission, locale: &str, is_form: bool) -> Answer {
     let words = i18n::words(locale);
     if app
         .failures_left
@@ -523,25 +613,60 @@ async fn handle(app: &App, s: Submission, locale: &str) -> Answer {
             )
         }
     };
-    let asked = s
-        .newsletter
-        .as_deref()
-        .map(article_embed_card::text::clean)
-        .filter(|n| !n.is_empty());
-    let Some(asked) = asked else {
+    let proof = match check_proof(app, &s, is_form).await {
+        Ok(proof) => proof,
+        Err(answer) => return answer,
+    };
+    // `newsletters` from a form that offers several (an empty list: none ticked), else the
+    // one `newsletter` (which a widget also sends beside the list, for servers that read one).
+    let several = s.newsletters.is_some();
+    let mut asked: Vec<String> = Vec::new();
+    let given: Vec<&String> = match &s.newsletters {
+        Some(list) => list.iter().collect(),
+        None => s.newsletter.iter().collect(),
+    };
+    for name in given {
+        let name = article_embed_card::text::clean(name);
+        if !name.is_empty() && !asked.contains(&name) {
+            asked.push(name);
+        }
+    }
+    if asked.len() > NEWSLETTERS_MAX {
         return Answer::error(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_newsletter",
-            "newsletter: missing (required)",
+            &format!("newsletters: at most {NEWSLETTERS_MAX}"),
         );
-    };
-    let Some(newsletter) = accept_newsletter(app, &asked, s.article.as_deref()).await else {
-        return Answer::error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unknown_newsletter",
-            "This newsletter is not offered here.",
-        );
-    };
+    }
+    if asked.is_empty() {
+        return if several {
+            Answer::error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "no_newsletter",
+                words.choose_newsletter,
+            )
+        } else {
+            Answer::error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_newsletter",
+                "newsletter: missing (required)",
+            )
+        };
+    }
+    // Every name must be one the server mails about; nothing is kept if one is not.
+    let mut newsletters = Vec::with_capacity(asked.len());
+    for name in &asked {
+        match accept_newsletter(app, name, s.article.as_deref()).await {
+            Some(newsletter) => newsletters.push(newsletter),
+            None => {
+                return Answer::error(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "unknown_newsletter",
+                    "This newsletter is not offered here.",
+                )
+            }
+        }
+    }
     let consent = s.consent.as_ref().is_some_and(Consent::given);
     if app.consent_required && !consent {
         return Answer::error(
@@ -568,7 +693,7 @@ async fn handle(app: &App, s: Submission, locale: &str) -> Answer {
     let url = |u: Option<String>| u.and_then(|u| article_embed_card::url::resolve(&u, None).ok());
     let signup = NewSignup {
         email,
-        newsletter,
+        newsletter: String::new(),
         consent,
         // What the reader saw, if it is words a card could have shown (plain text, not
         // too long); else the sentence of the signup's language.
@@ -596,7 +721,33 @@ async fn handle(app: &App, s: Submission, locale: &str) -> Answer {
     };
     // The answer is the same whatever the address's state; the mail that goes with it was
     // queued with the signup, and the delivery job sends it.
-    match app.store.add(&signup, now_ms()).await {
+    let signups: Vec<NewSignup> = newsletters
+        .into_iter()
+        .map(|newsletter| NewSignup {
+            newsletter,
+            ..signup.clone()
+        })
+        .collect();
+    // Spent last, once the signup is one the server takes: a reader who fixes a refused
+    // address does not solve again.
+    if let Some(solved) = proof {
+        match app
+            .store
+            .spend_proof(&solved.challenge, solved.expires_ms)
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) => {
+                return Answer::error(
+                    StatusCode::FORBIDDEN,
+                    "proof_spent",
+                    "This anti-spam check was used already. Please send the form again.",
+                )
+            }
+            Err(e) => return storage_failed(app, e),
+        }
+    }
+    match app.store.add_all(&signups, now_ms()).await {
         Ok(_) => {
             app.wake_delivery();
             Answer::pending()

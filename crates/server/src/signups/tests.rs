@@ -811,7 +811,7 @@ async fn the_mail_and_the_confirmation_pages_speak_the_cards_language() {
         "אישור ההרשמה ל־הניוזלטר של The Jerusalem Post"
     );
     let id = env.rows().await[0].id;
-    let token = env
+    let (token, _) = env
         .app
         .store
         .token_for(id, time::now_ms())
@@ -995,4 +995,244 @@ async fn signups_are_counted_by_partner_article_and_day_on_the_metrics_listener_
         crate::signups::stats::to_csv(&rows).lines().next(),
         Some("origin,article,day,confirmed,pending")
     );
+}
+
+#[tokio::test]
+async fn several_newsletters_in_one_form_are_one_mail_and_one_link() {
+    let (daily, weekly) = ("Daily briefing", "Weekly analysis");
+    let env = env(|c| c.newsletters = vec![daily.into(), weekly.into()]).await;
+    // The widget sends the list, and the first name beside it for servers that read one.
+    let mut body = signup("both@example.org");
+    body["newsletter"] = daily.into();
+    body["newsletters"] = serde_json::json!([daily, weekly]);
+    let reply = env.subscribe(body, None).await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.body);
+    let rows = env.rows().await;
+    let names: Vec<&str> = rows.iter().map(|r| r.newsletter.as_str()).collect();
+    assert_eq!(names, [daily, weekly], "one signup per newsletter");
+    let mails = env.mails().await;
+    assert_eq!(mails.len(), 1, "one confirmation mail for both");
+    assert!(
+        mails[0].contains(daily) && mails[0].contains(weekly),
+        "{}",
+        mails[0]
+    );
+    let token = token_in(&mails[0]);
+    let page = env.send(get(&format!("/api/confirm?token={token}"))).await;
+    assert!(
+        page.body.contains("Daily briefing, Weekly analysis"),
+        "{}",
+        page.body
+    );
+    let done = env.send(confirm_post(&token)).await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert!(env.rows().await.iter().all(|r| r.status == "subscribed"));
+
+    // An address pending for one newsletter asks for both: one new mail lists both, and the
+    // old link confirms only what its own mail listed.
+    let mut first = signup("later@example.org");
+    first["newsletter"] = daily.into();
+    env.subscribe(first, None).await;
+    let old = token_in(
+        &env.mails()
+            .await
+            .into_iter()
+            .find(|m| m.contains("later@"))
+            .expect("mail"),
+    );
+    let mut both = signup("later@example.org");
+    both["newsletters"] = serde_json::json!([weekly, daily]);
+    env.subscribe(both, None).await;
+    let later: Vec<String> = env
+        .mails()
+        .await
+        .into_iter()
+        .filter(|m| m.contains("later@"))
+        .collect();
+    assert_eq!(later.len(), 2);
+    env.send(confirm_post(&old)).await;
+    let status = |rows: &[store::Signup], n: &str| {
+        rows.iter()
+            .find(|r| r.email == "later@example.org" && r.newsletter == n)
+            .map(|r| r.status.clone())
+    };
+    let rows = env.rows().await;
+    assert_eq!(status(&rows, daily).as_deref(), Some("subscribed"));
+    assert_eq!(
+        status(&rows, weekly).as_deref(),
+        Some("pending"),
+        "the first link never named the weekly one"
+    );
+    let new = later
+        .iter()
+        .map(|m| token_in(m))
+        .find(|t| *t != old)
+        .expect("the second link");
+    env.send(confirm_post(&new)).await;
+    assert_eq!(
+        status(&env.rows().await, weekly).as_deref(),
+        Some("subscribed")
+    );
+
+    // The allow-list applies to each: one unknown name and nothing is kept.
+    let mut odd = signup("odd@example.org");
+    odd["newsletters"] = serde_json::json!([daily, "Spam digest"]);
+    let refused = env.subscribe(odd, None).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.json()["error"], "unknown_newsletter");
+    // None ticked: the reader is asked to choose, in the card's language.
+    let mut none = signup("none@example.org");
+    none["newsletters"] = serde_json::json!([]);
+    none["locale"] = "fr".into();
+    let refused = env.subscribe(none, None).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.json()["message"], i18n::FR.choose_newsletter);
+    assert!(!env
+        .rows()
+        .await
+        .iter()
+        .any(|r| r.email == "odd@example.org" || r.email == "none@example.org"));
+
+    // The form without script: one pair per ticked box.
+    let form = format!(
+        "email=form%40example.org&newsletters=&newsletters={}&newsletters={}&consent=on",
+        daily.replace(' ', "+"),
+        weekly.replace(' ', "+")
+    );
+    let reply = env
+        .send(
+            HttpRequest::post("/api/subscribe")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(form))
+                .expect("req"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.body);
+    let form_rows = env
+        .rows()
+        .await
+        .into_iter()
+        .filter(|r| r.email == "form@example.org")
+        .count();
+    assert_eq!(form_rows, 2);
+    let unticked = env
+        .send(
+            HttpRequest::post("/api/subscribe")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from("email=x%40example.org&newsletters=&consent=on"))
+                .expect("req"),
+        )
+        .await;
+    assert_eq!(unticked.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unticked.body.contains(i18n::EN.choose_newsletter));
+}
+
+async fn challenge_of(env: &Env) -> serde_json::Value {
+    let reply = env.send(get("/api/subscribe")).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.headers[header::CACHE_CONTROL], "no-store");
+    reply.json()
+}
+
+#[tokio::test]
+async fn proof_of_work_is_asked_checked_and_spent_once() {
+    use crate::signups::proof;
+    let off = env(|_| {}).await;
+    let none = off.send(get("/api/subscribe")).await;
+    assert_eq!(none.status, StatusCode::NO_CONTENT, "no proof asked");
+
+    let env = env(|c| {
+        c.proof_of_work = true;
+        c.proof_max_number = 2_000;
+        c.proofless_per_minute = 2;
+    })
+    .await;
+    let c = challenge_of(&env).await;
+    assert_eq!(c["algorithm"], "SHA-256");
+    assert_eq!(c["maxnumber"], 2_000);
+
+    // A widget that sent no solution is refused; with one, it is taken.
+    let bare = env.subscribe(signup("bare@example.org"), None).await;
+    assert_eq!(bare.status, StatusCode::FORBIDDEN);
+    assert_eq!(bare.json()["error"], "proof_required");
+    let altcha = proof::solve(&c).expect("solvable");
+    let mut body = signup("solved@example.org");
+    body["altcha"] = altcha.clone().into();
+    let reply = env.subscribe(body, Some("key-1")).await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.body);
+
+    // The same solution again, for another address: spent.
+    let mut replay = signup("replay@example.org");
+    replay["altcha"] = altcha.into();
+    let replayed = env.subscribe(replay, Some("key-2")).await;
+    assert_eq!(replayed.status, StatusCode::FORBIDDEN);
+    assert_eq!(replayed.json()["error"], "proof_spent");
+    // The same key with a fresh solution is the same submission: taken.
+    let mut again = signup("replay@example.org");
+    again["altcha"] = proof::solve(&challenge_of(&env).await)
+        .expect("solvable")
+        .into();
+    let retried = env.subscribe(again, Some("key-2")).await;
+    assert_eq!(retried.status, StatusCode::ACCEPTED, "{}", retried.body);
+
+    // Forged: a challenge of another server's key.
+    let forged = proof::solve(
+        &proof::Proofs::new("guess", 2_000)
+            .challenge(time::now_ms())
+            .expect("c"),
+    )
+    .expect("solvable");
+    let mut body = signup("forged@example.org");
+    body["altcha"] = forged.into();
+    let refused = env.subscribe(body, None).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(refused.json()["error"], "proof_invalid");
+
+    // A form posted without script, without a solution: the slow lane, a few a minute.
+    let form = |email: &str| {
+        HttpRequest::post("/api/subscribe")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "email={email}&newsletter=The+Jerusalem+Post+Newsletter&consent=on"
+            )))
+            .expect("req")
+    };
+    assert_eq!(
+        env.send(form("f1%40example.org")).await.status,
+        StatusCode::ACCEPTED
+    );
+    assert_eq!(
+        env.send(form("f2%40example.org")).await.status,
+        StatusCode::ACCEPTED
+    );
+    let third = env.send(form("f3%40example.org")).await;
+    assert_eq!(third.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(third.headers.contains_key(header::RETRY_AFTER));
+    // A form that carries a solution (ALTCHA's own widget in a publisher's form) skips it.
+    let altcha = proof::solve(&challenge_of(&env).await).expect("solvable");
+    let with = env
+        .send(
+            HttpRequest::post("/api/subscribe")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(format!(
+                    "email=f4%40example.org&newsletter=The+Jerusalem+Post+Newsletter&altcha={}",
+                    altcha
+                        .replace('+', "%2B")
+                        .replace('/', "%2F")
+                        .replace('=', "%3D")
+                )))
+                .expect("req"),
+        )
+        .await;
+    assert_eq!(with.status, StatusCode::ACCEPTED, "{}", with.body);
+    let kept: Vec<String> = env.rows().await.into_iter().map(|r| r.email).collect();
+    for email in ["solved@", "replay@", "f1@", "f2@", "f4@"] {
+        assert!(
+            kept.iter().any(|e| e.starts_with(email)),
+            "{email}: {kept:?}"
+        );
+    }
+    for email in ["bare@", "forged@", "f3@"] {
+        assert!(!kept.iter().any(|e| e.starts_with(email)), "{email}");
+    }
 }

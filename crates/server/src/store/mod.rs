@@ -212,6 +212,20 @@ impl Store {
         tx.commit().await
     }
 
+    /// Spends a proof-of-work challenge: `true` the first time, `false` ever after (until it
+    /// expires, when the challenge itself is refused).
+    pub async fn spend_proof(&self, challenge: &str, expires_ms: i64) -> Result<bool, sqlx::Error> {
+        let spent = sqlx::query(
+            "INSERT INTO proofs_spent (challenge, expires_at) VALUES ($1, $2) \
+             ON CONFLICT (challenge) DO NOTHING",
+        )
+        .bind(challenge)
+        .bind(expires_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(spent.rows_affected() == 1)
+    }
+
     /// Tokens of databases made before tokens were hashed (migration 0002).
     async fn hash_carried_over_tokens(&self) -> Result<(), sqlx::Error> {
         let rows =
@@ -222,11 +236,15 @@ impl Store {
         for row in rows {
             let marked: String = row.try_get("token_hash")?;
             let plain = marked.trim_start_matches("plain:");
-            sqlx::query("UPDATE confirmations SET token_hash = $1 WHERE token_hash = $2")
+            for table in ["confirmations", "confirmation_signups"] {
+                sqlx::query(&format!(
+                    "UPDATE {table} SET token_hash = $1 WHERE token_hash = $2"
+                ))
                 .bind(token_hash(plain))
                 .bind(&marked)
                 .execute(&self.pool)
                 .await?;
+            }
         }
         if converted && self.sqlite {
             // The old tokens are still in the file's free pages and in the write-ahead log:
@@ -246,9 +264,15 @@ impl Store {
             .execute(&self.pool)
             .await?
             .rows_affected();
+        sqlx::query(
+            "DELETE FROM confirmation_signups WHERE NOT EXISTS \
+             (SELECT 1 FROM confirmations c WHERE c.token_hash = confirmation_signups.token_hash)",
+        )
+        .execute(&self.pool)
+        .await?;
         let signups = sqlx::query(
             "DELETE FROM signups WHERE status = 'pending' AND created_at <= $1 \
-             AND NOT EXISTS (SELECT 1 FROM confirmations c WHERE c.signup_id = signups.id)",
+             AND NOT EXISTS (SELECT 1 FROM confirmation_signups c WHERE c.signup_id = signups.id)",
         )
         .bind(now.saturating_sub(UNCONFIRMED_KEPT_MS))
         .execute(&self.pool)
@@ -262,6 +286,10 @@ impl Store {
         // Counting windows are an hour at most; mail for a signup that is gone goes too.
         sqlx::query("DELETE FROM rate_counts WHERE window_start <= $1")
             .bind(now.saturating_sub(DAY_MS))
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM proofs_spent WHERE expires_at <= $1")
+            .bind(now)
             .execute(&self.pool)
             .await?;
         sqlx::query("DELETE FROM mail_caps WHERE updated_at <= $1")

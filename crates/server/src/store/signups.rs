@@ -51,12 +51,12 @@ pub const ALREADY_SUBSCRIBED: &str = "already_subscribed";
 pub enum Token {
     /// Unused and in time: the button will confirm this signup.
     Valid {
-        newsletter: String,
+        newsletters: Vec<String>,
         locale: String,
     },
-    /// Used already: the signup is confirmed.
+    /// Used already: the signups are confirmed.
     Used {
-        newsletter: String,
+        newsletters: Vec<String>,
         locale: String,
     },
     Expired {
@@ -67,9 +67,17 @@ pub enum Token {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Confirmed {
-    Now { newsletter: String, locale: String },
-    Already { newsletter: String, locale: String },
-    Expired { locale: String },
+    Now {
+        newsletters: Vec<String>,
+        locale: String,
+    },
+    Already {
+        newsletters: Vec<String>,
+        locale: String,
+    },
+    Expired {
+        locale: String,
+    },
     Unknown,
 }
 
@@ -91,97 +99,89 @@ pub struct Signup {
 }
 
 impl Store {
-    async fn issue_token(&self, signup_id: i64, now: i64) -> Result<String, sqlx::Error> {
+    /// A token for the signups `covers` (the first names the row), in one transaction.
+    async fn issue_token(&self, covers: &[i64], now: i64) -> Result<String, sqlx::Error> {
         let token = token().map_err(sqlx::Error::Protocol)?;
+        let hash = token_hash(&token);
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO confirmations (token_hash, signup_id, created_at, expires_at) \
              VALUES ($1, $2, $3, $4)",
         )
-        .bind(token_hash(&token))
-        .bind(signup_id)
+        .bind(&hash)
+        .bind(covers.first().copied().unwrap_or_default())
         .bind(now)
         .bind(now.saturating_add(TOKEN_LIFETIME_MS))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        for id in covers {
+            sqlx::query("INSERT INTO confirmation_signups (token_hash, signup_id) VALUES ($1, $2)")
+                .bind(&hash)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         Ok(token)
     }
 
     /// Adds a signup unless the address already has one for this newsletter, and queues the
     /// mail that goes with it, in one transaction: a signup never lacks its mail.
     pub async fn add(&self, s: &NewSignup, now: i64) -> Result<Added, sqlx::Error> {
+        let mut added = self.add_all(std::slice::from_ref(s), now).await?;
+        added.pop().ok_or(sqlx::Error::RowNotFound)
+    }
+
+    /// Adds one request's signups (one address, a newsletter each) and queues their mail in
+    /// one transaction: the ones waiting for confirmation travel in one mail, whose link
+    /// confirms them together; an address confirmed already gets one note, at most.
+    pub async fn add_all(&self, all: &[NewSignup], now: i64) -> Result<Vec<Added>, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO signups \
-             (email, newsletter, consent, consent_text, article, page, locale, status, created_at, name) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9) \
-             ON CONFLICT (email, newsletter) DO NOTHING RETURNING id",
-        )
-        .bind(&s.email)
-        .bind(&s.newsletter)
-        .bind(i64::from(s.consent))
-        .bind(&s.consent_text)
-        .bind(&s.article)
-        .bind(&s.page)
-        .bind(&s.locale)
-        .bind(now)
-        .bind(&s.name)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let added = if let Some(row) = inserted {
-            Added::New {
-                signup_id: row.try_get("id")?,
-            }
-        } else {
-            let row =
-                sqlx::query("SELECT id, status FROM signups WHERE email = $1 AND newsletter = $2")
-                    .bind(&s.email)
-                    .bind(&s.newsletter)
-                    .fetch_one(&mut *tx)
-                    .await?;
-            let signup_id: i64 = row.try_get("id")?;
-            let status: String = row.try_get("status")?;
-            if status == "pending" {
-                Added::Pending { signup_id }
-            } else {
-                // Claimed in one statement, so that concurrent requests queue one note.
-                let claimed = sqlx::query(
-                    "UPDATE signups SET notified_at = $1 \
-                     WHERE id = $2 AND (notified_at IS NULL OR notified_at <= $3)",
-                )
-                .bind(now)
-                .bind(signup_id)
-                .bind(now.saturating_sub(NOTICE_EVERY_MS))
-                .execute(&mut *tx)
-                .await?;
-                Added::Confirmed {
-                    signup_id,
-                    notified: claimed.rows_affected() == 1,
-                }
-            }
-        };
-        let (signup_id, kind) = match added {
-            Added::New { signup_id } | Added::Pending { signup_id } => {
-                (signup_id, Some(CONFIRMATION))
-            }
+        let mut added = Vec::with_capacity(all.len());
+        for s in all {
+            added.push(add_row(&mut tx, s, now).await?);
+        }
+        let waiting: Vec<i64> = added
+            .iter()
+            .filter_map(|a| match a {
+                Added::New { signup_id } | Added::Pending { signup_id } => Some(*signup_id),
+                Added::Confirmed { .. } => None,
+            })
+            .collect();
+        let note = added.iter().find_map(|a| match a {
             Added::Confirmed {
                 signup_id,
-                notified,
-            } => (signup_id, notified.then_some(ALREADY_SUBSCRIBED)),
-        };
-        if let Some(kind) = kind {
+                notified: true,
+            } => Some(*signup_id),
+            _ => None,
+        });
+        if let Some(&lead) = waiting.first() {
+            for id in &waiting {
+                sqlx::query("UPDATE signups SET batch = $1 WHERE id = $2")
+                    .bind(lead)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        for (signup_id, kind) in [
+            (waiting.first().copied(), CONFIRMATION),
+            (note, ALREADY_SUBSCRIBED),
+        ] {
+            let (Some(signup_id), Some(s)) = (signup_id, all.first()) else {
+                continue;
+            };
             // One waiting mail of a kind per signup: asking five times before it went out
             // sends it once, and counts once against the address's cap.
             let queued = sqlx::query(
                 "INSERT INTO mail_queue (kind, signup_id, email, newsletter, created_at, next_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (signup_id, kind) DO NOTHING \
-                 RETURNING id",
+                 SELECT $1, id, email, newsletter, $2, $3 FROM signups WHERE id = $4 \
+                 ON CONFLICT (signup_id, kind) DO NOTHING RETURNING id",
             )
             .bind(kind)
+            .bind(now)
+            .bind(now)
             .bind(signup_id)
-            .bind(&s.email)
-            .bind(&s.newsletter)
-            .bind(now)
-            .bind(now)
             .fetch_optional(&mut *tx)
             .await?;
             if let Some(queued) = queued {
@@ -236,20 +236,33 @@ impl Store {
         Ok(allowed)
     }
 
-    /// A new confirmation token for a signup still pending, as its mail is sent (tokens are
-    /// made then, so that only their hashes are ever stored); `None` when there is no such
-    /// signup any more.
-    pub async fn token_for(&self, signup_id: i64, now: i64) -> Result<Option<String>, sqlx::Error> {
-        let pending =
-            sqlx::query("SELECT 1 AS one FROM signups WHERE id = $1 AND status = 'pending'")
-                .bind(signup_id)
-                .fetch_optional(&self.pool)
-                .await?
-                .is_some();
-        if !pending {
+    /// A new confirmation token, as a mail is sent (tokens are made then, so that only their
+    /// hashes are ever stored), for the signups that mail carries: `signup_id` and those of
+    /// its batch, still pending. With the newsletters' names, for the mail; `None` when
+    /// nothing is pending any more.
+    pub async fn token_for(
+        &self,
+        signup_id: i64,
+        now: i64,
+    ) -> Result<Option<(String, Vec<String>)>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT id, newsletter FROM signups \
+             WHERE (id = $1 OR batch = $1) AND status = 'pending' ORDER BY id",
+        )
+        .bind(signup_id)
+        .fetch_all(&self.pool)
+        .await?;
+        if rows.is_empty() {
             return Ok(None);
         }
-        self.issue_token(signup_id, now).await.map(Some)
+        let mut covers = Vec::with_capacity(rows.len());
+        let mut names = Vec::with_capacity(rows.len());
+        for row in &rows {
+            covers.push(row.try_get::<i64, _>("id")?);
+            names.push(row.try_get::<String, _>("newsletter")?);
+        }
+        let token = self.issue_token(&covers, now).await?;
+        Ok(Some((token, names)))
     }
 
     /// The language of the card a signup came from (its mail speaks it).
@@ -264,43 +277,58 @@ impl Store {
 
     /// Forgets a token whose mail never left.
     pub async fn drop_token(&self, token: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM confirmations WHERE token_hash = $1")
-            .bind(token_hash(token))
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
+        for table in ["confirmation_signups", "confirmations"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE token_hash = $1"))
+                .bind(token_hash(token))
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
     }
 
     /// What a token names, without using it (the page a link opens).
     pub async fn token(&self, token: &str, now: i64) -> Result<Token, sqlx::Error> {
-        let row = sqlx::query(
-            "SELECT c.expires_at, c.used_at, s.status, s.newsletter, s.locale \
-             FROM confirmations c JOIN signups s ON s.id = c.signup_id WHERE c.token_hash = $1",
-        )
-        .bind(token_hash(token))
-        .fetch_optional(&self.pool)
-        .await?;
+        let hash = token_hash(token);
+        let row =
+            sqlx::query("SELECT expires_at, used_at FROM confirmations WHERE token_hash = $1")
+                .bind(&hash)
+                .fetch_optional(&self.pool)
+                .await?;
         let Some(row) = row else {
             return Ok(Token::Unknown);
         };
-        let newsletter: String = row.try_get("newsletter")?;
-        let locale: String = row.try_get("locale")?;
         let used: Option<i64> = row.try_get("used_at")?;
         let expires: i64 = row.try_get("expires_at")?;
-        let subscribed = row.try_get::<String, _>("status")? == "subscribed";
+        let Some(covered) = covered(&self.pool, &hash).await? else {
+            return Ok(Token::Unknown);
+        };
+        let Covered {
+            newsletters,
+            locale,
+            subscribed,
+            ..
+        } = covered;
         Ok(if subscribed {
-            Token::Used { newsletter, locale }
+            Token::Used {
+                newsletters,
+                locale,
+            }
         } else if used.is_some() || expires <= now {
             Token::Expired { locale }
         } else {
-            Token::Valid { newsletter, locale }
+            Token::Valid {
+                newsletters,
+                locale,
+            }
         })
     }
 
-    /// Uses a token: confirms its signup once; every other token of that signup is void.
-    /// One transaction: a failure half-way leaves the token unused, to be pressed again.
+    /// Uses a token: confirms the signups its mail listed, once; every other token of those
+    /// signups is void. One transaction: a failure half-way leaves the token unused, to be
+    /// pressed again.
     ///
-    /// With `webhooks`, a `subscriber.confirmed` event is queued in the same transaction.
+    /// With `webhooks`, a `subscriber.confirmed` event per signup is queued in the same
+    /// transaction.
     pub async fn confirm(
         &self,
         token: &str,
@@ -321,61 +349,69 @@ impl Store {
         .await?
         .rows_affected()
             == 1;
-        let row = sqlx::query(
-            "SELECT c.signup_id, s.status, s.newsletter, s.locale \
-             FROM confirmations c JOIN signups s ON s.id = c.signup_id WHERE c.token_hash = $1",
-        )
-        .bind(&hash)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else {
+        let Some(Covered {
+            ids,
+            newsletters,
+            locale,
+            subscribed,
+        }) = covered(&mut *tx, &hash).await?
+        else {
             tx.rollback().await?;
             return Ok(Confirmed::Unknown);
         };
-        let newsletter: String = row.try_get("newsletter")?;
-        let locale: String = row.try_get("locale")?;
         if !claimed {
-            let subscribed = row.try_get::<String, _>("status")? == "subscribed";
             tx.rollback().await?;
             // Used or expired: what counts is whether the reader is subscribed.
             return Ok(if subscribed {
-                Confirmed::Already { newsletter, locale }
+                Confirmed::Already {
+                    newsletters,
+                    locale,
+                }
             } else {
                 Confirmed::Expired { locale }
             });
         }
-        let id: i64 = row.try_get("signup_id")?;
-        // Whether this request confirmed is what the update says: of two links clicked at
-        // once, the second waits for the first and then finds nothing pending. (Sibling
-        // tokens are not touched: a subscribed signup's tokens are void by its status, and
-        // updating them here could deadlock two such requests.)
-        let confirmed_now = sqlx::query(
-            "UPDATE signups SET status = 'subscribed', confirmed_at = $1 \
-             WHERE id = $2 AND status = 'pending'",
-        )
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        if webhooks && confirmed_now {
-            let row = sqlx::query(&format!("SELECT {SUBSCRIBER} FROM signups WHERE id = $1"))
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?;
-            let who = subscriber(&row)?;
-            queue_event(&mut tx, events::CONFIRMED, &who, now).await?;
-            sqlx::query("UPDATE signups SET webhook_told = 1 WHERE id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+        let mut confirmed_now = false;
+        for id in ids {
+            // Whether this request confirmed is what the update says: of two links clicked
+            // at once, the second waits for the first and then finds nothing pending.
+            // (Sibling tokens are not touched: a subscribed signup's tokens are void by its
+            // status, and updating them here could deadlock two such requests.)
+            let now_subscribed = sqlx::query(
+                "UPDATE signups SET status = 'subscribed', confirmed_at = $1 \
+                 WHERE id = $2 AND status = 'pending'",
+            )
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            confirmed_now |= now_subscribed;
+            if webhooks && now_subscribed {
+                let row = sqlx::query(&format!("SELECT {SUBSCRIBER} FROM signups WHERE id = $1"))
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let who = subscriber(&row)?;
+                queue_event(&mut tx, events::CONFIRMED, &who, now).await?;
+                sqlx::query("UPDATE signups SET webhook_told = 1 WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
         tx.commit().await?;
         Ok(if confirmed_now {
-            Confirmed::Now { newsletter, locale }
+            Confirmed::Now {
+                newsletters,
+                locale,
+            }
         } else {
-            Confirmed::Already { newsletter, locale }
+            Confirmed::Already {
+                newsletters,
+                locale,
+            }
         })
     }
 
@@ -388,7 +424,15 @@ impl Store {
         // A write first: on SQLite a transaction that begins by reading cannot wait for
         // another process's write lock, it fails at once.
         sqlx::query(
-            "DELETE FROM confirmations WHERE signup_id IN (SELECT id FROM signups WHERE email = $1)",
+            "DELETE FROM confirmations WHERE token_hash IN (SELECT c.token_hash \
+             FROM confirmation_signups c JOIN signups s ON s.id = c.signup_id WHERE s.email = $1)",
+        )
+        .bind(email)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "DELETE FROM confirmation_signups \
+             WHERE signup_id IN (SELECT id FROM signups WHERE email = $1)",
         )
         .bind(email)
         .execute(&mut *tx)
@@ -479,6 +523,96 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// The signups a token confirms.
+struct Covered {
+    ids: Vec<i64>,
+    newsletters: Vec<String>,
+    locale: String,
+    /// All of them confirmed.
+    subscribed: bool,
+}
+
+/// What the token with `hash` covers; `None` when nothing (unknown, or erased since).
+async fn covered<'e, E>(db: E, hash: &str) -> Result<Option<Covered>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let rows = sqlx::query(
+        "SELECT s.id, s.status, s.newsletter, s.locale FROM confirmation_signups c \
+         JOIN signups s ON s.id = c.signup_id WHERE c.token_hash = $1 ORDER BY s.id",
+    )
+    .bind(hash)
+    .fetch_all(db)
+    .await?;
+    let mut covered = Covered {
+        ids: Vec::with_capacity(rows.len()),
+        newsletters: Vec::with_capacity(rows.len()),
+        locale: String::new(),
+        subscribed: true,
+    };
+    for row in &rows {
+        covered.ids.push(row.try_get("id")?);
+        covered.newsletters.push(row.try_get("newsletter")?);
+        covered.locale = row.try_get("locale")?;
+        covered.subscribed &= row.try_get::<String, _>("status")? == "subscribed";
+    }
+    Ok((!rows.is_empty()).then_some(covered))
+}
+
+/// One signup of a request: a new row, or what the address has for that newsletter.
+async fn add_row(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    s: &NewSignup,
+    now: i64,
+) -> Result<Added, sqlx::Error> {
+    let inserted = sqlx::query(
+        "INSERT INTO signups \
+         (email, newsletter, consent, consent_text, article, page, locale, status, created_at, name) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9) \
+         ON CONFLICT (email, newsletter) DO NOTHING RETURNING id",
+    )
+    .bind(&s.email)
+    .bind(&s.newsletter)
+    .bind(i64::from(s.consent))
+    .bind(&s.consent_text)
+    .bind(&s.article)
+    .bind(&s.page)
+    .bind(&s.locale)
+    .bind(now)
+    .bind(&s.name)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(row) = inserted {
+        return Ok(Added::New {
+            signup_id: row.try_get("id")?,
+        });
+    }
+    let row = sqlx::query("SELECT id, status FROM signups WHERE email = $1 AND newsletter = $2")
+        .bind(&s.email)
+        .bind(&s.newsletter)
+        .fetch_one(&mut **tx)
+        .await?;
+    let signup_id: i64 = row.try_get("id")?;
+    let status: String = row.try_get("status")?;
+    if status == "pending" {
+        return Ok(Added::Pending { signup_id });
+    }
+    // Claimed in one statement, so that concurrent requests queue one note.
+    let claimed = sqlx::query(
+        "UPDATE signups SET notified_at = $1 \
+         WHERE id = $2 AND (notified_at IS NULL OR notified_at <= $3)",
+    )
+    .bind(now)
+    .bind(signup_id)
+    .bind(now.saturating_sub(NOTICE_EVERY_MS))
+    .execute(&mut **tx)
+    .await?;
+    Ok(Added::Confirmed {
+        signup_id,
+        notified: claimed.rows_affected() == 1,
+    })
 }
 
 /// What an erasure deleted, and the `subscriber.deleted` events it queued.
