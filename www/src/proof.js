@@ -6,23 +6,37 @@
 // loaded beside the wasm, not in the loader every page takes.
 
 const solutions = new Map();
+// Endpoints whose server asked for a solution it did not get.
+const asks = new Set();
 
 /**
- * The solution for `endpoint`: started ahead (`take` false) or taken for one signup
- * (`take` true: the next one solves again). Resolves to undefined where the server asks for
- * none, or cannot be reached (it then refuses the signup, and the card asks again).
+ * The solution for `endpoint`, `mode` 0: started ahead, while the reader types; 1: taken
+ * for one signup (the next one solves again); 2: the server refused a signup for want of
+ * one. Ahead of time only where the server is known to answer the GET: the one the script
+ * came from (`origin`), or one that asked before; any other endpoint (a publisher's own
+ * API) is not sent a GET it would answer 404 or 405 to, in the host page's console.
+ * Resolves to undefined where no solution is to be had: the signup goes without, and a
+ * server that wants one says so (mode 2).
  */
-export function prove(endpoint, take) {
+export function prove(endpoint, mode, origin) {
+  if (mode > 1) asks.add(endpoint);
   let got = solutions.get(endpoint);
   // Used while younger than 20 minutes: the server takes one for 30.
-  if (!got || Date.now() - got.at > 12e5) solutions.set(endpoint, (got = { at: Date.now(), altcha: solve(endpoint) }));
-  if (take) solutions.delete(endpoint);
+  if (mode > 1 || !got || Date.now() - got.at > 12e5) {
+    let known = asks.has(endpoint);
+    try {
+      known ||= new URL(endpoint, document.baseURI).origin === origin;
+    } catch {}
+    if (!known) return;
+    solutions.set(endpoint, (got = { at: Date.now(), altcha: solve(endpoint) }));
+  }
+  if (mode) solutions.delete(endpoint);
   return got.altcha;
 }
 
 async function solve(endpoint) {
   try {
-    const { algorithm, challenge, maxnumber = 1e6, salt, signature } = await (await fetch(endpoint)).json();
+    const { algorithm, challenge, maxnumber = 1e6, salt, signature } = await (await fetch(endpoint, { signal: AbortSignal.timeout(1e4) })).json();
     if (algorithm !== "SHA-256") return;
     const text = new TextEncoder();
     // The first 4 bytes of the challenge, as the digest's first word: one comparison a hash

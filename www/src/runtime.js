@@ -30,7 +30,7 @@ export function loadWasm() {
     ready = checked(files?.glue).then(() => import("./wasm.js")).then(async (glue) => {
       try {
         // In the npm package the glue finds the wasm beside itself (bundlers follow it).
-        await glue.default(wasm && { module_or_path: wasm });
+        await glue.default(wasm && { module_or_path: wasm }, scriptOrigin());
       } catch (error) {
         // Say once, for the whole page, which directive is missing; every card keeps its
         // fallback (or its server-rendered content).

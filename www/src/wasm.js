@@ -2,10 +2,13 @@
 import init, { Card, fingerprint, parseArticle, prover, stylesheet } from "../pkg/article-embed.js";
 import { prove } from "./proof.js";
 
-/** Starts the wasm, and gives it the proof-of-work solver. */
-export default async function start(input) {
+/**
+ * Starts the wasm, and gives it the proof-of-work solver; `origin` is where the script
+ * came from (the publisher's server), if it says.
+ */
+export default async function start(input, origin) {
   await init(input);
-  prover(prove);
+  prover((endpoint, mode) => prove(endpoint, mode, origin));
 }
 
 export { Card, fingerprint, parseArticle, stylesheet };

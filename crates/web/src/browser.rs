@@ -52,13 +52,13 @@ impl Platform for Browser {
     }
 
     fn prepare(endpoint: &str) {
-        let _ = prove(endpoint, false);
+        let _ = prove(endpoint, 0);
     }
 
     /// POSTs one submission, with proof of work where the server asks for it, and reports
     /// what came back; never panics, never throws.
     async fn post(endpoint: &str, key: &str, request: &SignupRequest) -> Input {
-        let answer = send(endpoint, key, request, solution(endpoint).await).await;
+        let answer = send(endpoint, key, request, solution(endpoint, 1).await).await;
         // The solution was refused (expired while the signup waited in the outbox, spent
         // by a retry) or wanted and missing: solve afresh, once.
         if let Input::Answered {
@@ -72,7 +72,7 @@ impl Platform for Browser {
                 .as_deref()
                 .is_some_and(|e| e.starts_with("proof_"))
             {
-                if let Some(altcha) = solution(endpoint).await {
+                if let Some(altcha) = solution(endpoint, 2).await {
                     return send(endpoint, key, request, Some(altcha)).await;
                 }
             }
@@ -123,20 +123,21 @@ pub fn prover(prove: js_sys::Function) {
     PROVER.with(|p| *p.borrow_mut() = Some(prove));
 }
 
-/// Asks the solver for `endpoint`'s solution: worked out ahead (`take` false: start it) or
-/// taken for a signup (`take` true: used up).
-fn prove(endpoint: &str, take: bool) -> Option<wasm_bindgen::JsValue> {
+/// Asks the solver for `endpoint`'s solution; `mode` 0: start it ahead, 1: take it for a
+/// signup, 2: the server refused one for want of it (www/src/proof.js).
+fn prove(endpoint: &str, mode: u32) -> Option<wasm_bindgen::JsValue> {
     PROVER.with(|p| {
         p.borrow()
             .as_ref()?
-            .call2(&wasm_bindgen::JsValue::NULL, &endpoint.into(), &take.into())
+            .call2(&wasm_bindgen::JsValue::NULL, &endpoint.into(), &mode.into())
             .ok()
     })
 }
 
-/// The solution for one signup to `endpoint`, when its server asks for proof of work.
-async fn solution(endpoint: &str) -> Option<String> {
-    let promise = js_sys::Promise::resolve(&prove(endpoint, true)?);
+/// The solution for one signup to `endpoint` (`mode` as [`prove`]'s), when its server asks
+/// for proof of work.
+async fn solution(endpoint: &str, mode: u32) -> Option<String> {
+    let promise = js_sys::Promise::resolve(&prove(endpoint, mode)?);
     JsFuture::from(promise).await.ok()?.as_string()
 }
 

@@ -335,17 +335,22 @@ pub(crate) async fn subscribe(State(app): State<Arc<App>>, request: Request) -> 
 /// The body as far as an `Idempotency-Key` is concerned: without its proof of work, which
 /// a retry may carry anew (the first one spent, or expired while the signup waited in the
 /// reader's outbox).
+/// A body without one is hashed as it came, as before proofs were asked for.
 fn without_proof(bytes: &[u8], is_form: bool) -> Vec<u8> {
     if is_form {
         if let Ok(pairs) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes) {
+            if !pairs.iter().any(|(k, _)| k == "altcha") {
+                return bytes.to_vec();
+            }
             let kept: Vec<_> = pairs.into_iter().filter(|(k, _)| k != "altcha").collect();
             if let Ok(text) = serde_urlencoded::to_string(kept) {
                 return text.into_bytes();
             }
         }
     } else if let Ok(serde_json::Value::Object(mut fields)) = serde_json::from_slice(bytes) {
-        fields.remove("altcha");
-        return serde_json::Value::Object(fields).to_string().into_bytes();
+        if fields.remove("altcha").is_some() {
+            return serde_json::Value::Object(fields).to_string().into_bytes();
+        }
     }
     bytes.to_vec()
 }
@@ -583,6 +588,14 @@ async fn check_proof(app: &App, s: &Submission, is_form: bool) -> Result<Option<
     }
 }
 
+fn proof_spent() -> Answer {
+    Answer::error(
+        StatusCode::FORBIDDEN,
+        "proof_spent",
+        "This anti-spam check was used already. Please send the form again.",
+    )
+}
+
 async fn handle(app: &App, s: Submission, locale: &str, is_form: bool) -> Answer {
     let words = i18n::words(locale);
     if app
@@ -675,6 +688,14 @@ async fn handle(app: &App, s: Submission, locale: &str, is_form: bool) -> Answer
             words.consent_missing,
         );
     }
+    // A solution used before is refused before it counts against anyone's limit.
+    if let Some(solved) = &proof {
+        match app.store.proof_spent(&solved.challenge).await {
+            Ok(false) => {}
+            Ok(true) => return proof_spent(),
+            Err(e) => return storage_failed(app, e),
+        }
+    }
     // Counted in the database: one limit however many processes serve.
     let limited = app
         .store
@@ -728,27 +749,15 @@ async fn handle(app: &App, s: Submission, locale: &str, is_form: bool) -> Answer
             ..signup.clone()
         })
         .collect();
-    // Spent last, once the signup is one the server takes: a reader who fixes a refused
-    // address does not solve again.
-    if let Some(solved) = proof {
-        match app
-            .store
-            .spend_proof(&solved.challenge, solved.expires_ms)
-            .await
-        {
-            Ok(true) => {}
-            Ok(false) => {
-                return Answer::error(
-                    StatusCode::FORBIDDEN,
-                    "proof_spent",
-                    "This anti-spam check was used already. Please send the form again.",
-                )
-            }
-            Err(e) => return storage_failed(app, e),
-        }
-    }
-    match app.store.add_all(&signups, now_ms()).await {
-        Ok(_) => {
+    // The proof is spent with the signups, once the signup is one the server takes: a reader
+    // who fixes a refused address does not solve again, nor one whose signup met a failure.
+    // Sorted, so that two requests for one address lock its rows in the same order.
+    let mut signups = signups;
+    signups.sort_by(|a, b| a.newsletter.cmp(&b.newsletter));
+    let proof = proof.as_ref().map(|p| (p.challenge.as_str(), p.expires_ms));
+    match app.store.add_all(&signups, proof, now_ms()).await {
+        Ok(None) => proof_spent(),
+        Ok(Some(_)) => {
             app.wake_delivery();
             Answer::pending()
         }

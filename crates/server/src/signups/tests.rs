@@ -1236,3 +1236,69 @@ async fn proof_of_work_is_asked_checked_and_spent_once() {
         assert!(!kept.iter().any(|e| e.starts_with(email)), "{email}");
     }
 }
+
+#[tokio::test]
+async fn a_newsletter_asked_for_while_the_last_mail_is_on_its_way_gets_a_mail() {
+    let (daily, weekly) = ("Daily briefing", "Weekly analysis");
+    let env = env(|c| c.newsletters = vec![daily.into(), weekly.into()]).await;
+    let mut first = signup("busy@example.org");
+    first["newsletter"] = daily.into();
+    env.subscribe(first, None).await;
+    // The delivery job takes the daily's mail and makes its link (its list is made now)…
+    let now = time::now_ms();
+    let job = env
+        .app
+        .store
+        .next_mail(now)
+        .await
+        .expect("queue")
+        .expect("a mail");
+    let (_, listed) = env
+        .app
+        .store
+        .token_for(job.signup_id, now)
+        .await
+        .expect("token")
+        .expect("pending");
+    assert_eq!(listed, [daily]);
+    // …the reader asks for both meanwhile…
+    let mut both = signup("busy@example.org");
+    both["newsletters"] = serde_json::json!([daily, weekly]);
+    env.subscribe(both, None).await;
+    // …and the daily's mail goes out and leaves the queue.
+    env.app.store.mail_done(job.id).await.expect("done");
+    let mails = env.mails().await;
+    assert!(
+        mails.iter().any(|m| m.contains(weekly)),
+        "the weekly is in a mail of its own: {mails:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_replayed_solution_costs_nobody_their_limit() {
+    use crate::signups::proof;
+    let env = env(|c| {
+        c.proof_of_work = true;
+        c.proof_max_number = 500;
+        c.rate_per_email = 1;
+    })
+    .await;
+    let altcha = proof::solve(&challenge_of(&env).await).expect("solvable");
+    let mut body = signup("first@example.org");
+    body["altcha"] = altcha.clone().into();
+    assert_eq!(env.subscribe(body, None).await.status, StatusCode::ACCEPTED);
+    // The solution replayed against a victim's address: refused, and the victim's one
+    // signup of the hour is still theirs.
+    let mut replay = signup("victim@example.org");
+    replay["altcha"] = altcha.into();
+    assert_eq!(
+        env.subscribe(replay, None).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let mut own = signup("victim@example.org");
+    own["altcha"] = proof::solve(&challenge_of(&env).await)
+        .expect("solvable")
+        .into();
+    let reply = env.subscribe(own, None).await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.body);
+}

@@ -40,6 +40,8 @@ static POSTGRES: Migrator = sqlx::migrate!("migrations/postgres");
 pub const DB_FILE: &str = "article-embed.db";
 
 pub(crate) const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+/// Spent proof-of-work challenges are kept this long after they expire.
+const PROOFS_KEPT_AFTER_MS: i64 = 10 * 60 * 1000;
 /// A confirmation link works for a week (SPEC 6.1).
 pub const TOKEN_LIFETIME_MS: i64 = 7 * DAY_MS;
 /// Signups never confirmed are deleted after 30 days.
@@ -212,18 +214,15 @@ impl Store {
         tx.commit().await
     }
 
-    /// Spends a proof-of-work challenge: `true` the first time, `false` ever after (until it
-    /// expires, when the challenge itself is refused).
-    pub async fn spend_proof(&self, challenge: &str, expires_ms: i64) -> Result<bool, sqlx::Error> {
-        let spent = sqlx::query(
-            "INSERT INTO proofs_spent (challenge, expires_at) VALUES ($1, $2) \
-             ON CONFLICT (challenge) DO NOTHING",
+    /// Whether a proof-of-work challenge was spent already (by [`Store::add_all`]).
+    pub async fn proof_spent(&self, challenge: &str) -> Result<bool, sqlx::Error> {
+        Ok(
+            sqlx::query("SELECT 1 AS one FROM proofs_spent WHERE challenge = $1")
+                .bind(challenge)
+                .fetch_optional(&self.pool)
+                .await?
+                .is_some(),
         )
-        .bind(challenge)
-        .bind(expires_ms)
-        .execute(&self.pool)
-        .await?;
-        Ok(spent.rows_affected() == 1)
     }
 
     /// Tokens of databases made before tokens were hashed (migration 0002).
@@ -288,8 +287,10 @@ impl Store {
             .bind(now.saturating_sub(DAY_MS))
             .execute(&self.pool)
             .await?;
+        // Kept a while past their expiry: a request checked just before it may still be on
+        // its way to spending.
         sqlx::query("DELETE FROM proofs_spent WHERE expires_at <= $1")
-            .bind(now)
+            .bind(now.saturating_sub(PROOFS_KEPT_AFTER_MS))
             .execute(&self.pool)
             .await?;
         sqlx::query("DELETE FROM mail_caps WHERE updated_at <= $1")

@@ -128,26 +128,60 @@ impl Store {
     /// Adds a signup unless the address already has one for this newsletter, and queues the
     /// mail that goes with it, in one transaction: a signup never lacks its mail.
     pub async fn add(&self, s: &NewSignup, now: i64) -> Result<Added, sqlx::Error> {
-        let mut added = self.add_all(std::slice::from_ref(s), now).await?;
-        added.pop().ok_or(sqlx::Error::RowNotFound)
+        let added = self.add_all(std::slice::from_ref(s), None, now).await?;
+        added
+            .and_then(|mut a| a.pop())
+            .ok_or(sqlx::Error::RowNotFound)
     }
 
     /// Adds one request's signups (one address, a newsletter each) and queues their mail in
     /// one transaction: the ones waiting for confirmation travel in one mail, whose link
     /// confirms them together; an address confirmed already gets one note, at most.
-    pub async fn add_all(&self, all: &[NewSignup], now: i64) -> Result<Vec<Added>, sqlx::Error> {
+    ///
+    /// `proof`, a proof-of-work challenge and when it expires (ms), is spent in the same
+    /// transaction: `None` back, and nothing stored, when it was spent already; a failure
+    /// leaves it unspent. Give the signups in a fixed order (by newsletter): two requests
+    /// for one address then lock its rows in the same order, and never each other.
+    pub async fn add_all(
+        &self,
+        all: &[NewSignup],
+        proof: Option<(&str, i64)>,
+        now: i64,
+    ) -> Result<Option<Vec<Added>>, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
+        if let Some((challenge, expires_ms)) = proof {
+            let spent = sqlx::query(
+                "INSERT INTO proofs_spent (challenge, expires_at) VALUES ($1, $2) \
+                 ON CONFLICT (challenge) DO NOTHING",
+            )
+            .bind(challenge)
+            .bind(expires_ms)
+            .execute(&mut *tx)
+            .await?;
+            if spent.rows_affected() != 1 {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+        }
         let mut added = Vec::with_capacity(all.len());
         for s in all {
             added.push(add_row(&mut tx, s, now).await?);
         }
-        let waiting: Vec<i64> = added
+        // The mail goes with a new signup when there is one: a waiting signup's own mail may
+        // be on its way already, its list of newsletters made.
+        let mut waiting: Vec<i64> = added
             .iter()
             .filter_map(|a| match a {
                 Added::New { signup_id } | Added::Pending { signup_id } => Some(*signup_id),
                 Added::Confirmed { .. } => None,
             })
             .collect();
+        if let Some(new) = added.iter().position(|a| matches!(a, Added::New { .. })) {
+            if let Some(Added::New { signup_id }) = added.get(new) {
+                waiting.retain(|id| id != signup_id);
+                waiting.insert(0, *signup_id);
+            }
+        }
         let note = added.iter().find_map(|a| match a {
             Added::Confirmed {
                 signup_id,
@@ -194,7 +228,7 @@ impl Store {
             }
         }
         tx.commit().await?;
-        Ok(added)
+        Ok(Some(added))
     }
 
     /// Whether one more mail may go to `email` now (at most [`MAIL_CAP`] in a day), and if
