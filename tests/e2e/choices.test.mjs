@@ -7,11 +7,12 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { BIN, confirmationLinks, freePort, launchBrowser, mails, openPage, REPO, rows, serve, waitForState } from "./helpers.mjs";
+import {
+  BIN, confirmationLinks, freePort, holdWasm, launchBrowser, mails, openPage, REPO, rows, serve, startStrictHost, waitForState,
+} from "./helpers.mjs";
 
 const DAILY = "Daily briefing";
 const WEEKLY = "Weekly analysis";
@@ -21,23 +22,12 @@ test("several newsletters and proof of work on a partner's page", async (t) => {
   const publisher = await serve(dir, await freePort(), [
     "--newsletter", DAILY, "--newsletter", WEEKLY, "--proof-of-work", "--proofless-per-minute", "5",
   ]);
-  const pages = new Map();
-  const partner = createServer((req, res) => {
-    const html = pages.get(new URL(req.url, "http://x").pathname);
-    if (!html) return res.writeHead(404).end();
-    res.writeHead(200, {
-      "Content-Type": "text/html; charset=utf-8",
-      "Content-Security-Policy": `default-src 'none'; script-src ${publisher.url} 'wasm-unsafe-eval'; connect-src ${publisher.url}; img-src ${publisher.url} data:; style-src 'self'; form-action ${publisher.url}; require-trusted-types-for 'script'; trusted-types 'none'`,
-    });
-    res.end(html);
-  });
-  const port = await freePort();
-  await new Promise((ok) => partner.listen(port, "localhost", ok));
-  const host = `http://localhost:${port}`;
+  const partner = await startStrictHost(publisher.url);
+  const { pages, url: host } = partner;
   const browser = await launchBrowser(t);
   t.after(async () => {
     await publisher.stop();
-    partner.close();
+    await partner.close();
     rmSync(dir, { recursive: true, force: true });
   });
   const endpoint = `${publisher.url}/api/subscribe`;
@@ -128,12 +118,7 @@ test("several newsletters and proof of work on a partner's page", async (t) => {
   await t.test("boxes changed in the server's markup before the wasm came stay as the reader left them", async () => {
     const context = await browser.newContext();
     t.after(() => context.close());
-    let release;
-    const released = new Promise((ok) => (release = ok));
-    await context.route("**/*.wasm", async (route) => {
-      await released;
-      await route.continue();
-    });
+    const release = await holdWasm(context);
     const { page: p, errors } = await openPage(context, `${host}/story`);
     await waitForState(p, "#card", "ready");
     const group = p.locator("#card [part~=newsletters]");

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -92,6 +93,39 @@ export function parts(page, selector = "article-embed") {
 export const REPO = resolve(import.meta.dirname, "../..");
 /** The server binary (a dev build, made by `make test`). */
 export const BIN = join(REPO, "target/debug/article-embed");
+
+/**
+ * A partner's site on its own origin (localhost, beside the publisher's 127.0.0.1): pages
+ * from `pages` (path → HTML) under a strict CSP that lets in only the publisher, with Trusted
+ * Types enforced and no policy allowed.
+ */
+export async function startStrictHost(publisher) {
+  const pages = new Map();
+  const server = createHttpServer((req, res) => {
+    const path = new URL(req.url, "http://host").pathname;
+    const html = pages.get(path);
+    if (!html) return res.writeHead(404).end();
+    res.writeHead(200, {
+      "Content-Type": path.endsWith(".css") ? "text/css" : "text/html; charset=utf-8",
+      "Content-Security-Policy": `default-src 'none'; script-src ${publisher} 'wasm-unsafe-eval'; connect-src ${publisher}; img-src ${publisher} data:; style-src 'self'; form-action ${publisher}; require-trusted-types-for 'script'; trusted-types 'none'`,
+    });
+    res.end(html);
+  });
+  const port = await freePort();
+  await new Promise((ok) => server.listen(port, "localhost", ok));
+  return { url: `http://localhost:${port}`, pages, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/** Holds back every wasm the context asks for until the returned `release()`. */
+export async function holdWasm(context) {
+  let release;
+  const released = new Promise((ok) => (release = ok));
+  await context.route("**/*.wasm", async (route) => {
+    await released;
+    await route.continue();
+  });
+  return release;
+}
 
 export function freePort() {
   return new Promise((ok, fail) => {

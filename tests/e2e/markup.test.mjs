@@ -6,38 +6,19 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { startServer } from "../support/serve.mjs";
-import { BIN, freePort, launchBrowser, openPage, REPO, rows, serve, waitForState } from "./helpers.mjs";
+import { BIN, freePort, holdWasm, launchBrowser, openPage, REPO, rows, serve, startStrictHost, waitForState } from "./helpers.mjs";
 
 const HEADLINE = "Diplomat at Myanmar Embassy in TLV resigns following Junta's crackdown";
-
-/** A host page on its own origin: strict CSP, Trusted Types enforced, no policy allowed. */
-async function startHost(publisher) {
-  const pages = new Map();
-  const server = createServer((req, res) => {
-    const path = new URL(req.url, "http://host").pathname;
-    const html = pages.get(path);
-    if (!html) return res.writeHead(404).end();
-    res.writeHead(200, {
-      "Content-Type": path.endsWith(".css") ? "text/css" : "text/html; charset=utf-8",
-      "Content-Security-Policy": `default-src 'none'; script-src ${publisher} 'wasm-unsafe-eval'; connect-src ${publisher}; img-src ${publisher} data:; style-src 'self'; form-action ${publisher}; require-trusted-types-for 'script'; trusted-types 'none'`,
-    });
-    res.end(html);
-  });
-  const port = await freePort();
-  await new Promise((ok) => server.listen(port, "localhost", ok));
-  return { url: `http://localhost:${port}`, pages, close: () => new Promise((ok) => server.close(ok)) };
-}
 
 test("a src card from the publisher's server: its markup before the wasm", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "article-embed-markup-"));
   const port = await freePort();
   let publisher = await serve(dir, port);
-  const host = await startHost(publisher.url);
+  const host = await startStrictHost(publisher.url);
   const browser = await launchBrowser(t);
   t.after(async () => {
     await publisher.stop();
@@ -58,12 +39,7 @@ test("a src card from the publisher's server: its markup before the wasm", async
   async function held(path = "/") {
     const context = await browser.newContext();
     t.after(() => context.close());
-    let release;
-    const released = new Promise((ok) => (release = ok));
-    await context.route("**/*.wasm", async (route) => {
-      await released;
-      await route.continue();
-    });
+    const release = await holdWasm(context);
     const { page, errors, console: messages } = await openPage(context);
     const asked = [];
     page.on("request", (r) => asked.push({ url: r.url(), method: r.method() }));

@@ -314,12 +314,12 @@ impl App {
                 private.push(name);
             }
         }
-        let frames = frames::Frames::new(&store.key("embed-frames").await?);
+        let frames = frames::Frames::new(&store.key("embed-frames").await?)?;
         let proofs = if config.proof_of_work {
             Some(proof::Proofs::new(
                 &store.key("proof-of-work").await?,
                 config.proof_max_number,
-            ))
+            )?)
         } else {
             None
         };

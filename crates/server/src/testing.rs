@@ -144,6 +144,14 @@ pub(crate) fn get(path: &str) -> HttpRequest<Body> {
     HttpRequest::get(path).body(Body::empty()).expect("req")
 }
 
+/// A signup posted as a plain form (no script) with this urlencoded body.
+pub(crate) fn form_post(body: impl Into<String>) -> HttpRequest<Body> {
+    HttpRequest::post("/api/subscribe")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body.into()))
+        .expect("req")
+}
+
 pub(crate) fn confirm_post(token: &str) -> HttpRequest<Body> {
     HttpRequest::post("/api/confirm")
         .header("content-type", "application/x-www-form-urlencoded")

@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 /// 128 random bits, hex: unguessable confirmation tokens.
@@ -15,9 +16,18 @@ pub fn token() -> Result<String, String> {
 /// What is stored of a token: its SHA-256, so that a copy of the database confirms nobody.
 /// The token is 128 random bits, so an unsalted hash cannot be reversed by guessing.
 pub fn token_hash(token: &str) -> String {
-    hex(&Sha256::digest(
-        token.trim().to_ascii_lowercase().as_bytes(),
-    ))
+    sha256_hex(&token.trim().to_ascii_lowercase())
+}
+
+/// The SHA-256 of `text`, hex.
+pub fn sha256_hex(text: &str) -> String {
+    hex(&Sha256::digest(text.as_bytes()))
+}
+
+/// HMAC-SHA256 under one of the server's keys, keyed once, to be cloned for each message.
+pub fn keyed(key: &str) -> Result<Hmac<Sha256>, String> {
+    // HMAC takes keys of any length (RFC 2104): this does not fail, but says so if it did.
+    <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes()).map_err(|e| format!("HMAC key: {e}"))
 }
 
 /// The shape of a token this server issues: 32 hex digits.

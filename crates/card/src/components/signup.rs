@@ -288,7 +288,7 @@ pub fn Signup<P: Platform>(props: &SignupProps) -> Html {
         let machine = machine.clone();
         let input_ref = input_ref.clone();
         let trap_ref = trap_ref.clone();
-        let choice_refs = choice_refs.clone();
+        let ticked = *ticked;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             // Checked on the machine itself, not on the rendered phase: a second Enter or
@@ -312,9 +312,9 @@ pub fn Signup<P: Platform>(props: &SignupProps) -> Html {
             let chosen: Vec<String> = props
                 .choices
                 .iter()
-                .zip(choice_refs.iter())
-                .filter(|(_, r)| r.cast::<HtmlInputElement>().is_some_and(|c| c.checked()))
-                .map(|(name, _)| name.clone())
+                .enumerate()
+                .filter(|(i, _)| ticked & 1 << i != 0)
+                .map(|(_, name)| name.clone())
                 .collect();
             if !props.choices.is_empty() && chosen.is_empty() {
                 problem.set(Some(Problem::Newsletter));

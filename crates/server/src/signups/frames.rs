@@ -19,13 +19,10 @@ pub struct Frames {
 }
 
 impl Frames {
-    pub fn new(key: &str) -> Frames {
-        Frames {
-            // The only error is a key length HMAC does not take, and HMAC takes any (RFC
-            // 2104): the key is the server's own, never a request's.
-            keyed: <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes())
-                .expect("HMAC takes keys of any length"),
-        }
+    pub fn new(key: &str) -> Result<Frames, String> {
+        Ok(Frames {
+            keyed: crate::tokens::keyed(key)?,
+        })
     }
 
     fn mac(&self, expiry: i64) -> String {
@@ -70,14 +67,14 @@ mod tests {
 
     #[test]
     fn a_token_is_good_for_a_day_and_only_from_its_key() {
-        let frames = Frames::new("key one");
+        let frames = Frames::new("key one").expect("keyed");
         let now = 1_800_000_000_000;
         let token = frames.token(now);
         assert!(frames.admits(&token, now));
         assert!(frames.admits(&token, now + 24 * HOUR_MS));
         assert!(!frames.admits(&token, now + 26 * HOUR_MS), "expired");
         assert!(
-            !Frames::new("key two").admits(&token, now),
+            !Frames::new("key two").expect("keyed").admits(&token, now),
             "another server's key"
         );
         assert_eq!(
@@ -89,7 +86,7 @@ mod tests {
 
     #[test]
     fn forged_and_malformed_tokens_are_refused() {
-        let frames = Frames::new("key");
+        let frames = Frames::new("key").expect("keyed");
         let now = 1_800_000_000_000;
         let token = frames.token(now);
         let (expiry, mac) = token.split_once('.').expect("two parts");

@@ -24,7 +24,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::time::now_ms;
-use crate::tokens::{hex, unhex};
+use crate::tokens::{hex, sha256_hex, unhex};
 use crate::App;
 
 /// How long a challenge can be solved and used: the reader types meanwhile, and the widget
@@ -60,19 +60,12 @@ pub struct Solved {
     pub expires_ms: i64,
 }
 
-fn sha256_hex(text: &str) -> String {
-    hex(&Sha256::digest(text.as_bytes()))
-}
-
 impl Proofs {
-    pub fn new(key: &str, max_number: u64) -> Proofs {
-        Proofs {
-            // The only error is a key length HMAC does not take, and HMAC takes any (RFC
-            // 2104): the key is the server's own, never a request's.
-            keyed: <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes())
-                .expect("HMAC takes keys of any length"),
+    pub fn new(key: &str, max_number: u64) -> Result<Proofs, String> {
+        Ok(Proofs {
+            keyed: crate::tokens::keyed(key)?,
             max_number: max_number.max(1),
-        }
+        })
     }
 
     fn sign(&self, challenge: &str) -> Hmac<Sha256> {
@@ -205,7 +198,7 @@ mod tests {
 
     #[test]
     fn a_solved_challenge_holds_until_it_expires() {
-        let proofs = Proofs::new("key", 1_000);
+        let proofs = Proofs::new("key", 1_000).expect("keyed");
         let challenge = proofs.challenge(NOW).expect("challenge");
         assert_eq!(challenge["maxnumber"], 1_000);
         let altcha = solve(&challenge).expect("solvable");
@@ -223,7 +216,7 @@ mod tests {
 
     #[test]
     fn forged_altered_and_malformed_solutions_are_refused() {
-        let proofs = Proofs::new("key", 1_000);
+        let proofs = Proofs::new("key", 1_000).expect("keyed");
         let challenge = proofs.challenge(NOW).expect("challenge");
         let altcha = solve(&challenge).expect("solvable");
         let good = payload(&altcha);
@@ -233,7 +226,10 @@ mod tests {
             encode(&p)
         };
         // Another server's key: its challenges are not ours.
-        let theirs = Proofs::new("other key", 1_000).challenge(NOW).expect("c");
+        let theirs = Proofs::new("other key", 1_000)
+            .expect("keyed")
+            .challenge(NOW)
+            .expect("c");
         let theirs = solve(&theirs).expect("solvable");
         assert_eq!(proofs.check(&theirs, NOW), Err(Refused::Forged));
         // A challenge made up with a number chosen by the sender, signature kept.

@@ -647,14 +647,7 @@ async fn a_plain_form_post_subscribes_and_answers_with_a_page() {
     let env = env(|_| {}).await;
     let form = "email=form%40example.org&newsletter=The+Jerusalem+Post+Newsletter&consent=on\
                 &page=https%3A%2F%2Fpublisher.example%2Fpage&website=";
-    let reply = env
-        .send(
-            HttpRequest::post("/api/subscribe")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(Body::from(form))
-                .expect("req"),
-        )
-        .await;
+    let reply = env.send(form_post(form)).await;
     assert_eq!(reply.status, StatusCode::ACCEPTED);
     assert!(reply.headers[header::CONTENT_TYPE]
         .to_str()
@@ -667,14 +660,7 @@ async fn a_plain_form_post_subscribes_and_answers_with_a_page() {
     assert_eq!(rows.len(), 1);
     assert!(rows[0].consent, "a ticked checkbox sends 'on'");
     // An invalid address is explained on the page, with the message escaped.
-    let bad = env
-        .send(
-            HttpRequest::post("/api/subscribe")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(Body::from("email=%3Cscript%3E&newsletter=N"))
-                .expect("req"),
-        )
-        .await;
+    let bad = env.send(form_post("email=%3Cscript%3E&newsletter=N")).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("name@example.org") && !bad.body.contains("<script>"));
 }
@@ -1099,14 +1085,7 @@ async fn several_newsletters_in_one_form_are_one_mail_and_one_link() {
         daily.replace(' ', "+"),
         weekly.replace(' ', "+")
     );
-    let reply = env
-        .send(
-            HttpRequest::post("/api/subscribe")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(Body::from(form))
-                .expect("req"),
-        )
-        .await;
+    let reply = env.send(form_post(form)).await;
     assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.body);
     let form_rows = env
         .rows()
@@ -1116,12 +1095,7 @@ async fn several_newsletters_in_one_form_are_one_mail_and_one_link() {
         .count();
     assert_eq!(form_rows, 2);
     let unticked = env
-        .send(
-            HttpRequest::post("/api/subscribe")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(Body::from("email=x%40example.org&newsletters=&consent=on"))
-                .expect("req"),
-        )
+        .send(form_post("email=x%40example.org&newsletters=&consent=on"))
         .await;
     assert_eq!(unticked.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(unticked.body.contains(i18n::EN.choose_newsletter));
@@ -1178,6 +1152,7 @@ async fn proof_of_work_is_asked_checked_and_spent_once() {
     // Forged: a challenge of another server's key.
     let forged = proof::solve(
         &proof::Proofs::new("guess", 2_000)
+            .expect("keyed")
             .challenge(time::now_ms())
             .expect("c"),
     )
@@ -1190,12 +1165,9 @@ async fn proof_of_work_is_asked_checked_and_spent_once() {
 
     // A form posted without script, without a solution: the slow lane, a few a minute.
     let form = |email: &str| {
-        HttpRequest::post("/api/subscribe")
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(Body::from(format!(
-                "email={email}&newsletter=The+Jerusalem+Post+Newsletter&consent=on"
-            )))
-            .expect("req")
+        form_post(format!(
+            "email={email}&newsletter=The+Jerusalem+Post+Newsletter&consent=on"
+        ))
     };
     assert_eq!(
         env.send(form("f1%40example.org")).await.status,
@@ -1211,18 +1183,10 @@ async fn proof_of_work_is_asked_checked_and_spent_once() {
     // A form that carries a solution (ALTCHA's own widget in a publisher's form) skips it.
     let altcha = proof::solve(&challenge_of(&env).await).expect("solvable");
     let with = env
-        .send(
-            HttpRequest::post("/api/subscribe")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(Body::from(format!(
-                    "email=f4%40example.org&newsletter=The+Jerusalem+Post+Newsletter&altcha={}",
-                    altcha
-                        .replace('+', "%2B")
-                        .replace('/', "%2F")
-                        .replace('=', "%3D")
-                )))
-                .expect("req"),
-        )
+        .send(form_post(format!(
+            "email=f4%40example.org&newsletter=The+Jerusalem+Post+Newsletter&{}",
+            serde_urlencoded::to_string([("altcha", &altcha)]).expect("encodes")
+        )))
         .await;
     assert_eq!(with.status, StatusCode::ACCEPTED, "{}", with.body);
     let kept: Vec<String> = env.rows().await.into_iter().map(|r| r.email).collect();

@@ -167,21 +167,22 @@ impl Store {
         for s in all {
             added.push(add_row(&mut tx, s, now).await?);
         }
-        // The mail goes with a new signup when there is one: a waiting signup's own mail may
-        // be on its way already, its list of newsletters made.
-        let mut waiting: Vec<i64> = added
+        let waiting: Vec<i64> = added
             .iter()
             .filter_map(|a| match a {
                 Added::New { signup_id } | Added::Pending { signup_id } => Some(*signup_id),
                 Added::Confirmed { .. } => None,
             })
             .collect();
-        if let Some(new) = added.iter().position(|a| matches!(a, Added::New { .. })) {
-            if let Some(Added::New { signup_id }) = added.get(new) {
-                waiting.retain(|id| id != signup_id);
-                waiting.insert(0, *signup_id);
-            }
-        }
+        // The mail goes with a new signup when there is one: a waiting signup's own mail may
+        // be on its way already, its list of newsletters made.
+        let lead = added
+            .iter()
+            .find_map(|a| match a {
+                Added::New { signup_id } => Some(*signup_id),
+                _ => None,
+            })
+            .or(waiting.first().copied());
         let note = added.iter().find_map(|a| match a {
             Added::Confirmed {
                 signup_id,
@@ -189,7 +190,7 @@ impl Store {
             } => Some(*signup_id),
             _ => None,
         });
-        if let Some(&lead) = waiting.first() {
+        if let Some(lead) = lead {
             for id in &waiting {
                 sqlx::query("UPDATE signups SET batch = $1 WHERE id = $2")
                     .bind(lead)
@@ -198,10 +199,7 @@ impl Store {
                     .await?;
             }
         }
-        for (signup_id, kind) in [
-            (waiting.first().copied(), CONFIRMATION),
-            (note, ALREADY_SUBSCRIBED),
-        ] {
+        for (signup_id, kind) in [(lead, CONFIRMATION), (note, ALREADY_SUBSCRIBED)] {
             let (Some(signup_id), Some(s)) = (signup_id, all.first()) else {
                 continue;
             };
@@ -333,15 +331,15 @@ impl Store {
         };
         let used: Option<i64> = row.try_get("used_at")?;
         let expires: i64 = row.try_get("expires_at")?;
-        let Some(covered) = covered(&self.pool, &hash).await? else {
-            return Ok(Token::Unknown);
-        };
-        let Covered {
+        let Some(Covered {
             newsletters,
             locale,
             subscribed,
             ..
-        } = covered;
+        }) = covered(&self.pool, &hash).await?
+        else {
+            return Ok(Token::Unknown);
+        };
         Ok(if subscribed {
             Token::Used {
                 newsletters,
