@@ -64,6 +64,7 @@ test: test-native test-postgres test-outages test-browser test-e2e test-npm test
 
 test-native:
 	node tools/element.mjs --check
+	node tools/words.mjs --check
 	cargo test --workspace --exclude article-embed-web --exclude article-embed-node --all-targets
 
 # The server through storage outages: its data directory on a tmpfs filled to the brim, its
@@ -164,10 +165,15 @@ ELEMENT_MADE := www/src/options.js www/src/options.d.ts www/custom-elements.json
 $(ELEMENT_MADE): crates/card/src/element.json tools/element.mjs
 	node tools/element.mjs
 
+# The words of every language but English, which the browser's wasm does not hold: fetched
+# when a card needs them (tools/words.mjs).
+www/src/words.json: crates/card/src/words.json tools/words.mjs
+	node tools/words.mjs
+
 # The script of the snippet is a small loader; the wasm glue is a chunk beside it, imported
 # only when a card needs it. Glue and wasm get content-hashed names (tools/hash-dist.mjs),
 # so servers can cache them for good while the loader keeps its stable name.
-$(DIST_JS): $(PKG) $(JS_SOURCES) $(ELEMENT_MADE) tools/hash-dist.mjs | setup-node
+$(DIST_JS): $(PKG) $(JS_SOURCES) $(ELEMENT_MADE) www/src/words.json tools/hash-dist.mjs | setup-node
 	mkdir -p dist
 	rm -f dist/article-embed-*.js
 	node_modules/.bin/esbuild article-embed=www/src/snippet.js \

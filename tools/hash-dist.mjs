@@ -1,6 +1,7 @@
-// Gives the wasm and the glue chunk content-hashed names, so that a server may cache them
-// for a year (SPEC 6.1): dist/article-embed-<16 hex>.wasm and dist/article-embed-<16 hex>.js,
-// and writes both names and their SHA-384 (Subresource Integrity) into the loader.
+// Gives the wasm, the glue chunk and the words of other languages content-hashed names, so
+// that a server may cache them for a year (SPEC 6.1): dist/article-embed-<16 hex>.wasm,
+// .js and .json; writes the first two names and their SHA-384 (Subresource Integrity)
+// into the loader, and the words' into the glue.
 // The stable dist/article-embed.js (the snippet's script, short-cached) is rewritten to
 // import the renamed glue, and the glue to fetch the renamed wasm, so a rebuild never pairs
 // new glue with stale wasm however long either was cached. Run after esbuild.
@@ -12,13 +13,14 @@ import { join } from "node:path";
 const DIST = "dist";
 const WASM = "www/pkg/article-embed_bg.wasm";
 const hash = (data) => createHash("sha256").update(data).digest("hex").slice(0, 16);
+const integrity = (data) => JSON.stringify(`sha384-${createHash("sha384").update(data).digest("base64")}`);
 const fail = (message) => {
   console.error(`tools/hash-dist.mjs: ${message}`);
   process.exit(1);
 };
 
 for (const old of readdirSync(DIST)) {
-  if (/^article-embed(_bg|-[0-9a-f]{16})\.wasm$/.test(old) || /^article-embed-[0-9a-f]{16}\.js$/.test(old)) {
+  if (/^article-embed(_bg|-[0-9a-f]{16})\.wasm$/.test(old) || /^article-embed-[0-9a-f]{16}\.(js|json)$/.test(old)) {
     rmSync(join(DIST, old));
   }
 }
@@ -34,14 +36,23 @@ const [chunk] = chunks;
 const glue = readFileSync(join(DIST, chunk), "utf8");
 const reference = '"article-embed_bg.wasm"';
 if (glue.split(reference).length !== 2) fail(`${chunk} should name ${reference} exactly once`);
-const hashedGlue = glue.replace(reference, JSON.stringify(wasmName));
+// The words of the other languages (www/src/wasm.js): named and pinned by the glue, whose
+// own hash thereby covers them.
+const words = readFileSync("www/src/words.json");
+const wordsName = `article-embed-${hash(words)}.json`;
+writeFileSync(join(DIST, wordsName), words);
+const wordsPlaceholders = { '"./words.json"': JSON.stringify(`./${wordsName}`), '"@ARTICLE_EMBED_WORDS_INTEGRITY@"': integrity(words) };
+let hashedGlue = glue.replace(reference, JSON.stringify(wasmName));
+for (const [placeholder, value] of Object.entries(wordsPlaceholders)) {
+  if (hashedGlue.split(placeholder).length !== 2) fail(`${chunk} should name ${placeholder} exactly once`);
+  hashedGlue = hashedGlue.replace(placeholder, value);
+}
 const glueName = `article-embed-${hash(hashedGlue)}.js`;
 writeFileSync(join(DIST, glueName), hashedGlue);
 rmSync(join(DIST, chunk));
 
 // The loader starts the wasm's fetch itself, beside the glue's import, and checks both
 // against their SHA-384 (www/src/snippet.js).
-const integrity = (data) => JSON.stringify(`sha384-${createHash("sha384").update(data).digest("base64")}`);
 const placeholders = {
   '"@ARTICLE_EMBED_GLUE@"': JSON.stringify(`./${glueName}`),
   '"@ARTICLE_EMBED_GLUE_INTEGRITY@"': integrity(hashedGlue),
@@ -60,4 +71,4 @@ for (const entry of ["article-embed.js", "article-embed-frame.js", "article-embe
   entries++;
 }
 if (entries === 0) fail(`no entry imports ${chunk}`);
-console.log(`dist/${glueName}, dist/${wasmName}`);
+console.log(`dist/${glueName}, dist/${wasmName}, dist/${wordsName}`);

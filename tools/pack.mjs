@@ -14,11 +14,16 @@ if (manifest.version !== version) {
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   console.log(`www/package.json: version set to ${version} from Cargo.toml`);
 }
-// The one-file script of the snippet, with its hashed glue and wasm, for a <script src> from
+// The one-file script of the snippet, with its hashed glue, wasm and words, for a <script src> from
 // a CDN that serves npm packages (the package's unpkg and jsdelivr fields name it).
 const loader = readFileSync("dist/article-embed.js", "utf8");
 const beside = [...new Set([...loader.matchAll(/"\.\/(article-embed-[0-9a-f]{16}\.(?:js|wasm))"/g)].map((m) => m[1]))];
 if (beside.length !== 2) throw new Error(`dist/article-embed.js should name its hashed glue and wasm, found ${beside.join(", ")}`);
+// The glue names the words of the other languages.
+const glue = readFileSync(join("dist", beside.find((f) => f.endsWith(".js"))), "utf8");
+const words = glue.match(/"\.\/(article-embed-[0-9a-f]{16}\.json)"/)?.[1];
+if (!words) throw new Error("the glue should name its hashed words");
+beside.push(words);
 rmSync("www/dist", { recursive: true, force: true });
 mkdirSync("www/dist");
 for (const file of ["article-embed.js", ...beside]) copyFileSync(join("dist", file), join("www/dist", file));

@@ -37,6 +37,8 @@ fn main() {
     let element = fs::read_to_string("src/element.json").expect("src/element.json is readable");
     fs::write(Path::new(&out).join("element.rs"), element_rs(&element))
         .expect("OUT_DIR is writable");
+    let words = fs::read_to_string("src/words.json").expect("src/words.json is readable");
+    fs::write(Path::new(&out).join("words.rs"), words_rs(&words)).expect("OUT_DIR is writable");
 
     // The whole crate's source: whatever it holds can change the markup. Each file is
     // named, and the folder too (a file added or removed).
@@ -177,5 +179,107 @@ fn element_rs(json: &str) -> String {
         rs += &format!("    pub const {name}: f64 = {:?};\n", number(compact, key));
     }
     rs += "}\n";
+    rs
+}
+
+/// The Rust made from the widget's words (src/words.json): a static table per language
+/// (English always; the others only with feature `translations`, which the servers'
+/// builds have, while the browser's wasm fetches them when a card needs one, see
+/// src/i18n.rs), and the reader of a table in the order tools/words.mjs writes it for
+/// the browser: the phrases by their names sorted, the months in place.
+fn words_rs(json: &str) -> String {
+    let words: serde_json::Value = serde_json::from_str(json).expect("src/words.json is JSON");
+    let tables = words
+        .as_object()
+        .expect("src/words.json: an object of tables by language");
+    let en = tables["en"]
+        .as_object()
+        .expect("src/words.json: en must be a table");
+    let mut names: Vec<&String> = en.keys().collect();
+    names.sort();
+    let mut rs =
+        String::from("// Made by build.rs from src/words.json: change that, not this.\n\n");
+    let mut languages = Vec::new();
+    for (tag, table) in tables {
+        let table = table
+            .as_object()
+            .unwrap_or_else(|| panic!("src/words.json: {tag} must be a table"));
+        let mut keys: Vec<&String> = table.keys().collect();
+        keys.sort();
+        assert_eq!(
+            keys, names,
+            "src/words.json: {tag} must have en's phrases, no more"
+        );
+        if tag != "en" {
+            rs += "#[cfg(feature = \"translations\")]\n";
+        }
+        rs += &format!("pub static {}: Words = Words {{\n", tag.to_uppercase());
+        for name in &names {
+            let value = &table[name.as_str()];
+            let literal = match value.as_array() {
+                Some(months) => {
+                    assert_eq!(
+                        months.len(),
+                        12,
+                        "src/words.json: {tag}.{name}: twelve months"
+                    );
+                    let months: Vec<String> = months
+                        .iter()
+                        .map(|m| format!("{:?}", m.as_str().expect("months are text")))
+                        .collect();
+                    format!("[{}]", months.join(", "))
+                }
+                None => format!(
+                    "{:?}",
+                    value
+                        .as_str()
+                        .unwrap_or_else(|| panic!("src/words.json: {tag}.{name} must be text"))
+                ),
+            };
+            rs += &format!("    {name}: {literal},\n");
+        }
+        rs += "};\n\n";
+        languages.push(tag.as_str());
+    }
+    let quoted: Vec<String> = languages.iter().map(|t| format!("{t:?}")).collect();
+    rs += &format!(
+        "/// Every language with a table, whether this build holds it or fetches it.\n\
+         pub const LANGUAGES: [&str; {}] = [{}];\n\n",
+        languages.len(),
+        quoted.join(", ")
+    );
+    let built: Vec<String> = languages
+        .iter()
+        .map(|t| format!("({t:?}, &{})", t.to_uppercase()))
+        .collect();
+    rs += &format!(
+        "/// The tables this build holds.\n\
+         #[cfg(feature = \"translations\")]\n\
+         const BUILT_IN: &[(&str, &Words)] = &[{}];\n\
+         #[cfg(not(feature = \"translations\"))]\n\
+         const BUILT_IN: &[(&str, &Words)] = &[(\"en\", &EN)];\n\n",
+        built.join(", ")
+    );
+    // Each field from its place in the file's order (`months` takes twelve).
+    let mut fields = Vec::new();
+    let mut place = 0;
+    for name in &names {
+        if en[name.as_str()].is_array() {
+            let months: Vec<String> = (place..place + 12).map(|i| format!("p[{i}]")).collect();
+            fields.push(format!("{name}: [{}]", months.join(", ")));
+            place += 12;
+        } else {
+            fields.push(format!("{name}: p[{place}]"));
+            place += 1;
+        }
+    }
+    rs += &format!(
+        "/// How many phrases a table has in the order of tools/words.mjs.\n\
+         const PHRASES: usize = {place};\n\n\
+         /// A table from its phrases in the order of tools/words.mjs.\n\
+         fn table_from(p: &[&'static str; PHRASES]) -> Words {{\n\
+         \x20   Words {{ {} }}\n}}\n",
+        fields.join(", ")
+    );
     rs
 }

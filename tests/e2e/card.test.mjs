@@ -172,7 +172,7 @@ test("the card, end to end", async (t) => {
     t.after(() => rmSync(root, { recursive: true, force: true }));
     const path = "static/widgets/v1";
     mkdirSync(join(root, path), { recursive: true });
-    for (const file of readdirSync("dist").filter((f) => /^article-embed(-[0-9a-f]{16})?\.(js|wasm)$/.test(f))) {
+    for (const file of readdirSync("dist").filter((f) => /^article-embed(-[0-9a-f]{16})?\.(js|wasm|json)$/.test(f))) {
       cpSync(join("dist", file), join(root, path, file));
     }
     cpSync("articles", join(root, "articles"), { recursive: true });

@@ -1,5 +1,6 @@
 // End-to-end: the card's own words and layout in other languages — Hebrew right to left,
-// Burmese without clipping, Spanish picked by the lang attribute.
+// Burmese without clipping, Spanish picked by the lang attribute — and how those words
+// arrive: the wasm holds English only; the others are one file, pinned by the glue.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { openPage, parts, setUp, waitForState } from "./helpers.mjs";
@@ -77,5 +78,41 @@ test("languages", async (t) => {
     assert.match(p.byline, /^Por Jerusalem Post Staff/);
     assert.equal(p.contributors, "Con la colaboración de Idan Zonshine y Reuters.");
     assert.deepEqual(errors, []);
+  });
+
+  const wordsFiles = (page) =>
+    page.evaluate(() =>
+      performance
+        .getEntriesByType("resource")
+        .map((e) => new URL(e.name).pathname)
+        .filter((path) => /^\/dist\/article-embed-[0-9a-f]{16}\.json$/.test(path)),
+    );
+
+  await t.test("the other languages' words are one file, fetched once for four cards; an English page fetches none", async () => {
+    assert.equal((await wordsFiles(page)).length, 1, "one request for the four cards");
+    const english = await openPage(context, `${server.url}/tests/e2e/pages/plain.html`);
+    await waitForState(english.page, "#card", "ready");
+    assert.equal((await parts(english.page, "#card")).submit, "Subscribe");
+    assert.deepEqual(await wordsFiles(english.page), [], "English is in the wasm");
+    await english.page.close();
+  });
+
+  await t.test("a words file that is not the one built is refused: the cards show English words and say why", async () => {
+    // As a compromised CDN would serve it: one phrase changed.
+    await context.route(/\/dist\/article-embed-[0-9a-f]{16}\.json$/, async (route) => {
+      const response = await route.fetch();
+      const body = (await response.text()).replace("Suscribirme", "Suscribirse");
+      assert.ok(body.includes("Suscribirse"), "the phrase was there to change");
+      await route.fulfill({ response, body });
+    });
+    const tampered = await openPage(context, `${server.url}/tests/e2e/pages/languages.html`);
+    for (const id of ["he", "es"]) await waitForState(tampered.page, `#${id}`, "ready");
+    assert.equal((await parts(tampered.page, "#es")).submit, "Subscribe", "not the altered Spanish");
+    assert.match((await parts(tampered.page, "#he")).link, /^Read the full story/);
+    const warning = tampered.console.find((m) => m.type === "warning" && /article-embed-[0-9a-f]{16}\.json did not load/.test(m.text));
+    assert.ok(warning, `a warning names the file: ${JSON.stringify(tampered.console)}`);
+    assert.deepEqual(tampered.errors, []);
+    await tampered.page.close();
+    await context.unroute(/\/dist\/article-embed-[0-9a-f]{16}\.json$/);
   });
 });

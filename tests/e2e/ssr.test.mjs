@@ -159,6 +159,42 @@ test("server-rendered cards", async (t) => {
     await context.unroute(url);
   });
 
+  await t.test("lang=fr: hydrated once its words arrive (the wasm holds English only), with the server's nodes, text and what was typed", async () => {
+    const { stdout } = await promisify(execFile)(BIN, ["snippet", "articles/myanmar-diplomat.json", "--src", `${server.url}/articles/myanmar-diplomat.json`, "--lang", "fr", "--signup-endpoint", "/api/subscribe", "--script", "/dist/article-embed.js"], { cwd: REPO });
+    const url = `${server.url}/ssr-fr.html`;
+    await context.route(url, (route) => route.fulfill({ contentType: "text/html; charset=utf-8", body: `<!doctype html><html lang="fr"><head><link rel="icon" href="data:,"></head><body>${stdout}</body></html>` }));
+    const { page, errors } = await openPage(context);
+    // The words held back: the wasm is there, the French is not yet.
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    let asked = 0;
+    await page.route(/\/dist\/article-embed-[0-9a-f]{16}\.json$/, async (route) => {
+      asked++;
+      await held;
+      await route.continue();
+    });
+    await page.goto(url);
+    const card = page.locator("article-embed");
+    const text = () => page.evaluate(() => document.querySelector("article-embed").shadowRoot.querySelector("[part=card]").innerText);
+    const before = await text();
+    assert.match(before, /Lire l’article complet/);
+    await page.evaluate(() => (window.__headline = document.querySelector("article-embed").shadowRoot.querySelector("[part=headline]")));
+    await card.locator("[part=email]").fill("lectrice@example.org");
+    await page.waitForFunction(() => performance.getEntriesByType("resource").some((e) => e.name.endsWith(".wasm")));
+    await never(page, () => document.querySelector("article-embed").getAttribute("state") === "ready", null, 500, "not taken over without its words");
+    release();
+    await waitForState(page, "article-embed", "ready");
+    assert.equal(asked, 1);
+    assert.ok(await page.evaluate(() => document.querySelector("article-embed").shadowRoot.querySelector("[part=headline]") === window.__headline), "the server's nodes were reused");
+    assert.equal(await text(), before, "the reader sees the same text");
+    assert.equal(await card.locator("[part=email]").inputValue(), "lectrice@example.org", "typed before hydration, kept");
+    await card.locator("[part=submit]").click();
+    await card.locator("[part=status]").filter({ hasText: "consultez votre boîte de réception" }).waitFor();
+    assert.deepEqual(errors, []);
+    await page.close();
+    await context.unroute(url);
+  });
+
   await t.test("iframe mode on another origin: the frame reports its height and the resizer applies it, at 320 and 800 px", async () => {
     // The host page on its own origin (localhost), the frames from the server (127.0.0.1).
     const host = await startServer({ port: 0, quiet: true, hostname: "localhost" });

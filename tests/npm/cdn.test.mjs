@@ -106,11 +106,11 @@ test("the snippet's script from the npm package on a CDN, pinned by integrity", 
   });
 
   /** A page with the README's snippet and `script` (the CDN's host put in for jsDelivr's). */
-  const page = (path, script) => {
+  const page = (path, script, attributes = "") => {
     host.pages.set(
       path,
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>host</title></head><body>
-<article-embed src="${publisher.url}/articles/myanmar-diplomat.json" signup-endpoint="${publisher.url}/api/subscribe">
+<article-embed src="${publisher.url}/articles/myanmar-diplomat.json" signup-endpoint="${publisher.url}/api/subscribe"${attributes}>
   <a href="https://news.example/international/myanmar-diplomat-tlv-resigns">Diplomat at Myanmar Embassy in TLV resigns</a>
 </article-embed>
 ${script}
@@ -138,6 +138,18 @@ ${script}
     await opened.page.waitForFunction(() => document.querySelector("article-embed").shadowRoot.querySelector("[part~=status]")?.textContent.includes("inbox"));
     const signup = (await rows(data)).find((r) => r.email === "cdn-reader@example.org");
     assert.equal(signup?.page, `${host.url}/`);
+    assert.deepEqual(complaints(opened), []);
+    await opened.page.close();
+  });
+
+  await t.test("a card in French: its words from the package, beside the glue, fetched once the card needs them", async () => {
+    const before = cdn.requests.length;
+    const opened = await openPage(context, page("/fr", pinned(), ' lang="fr"'));
+    await waitForState(opened.page, "article-embed", "ready");
+    const submit = await opened.page.evaluate(() => document.querySelector("article-embed").shadowRoot.querySelector("[part~=submit]").textContent);
+    assert.equal(submit, "S’abonner");
+    const words = cdn.requests.slice(before).filter((p) => p.startsWith(`${PREFIX}dist/`) && /article-embed-[0-9a-f]{16}\.json$/.test(p));
+    assert.equal(words.length, 1, `the words, once: ${cdn.requests.slice(before).join(", ")}`);
     assert.deepEqual(complaints(opened), []);
     await opened.page.close();
   });

@@ -60,10 +60,11 @@ test("the packed npm package in a fresh Vite app", async (t) => {
     assert.match(bad, /bad-options\.ts\(15,\d+\): error TS\d+: .*'script'/);
   });
 
-  await t.test("vite build copies the wasm", async () => {
+  await t.test("vite build copies the wasm and the words of the other languages", async () => {
     await npx(["vite", "build", "--logLevel", "error"]);
     const assets = readdirSync(join(app, "dist/assets"));
     assert.ok(assets.some((f) => f.endsWith(".wasm")), `no wasm among ${assets.join(", ")}`);
+    assert.ok(assets.some((f) => /^words.*\.json$/.test(f)), `no words among ${assets.join(", ")}`);
   });
 
   const server = await startServer({ port: 0, root: join(app, "dist"), quiet: true });
@@ -94,6 +95,17 @@ test("the packed npm package in a fresh Vite app", async (t) => {
       "https://news.example/international/myanmar-diplomat-tlv-resigns",
       "typed event listener saw ready",
     );
+
+    // A card in another language: its words come from the package's file, which the
+    // bundler copied, before the card is drawn.
+    const french = await page.evaluate(async () => {
+      const target = document.body.appendChild(document.createElement("div"));
+      await window.app.mount(target, window.app.story, { lang: "fr", signupEndpoint: "/api/subscribe" });
+      const root = target.querySelector(".article-embed").shadowRoot;
+      return { submit: root.querySelector("[part~=submit]").textContent, link: root.querySelector("[part~=link]").textContent };
+    });
+    assert.equal(french.submit, "S’abonner");
+    assert.match(french.link, /^Lire l’article complet/);
 
     // update() changes the headline.
     await page.evaluate(() => window.app.card.update({ ...window.app.story, headline: "Updated headline" }));

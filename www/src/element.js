@@ -501,6 +501,11 @@ export class ArticleEmbedElement extends Base {
   #render() {
     if (!this.#article) return;
     try {
+      // A card in another language than English waits for its words (www/src/wasm.js);
+      // one removed meanwhile (its load moved on) is not drawn.
+      const words = this.#wasm.words(this.#article, this.#options());
+      const load = this.#load;
+      if (words) return void words.then(() => load === this.#load && this.#render());
       this.#card ??= new this.#wasm.Card(this.#mount, this, () => this.#rendered());
       let ignored;
       if (this.#hydrate) {

@@ -51,12 +51,19 @@ export async function mount(element, article, options = {}) {
   element.append(host);
 
   let card = new wasm.Card(root, host, () => {});
-  const render = () => {
+  const optionsNow = () => {
     const { baseUrl, ...rest } = current;
-    for (const message of card.render(data, cardOptions(rest, host))) console.warn(`article-embed: ${message}`);
+    return cardOptions(rest, host);
+  };
+  // A card in another language than English waits for its words (www/src/wasm.js).
+  const render = () => {
+    if (!card) return; // unmounted while its words were on their way
+    const words = wasm.words(data, optionsNow());
+    if (words) return words.then(render);
+    for (const message of card.render(data, optionsNow())) console.warn(`article-embed: ${message}`);
   };
   try {
-    render();
+    await render();
   } catch (error) {
     card.free();
     host.remove();

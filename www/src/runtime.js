@@ -6,7 +6,7 @@ let ready;
 /**
  * Loads the wasm and its glue (once, on first need: the script that defines the element
  * stays small, and a page whose cards are all server-rendered and off screen loads none
- * of it) and resolves to `{ Card, parseArticle, fingerprint, sheet }`; the sheet is shared
+ * of it) and resolves to `{ Card, parseArticle, fingerprint, words, sheet }`; the sheet is shared
  * by every card. A failed load is tried again the next time a card needs it (one lost
  * request must not disable every card for the life of the page), except when the page's
  * Content-Security-Policy forbids WebAssembly, which no retry changes.
@@ -42,7 +42,7 @@ export function loadWasm() {
         }
         throw error;
       }
-      return { Card: glue.Card, parseArticle: glue.parseArticle, fingerprint: glue.fingerprint, sheet: makeSheet(glue.stylesheet()) };
+      return { Card: glue.Card, parseArticle: glue.parseArticle, fingerprint: glue.fingerprint, words: glue.wordsFor, sheet: makeSheet(glue.stylesheet()) };
     });
     ready.catch((error) => {
       if (!error?.final) ready = undefined;

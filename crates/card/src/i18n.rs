@@ -1,6 +1,8 @@
 //! The widget's own words. Components never hold text of their own: they take it from
 //! here, in the card's language, with English as the fallback for any language not (yet)
-//! translated.
+//! translated. The tables are src/words.json (build.rs makes them statics): every one in a
+//! build with feature `translations` (the servers'), English alone in the browser's wasm,
+//! which takes the others from a file when a card needs them ([`missing`], [`add_table`]).
 
 /// Every phrase the card shows or announces. `{}` marks where a value goes.
 #[derive(Debug)]
@@ -47,8 +49,8 @@ pub struct Words {
     pub outbox_sent: &'static str,
     /// The honeypot's label, which only bots see.
     pub trap_label: &'static str,
-    /// Month names and the date pattern, for dates rendered on the server; the browser
-    /// uses `Intl` and says the same for each translated language.
+    /// Month names and the date pattern: dates are written from them on the server and in
+    /// the browser alike.
     pub months: [&'static str; 12],
     /// `{month}`, `{day}`, `{year}`.
     pub date: &'static str,
@@ -65,370 +67,21 @@ impl PartialEq for Words {
     }
 }
 
-pub static EN: Words = Words {
-    by: "By {}",
-    and: " and ",
-    updated: "Updated",
-    photo_credit: "Photo:",
-    image_unavailable: "Image unavailable",
-    read_full_story: "Read the full story",
-    contributed: "{} contributed to this report.",
-    subscribe_to: "Subscribe to {}",
-    newsletter_fallback: "our newsletter",
-    newsletter_of: "{} Newsletter",
-    email_label: "Email address",
-    email_placeholder: "you@example.org",
-    email_hint: "Stay updated with the latest news!",
-    name_label: "First name (optional)",
-    choose_newsletter: "Choose at least one newsletter.",
-    consent: "I agree to receive this newsletter by email.",
-    privacy_policy: "Privacy policy",
-    subscribe: "Subscribe",
-    sending: "Subscribing…",
-    email_missing: "Enter your email address.",
-    email_invalid: "Enter an email address like name@example.org.",
-    consent_missing: "Please tick the box to agree before subscribing.",
-    subscribed: "You're subscribed. Thank you!",
-    pending: "Almost done: check your inbox to confirm your subscription.",
-    already_subscribed: "You're already subscribed. Thank you!",
-    rate_limited: "Too many attempts. Please try again in a moment.",
-    server_error: "Something went wrong on our side. Please try again.",
-    network_error: "We couldn't reach the server. Check your connection and try again.",
-    retrying: "Connection trouble. Trying again…",
-    queued: "You seem to be offline. Your subscription is saved on this device and will be sent as soon as you're back online.",
-    outbox_sent: "Your saved subscription has been sent.",
-    trap_label: "Leave this field empty",
-    months: [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
-    ],
-    date: "{month} {day}, {year}",
-    month_year: "{month} {year}",
-};
+include!(concat!(env!("OUT_DIR"), "/words.rs"));
 
-pub static ES: Words = Words {
-    by: "Por {}",
-    and: " y ",
-    updated: "Actualizado",
-    photo_credit: "Foto:",
-    image_unavailable: "Imagen no disponible",
-    read_full_story: "Leer la noticia completa",
-    contributed: "Con la colaboración de {}.",
-    subscribe_to: "Suscríbete a {}",
-    newsletter_fallback: "nuestro boletín",
-    newsletter_of: "Boletín de {}",
-    email_label: "Correo electrónico",
-    email_placeholder: "tu@ejemplo.org",
-    email_hint: "¡Mantente al día con las últimas noticias!",
-    name_label: "Nombre (opcional)",
-    choose_newsletter: "Elige al menos un boletín.",
-    consent: "Acepto recibir este boletín por correo electrónico.",
-    privacy_policy: "Política de privacidad",
-    subscribe: "Suscribirme",
-    sending: "Suscribiendo…",
-    email_missing: "Escribe tu dirección de correo.",
-    email_invalid: "Escribe una dirección como nombre@ejemplo.org.",
-    consent_missing: "Marca la casilla para aceptar antes de suscribirte.",
-    subscribed: "Te has suscrito. ¡Gracias!",
-    pending: "Casi listo: revisa tu bandeja de entrada para confirmar la suscripción.",
-    already_subscribed: "Ya estás suscrito. ¡Gracias!",
-    rate_limited: "Demasiados intentos. Vuelve a intentarlo en un momento.",
-    server_error: "Algo salió mal de nuestro lado. Inténtalo de nuevo.",
-    network_error: "No pudimos conectar con el servidor. Comprueba tu conexión e inténtalo de nuevo.",
-    retrying: "Problemas de conexión. Reintentando…",
-    queued: "Parece que no tienes conexión. Tu suscripción se ha guardado en este dispositivo y se enviará en cuanto vuelvas a estar en línea.",
-    outbox_sent: "Tu suscripción guardada se ha enviado.",
-    trap_label: "Deja este campo vacío",
-    months: [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ],
-    date: "{day} de {month} de {year}",
-    month_year: "{month} de {year}",
-};
-
-pub static FR: Words = Words {
-    by: "Par {}",
-    and: " et ",
-    updated: "Mis à jour",
-    photo_credit: "Photo :",
-    image_unavailable: "Image indisponible",
-    read_full_story: "Lire l’article complet",
-    contributed: "Avec la contribution de {}.",
-    subscribe_to: "Abonnez-vous à {}",
-    newsletter_fallback: "notre newsletter",
-    newsletter_of: "Newsletter de {}",
-    email_label: "Adresse e-mail",
-    email_placeholder: "vous@exemple.org",
-    email_hint: "Restez informé des dernières actualités !",
-    name_label: "Prénom (facultatif)",
-    choose_newsletter: "Choisissez au moins une newsletter.",
-    consent: "J’accepte de recevoir cette newsletter par e-mail.",
-    privacy_policy: "Politique de confidentialité",
-    subscribe: "S’abonner",
-    sending: "Abonnement…",
-    email_missing: "Saisissez votre adresse e-mail.",
-    email_invalid: "Saisissez une adresse comme nom@exemple.org.",
-    consent_missing: "Cochez la case pour accepter avant de vous abonner.",
-    subscribed: "Vous êtes abonné. Merci !",
-    pending: "Presque terminé : consultez votre boîte de réception pour confirmer votre abonnement.",
-    already_subscribed: "Vous êtes déjà abonné. Merci !",
-    rate_limited: "Trop de tentatives. Réessayez dans un instant.",
-    server_error: "Un problème est survenu de notre côté. Veuillez réessayer.",
-    network_error: "Impossible de joindre le serveur. Vérifiez votre connexion et réessayez.",
-    retrying: "Problème de connexion. Nouvelle tentative…",
-    queued: "Vous semblez hors ligne. Votre abonnement est enregistré sur cet appareil et sera envoyé dès votre retour en ligne.",
-    outbox_sent: "Votre abonnement enregistré a été envoyé.",
-    trap_label: "Laissez ce champ vide",
-    months: [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
-    date: "{day} {month} {year}",
-    month_year: "{month} {year}",
-};
-
-pub static DE: Words = Words {
-    by: "Von {}",
-    and: " und ",
-    updated: "Aktualisiert",
-    photo_credit: "Foto:",
-    image_unavailable: "Bild nicht verfügbar",
-    read_full_story: "Ganzen Artikel lesen",
-    contributed: "Mitarbeit: {}.",
-    subscribe_to: "{} abonnieren",
-    newsletter_fallback: "unseren Newsletter",
-    newsletter_of: "{} Newsletter",
-    email_label: "E-Mail-Adresse",
-    email_placeholder: "name@beispiel.org",
-    email_hint: "Bleiben Sie mit den neuesten Nachrichten auf dem Laufenden!",
-    name_label: "Vorname (optional)",
-    choose_newsletter: "Wählen Sie mindestens einen Newsletter.",
-    consent: "Ich möchte diesen Newsletter per E-Mail erhalten.",
-    privacy_policy: "Datenschutzerklärung",
-    subscribe: "Abonnieren",
-    sending: "Wird abonniert…",
-    email_missing: "Bitte geben Sie Ihre E-Mail-Adresse ein.",
-    email_invalid: "Bitte geben Sie eine Adresse wie name@beispiel.org ein.",
-    consent_missing: "Bitte setzen Sie vor dem Abonnieren das Häkchen.",
-    subscribed: "Sie haben den Newsletter abonniert. Vielen Dank!",
-    pending: "Fast geschafft: Bitte bestätigen Sie Ihr Abonnement über den Link in Ihrem Posteingang.",
-    already_subscribed: "Sie haben den Newsletter bereits abonniert. Vielen Dank!",
-    rate_limited: "Zu viele Versuche. Bitte versuchen Sie es gleich noch einmal.",
-    server_error: "Bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es erneut.",
-    network_error: "Der Server war nicht erreichbar. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
-    retrying: "Verbindungsproblem. Neuer Versuch…",
-    queued: "Sie scheinen offline zu sein. Ihr Abonnement ist auf diesem Gerät gespeichert und wird gesendet, sobald Sie wieder online sind.",
-    outbox_sent: "Ihr gespeichertes Abonnement wurde gesendet.",
-    trap_label: "Dieses Feld leer lassen",
-    months: [
-        "Januar",
-        "Februar",
-        "März",
-        "April",
-        "Mai",
-        "Juni",
-        "Juli",
-        "August",
-        "September",
-        "Oktober",
-        "November",
-        "Dezember",
-    ],
-    date: "{day}. {month} {year}",
-    month_year: "{month} {year}",
-};
-
-pub static HE: Words = Words {
-    by: "מאת {}",
-    and: " ו",
-    updated: "עודכן",
-    photo_credit: "צילום:",
-    image_unavailable: "התמונה אינה זמינה",
-    read_full_story: "לכתבה המלאה",
-    contributed: "השתתפו בהכנת הכתבה: {}.",
-    subscribe_to: "הרשמה ל{}",
-    newsletter_fallback: "הניוזלטר שלנו",
-    newsletter_of: "הניוזלטר של {}",
-    email_label: "כתובת דוא״ל",
-    email_placeholder: "you@example.org",
-    email_hint: "הישארו מעודכנים בחדשות האחרונות!",
-    name_label: "שם פרטי (רשות)",
-    choose_newsletter: "יש לבחור לפחות ניוזלטר אחד.",
-    consent: "אני מסכים/ה לקבל את הניוזלטר בדוא״ל.",
-    privacy_policy: "מדיניות פרטיות",
-    subscribe: "הרשמה",
-    sending: "נרשמים…",
-    email_missing: "יש להזין כתובת דוא״ל.",
-    email_invalid: "יש להזין כתובת כמו name@example.org.",
-    consent_missing: "יש לסמן את התיבה לפני ההרשמה.",
-    subscribed: "נרשמת בהצלחה. תודה!",
-    pending: "כמעט סיימנו: בדקו את תיבת הדואר כדי לאשר את ההרשמה.",
-    already_subscribed: "כבר נרשמת. תודה!",
-    rate_limited: "יותר מדי ניסיונות. נסו שוב בעוד רגע.",
-    server_error: "משהו השתבש אצלנו. נסו שוב.",
-    network_error: "לא הצלחנו להתחבר לשרת. בדקו את החיבור ונסו שוב.",
-    retrying: "בעיית חיבור. מנסים שוב…",
-    queued: "נראה שאין חיבור לרשת. ההרשמה נשמרה במכשיר ותישלח כשהחיבור יחזור.",
-    outbox_sent: "ההרשמה השמורה נשלחה.",
-    trap_label: "השאירו שדה זה ריק",
-    months: [
-        "ינואר",
-        "פברואר",
-        "מרץ",
-        "אפריל",
-        "מאי",
-        "יוני",
-        "יולי",
-        "אוגוסט",
-        "ספטמבר",
-        "אוקטובר",
-        "נובמבר",
-        "דצמבר",
-    ],
-    date: "{day} ב{month} {year}",
-    month_year: "{month} {year}",
-};
-
-pub static AR: Words = Words {
-    by: "بقلم {}",
-    and: " و",
-    updated: "تم التحديث",
-    photo_credit: "تصوير:",
-    image_unavailable: "الصورة غير متاحة",
-    read_full_story: "اقرأ القصة كاملة",
-    contributed: "ساهم في هذا التقرير: {}.",
-    subscribe_to: "اشترك في {}",
-    newsletter_fallback: "نشرتنا الإخبارية",
-    newsletter_of: "النشرة الإخبارية لـ{}",
-    email_label: "البريد الإلكتروني",
-    email_placeholder: "you@example.org",
-    email_hint: "ابقَ على اطلاع بآخر الأخبار!",
-    name_label: "الاسم الأول (اختياري)",
-    choose_newsletter: "اختر نشرة إخبارية واحدة على الأقل.",
-    consent: "أوافق على تلقي هذه النشرة عبر البريد الإلكتروني.",
-    privacy_policy: "سياسة الخصوصية",
-    subscribe: "اشترك",
-    sending: "جارٍ الاشتراك…",
-    email_missing: "أدخل عنوان بريدك الإلكتروني.",
-    email_invalid: "أدخل عنوانًا مثل name@example.org.",
-    consent_missing: "يُرجى تحديد المربع للموافقة قبل الاشتراك.",
-    subscribed: "تم اشتراكك. شكرًا لك!",
-    pending: "اقتربنا: تحقق من بريدك الوارد لتأكيد اشتراكك.",
-    already_subscribed: "أنت مشترك بالفعل. شكرًا لك!",
-    rate_limited: "محاولات كثيرة جدًا. حاول مرة أخرى بعد قليل.",
-    server_error: "حدث خطأ من جانبنا. يُرجى المحاولة مرة أخرى.",
-    network_error: "تعذّر الوصول إلى الخادم. تحقق من اتصالك وحاول مرة أخرى.",
-    retrying: "مشكلة في الاتصال. جارٍ إعادة المحاولة…",
-    queued: "يبدو أنك غير متصل. تم حفظ اشتراكك على هذا الجهاز وسيُرسل فور عودة الاتصال.",
-    outbox_sent: "تم إرسال اشتراكك المحفوظ.",
-    trap_label: "اترك هذا الحقل فارغًا",
-    months: [
-        "يناير",
-        "فبراير",
-        "مارس",
-        "أبريل",
-        "مايو",
-        "يونيو",
-        "يوليو",
-        "أغسطس",
-        "سبتمبر",
-        "أكتوبر",
-        "نوفمبر",
-        "ديسمبر",
-    ],
-    date: "{day} {month} {year}",
-    month_year: "{month} {year}",
-};
-
-pub static MY: Words = Words {
-    by: "ရေးသားသူ - {}",
-    and: " နှင့် ",
-    updated: "ပြင်ဆင်ထားသည်",
-    photo_credit: "ဓာတ်ပုံ -",
-    image_unavailable: "ဓာတ်ပုံ မရရှိနိုင်ပါ",
-    read_full_story: "သတင်းအပြည့်အစုံ ဖတ်ရန်",
-    contributed: "ဤသတင်းအတွက် {} တို့က ပူးပေါင်းပါဝင်ခဲ့သည်။",
-    subscribe_to: "{} ကို စာရင်းသွင်းပါ",
-    newsletter_fallback: "ကျွန်ုပ်တို့၏ သတင်းလွှာ",
-    newsletter_of: "{} သတင်းလွှာ",
-    email_label: "အီးမေးလ်လိပ်စာ",
-    email_placeholder: "you@example.org",
-    email_hint: "နောက်ဆုံးရ သတင်းများကို အမြဲသိရှိနေပါ။",
-    name_label: "အမည် (မဖြည့်လည်းရသည်)",
-    choose_newsletter: "အနည်းဆုံး သတင်းလွှာ တစ်ခု ရွေးပါ။",
-    consent: "ဤသတင်းလွှာကို အီးမေးလ်ဖြင့် လက်ခံရန် သဘောတူပါသည်။",
-    privacy_policy: "ကိုယ်ရေးအချက်အလက် မူဝါဒ",
-    subscribe: "စာရင်းသွင်းရန်",
-    sending: "စာရင်းသွင်းနေသည်…",
-    email_missing: "သင့်အီးမေးလ်လိပ်စာကို ထည့်ပါ။",
-    email_invalid: "name@example.org ကဲ့သို့ လိပ်စာတစ်ခု ထည့်ပါ။",
-    consent_missing: "စာရင်းမသွင်းမီ သဘောတူကြောင်း အကွက်ကို အမှန်ခြစ်ပါ။",
-    subscribed: "စာရင်းသွင်းပြီးပါပြီ။ ကျေးဇူးတင်ပါသည်။",
-    pending: "နီးပါးပြီးပါပြီ - အတည်ပြုရန် သင့်အီးမေးလ် ဝင်စာပုံးကို စစ်ဆေးပါ။",
-    already_subscribed: "သင် စာရင်းသွင်းပြီးသား ဖြစ်ပါသည်။ ကျေးဇူးတင်ပါသည်။",
-    rate_limited: "ကြိုးစားမှု များလွန်းပါသည်။ ခဏအကြာတွင် ထပ်ကြိုးစားပါ။",
-    server_error: "ကျွန်ုပ်တို့ဘက်တွင် အမှားတစ်ခု ဖြစ်ပွားခဲ့သည်။ ထပ်မံကြိုးစားပါ။",
-    network_error: "ဆာဗာသို့ ဆက်သွယ်၍ မရပါ။ သင့်ချိတ်ဆက်မှုကို စစ်ဆေးပြီး ထပ်ကြိုးစားပါ။",
-    retrying: "ချိတ်ဆက်မှု ပြဿနာ။ ထပ်မံကြိုးစားနေသည်…",
-    queued: "သင် အော့ဖ်လိုင်း ဖြစ်နေပုံရသည်။ သင့်စာရင်းသွင်းမှုကို ဤစက်ပေါ်တွင် သိမ်းထားပြီး အွန်လိုင်းပြန်ဖြစ်သည်နှင့် ပို့ပေးပါမည်။",
-    outbox_sent: "သိမ်းထားသော စာရင်းသွင်းမှုကို ပို့ပြီးပါပြီ။",
-    trap_label: "ဤအကွက်ကို ဗလာထားပါ",
-    months: [
-        "ဇန်နဝါရီ",
-        "ဖေဖော်ဝါရီ",
-        "မတ်",
-        "ဧပြီ",
-        "မေ",
-        "ဇွန်",
-        "ဇူလိုင်",
-        "ဩဂုတ်",
-        "စက်တင်ဘာ",
-        "အောက်တိုဘာ",
-        "နိုဝင်ဘာ",
-        "ဒီဇင်ဘာ",
-    ],
-    date: "{day} {month} {year}",
-    month_year: "{month} {year}",
-};
-
-/// Translations by primary language subtag.
-const TRANSLATIONS: &[(&str, &Words)] = &[
-    ("en", &EN),
-    ("es", &ES),
-    ("fr", &FR),
-    ("de", &DE),
-    ("he", &HE),
-    ("ar", &AR),
-    ("my", &MY),
-];
-
-/// The words for a BCP 47 language tag (`en`, `en-GB` …); English when there is none.
-/// Every language's table (the server accepts a newsletter's default name in any of them).
-pub fn tables() -> impl Iterator<Item = &'static Words> {
-    TRANSLATIONS.iter().map(|(_, words)| *words)
+thread_local! {
+    /// The tables read at run time ([`add_table`]), for the page's life.
+    static LOADED: std::cell::RefCell<Vec<(&'static str, &'static Words)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// Every language's table (the server accepts a newsletter's default name in any of them).
+#[cfg(feature = "translations")]
+pub fn tables() -> impl Iterator<Item = &'static Words> {
+    BUILT_IN.iter().map(|(_, words)| *words)
+}
+
+/// The words for a BCP 47 language tag (`en`, `en-GB` …); English when there is none.
 pub fn words(lang: &str) -> &'static Words {
     translation(lang).1
 }
@@ -441,10 +94,48 @@ pub fn words_language(lang: &str) -> &'static str {
 
 fn translation(lang: &str) -> (&'static str, &'static Words) {
     let primary = lang.split(['-', '_']).next().unwrap_or("");
-    TRANSLATIONS
-        .iter()
-        .find(|(tag, _)| tag.eq_ignore_ascii_case(primary))
-        .map_or(("en", &EN), |(tag, words)| (*tag, *words))
+    let find = |tables: &[(&'static str, &'static Words)]| {
+        tables
+            .iter()
+            .find(|(tag, _)| tag.eq_ignore_ascii_case(primary))
+            .copied()
+    };
+    find(BUILT_IN)
+        .or_else(|| LOADED.with_borrow(|loaded| find(loaded)))
+        .unwrap_or(("en", &EN))
+}
+
+/// Whether the card in `lang` needs a table this build does not hold and that has not been
+/// read yet ([`add_table`]): the browser's wasm holds English only, since every reader
+/// would download all the others (2.7 KB of brotli in the wasm) to read one.
+pub fn missing(lang: &str) -> bool {
+    let primary = lang.split(['-', '_']).next().unwrap_or("");
+    !primary.eq_ignore_ascii_case("en")
+        && LANGUAGES
+            .iter()
+            .any(|tag| tag.eq_ignore_ascii_case(primary))
+        && words_language(lang) == "en"
+}
+
+/// Takes the table of `tag` from its phrases, in the order tools/words.mjs writes them,
+/// joined by U+001F, for the page's life; `false` for a tag with no table or phrases of
+/// another version. (A build that holds every table takes none, and says `true`.)
+pub fn add_table(tag: &str, phrases: String) -> bool {
+    let Some(tag) = LANGUAGES.iter().find(|t| **t == tag) else {
+        return false;
+    };
+    if phrases.split('\u{1f}').count() != PHRASES {
+        return false;
+    }
+    if missing(tag) {
+        // Kept for the page's life, as the built-in tables are: leaked once per language.
+        let phrases: &'static str = Box::leak(phrases.into_boxed_str());
+        let mut each = phrases.split('\u{1f}');
+        let table: [&'static str; PHRASES] = std::array::from_fn(|_| each.next().unwrap_or(""));
+        let words: &'static Words = Box::leak(Box::new(table_from(&table)));
+        LOADED.with_borrow_mut(|loaded| loaded.push((tag, words)));
+    }
+    true
 }
 
 /// English written outside the United States puts the day first ("6 March 2021").
@@ -502,7 +193,8 @@ mod tests {
 
     #[test]
     fn every_language_has_its_words() {
-        for (tag, w) in TRANSLATIONS {
+        assert_eq!(BUILT_IN.len(), LANGUAGES.len(), "a server holds every table");
+        for (tag, w) in BUILT_IN {
             assert_eq!(words(tag), *w, "{tag}");
             for phrase in [w.by, w.contributed, w.subscribe_to, w.newsletter_of] {
                 assert_eq!(phrase.matches("{}").count(), 1, "{tag}: {phrase}");

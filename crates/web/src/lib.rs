@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use article_embed_card::article::{self, Article};
 use article_embed_card::components::{Card as CardComponent, CardProps};
+use article_embed_card::i18n;
 use article_embed_card::options::RawOptions;
 use wasm_bindgen::prelude::*;
 use web_sys::{CustomEvent, CustomEventInit, Element, EventTarget};
@@ -80,6 +81,21 @@ pub fn fingerprint(data: &ArticleData, options: JsValue) -> Result<String, JsErr
         &data.article,
         &RawOptions::from_js(&options)?,
     ))
+}
+
+/// Whether a card of these data and options is in a language whose words this wasm does
+/// not hold yet: it holds English only, and www/src/wasm.js fetches the others' file then.
+#[wasm_bindgen(js_name = wordsWanted)]
+pub fn words_wanted(data: &ArticleData, options: JsValue) -> Result<bool, JsError> {
+    let (options, _) = RawOptions::from_js(&options)?.resolve();
+    Ok(i18n::missing(options.language(&data.article)))
+}
+
+/// Takes one language's table from that file (tools/words.mjs writes it); `false` when
+/// the file is not one of this version.
+#[wasm_bindgen(js_name = addWords)]
+pub fn add_words(tag: &str, phrases: String) -> bool {
+    i18n::add_table(tag, phrases)
 }
 
 /// The card's stylesheet, for one constructable sheet shared by every card on the page.

@@ -271,6 +271,48 @@ async fn options_re_render_the_card() {
     assert!(m.text("signup").contains("Subscribe to Morning Brief"));
 }
 
+/// The file www/src/wasm.js fetches for a card in another language than English.
+const WORDS: &str = include_str!("../../../www/src/words.json");
+
+#[wasm_bindgen_test]
+async fn the_other_languages_words_come_from_their_file() {
+    use article_embed_web::{add_words, words_wanted};
+    let article = data(FIXTURE).expect("parses");
+    let wanted = |pairs: &[(&str, &str)]| {
+        words_wanted(&article, options(pairs))
+            .map_err(JsValue::from)
+            .expect("options read")
+    };
+    let french = [
+        ("lang", "fr-CA"),
+        ("signupEndpoint", "https://news.example/api"),
+    ];
+    assert!(!wanted(&[("lang", "en-GB")]), "English is in the wasm");
+    assert!(
+        !wanted(&[("lang", "fa")]),
+        "no Persian table: English, nothing to fetch"
+    );
+    assert!(wanted(&french));
+    let tables = js_sys::JSON::parse(WORDS).expect("the file is JSON");
+    let phrases = |tag: &str| -> js_sys::Array {
+        js_sys::Reflect::get(&tables, &tag.into())
+            .expect("a table")
+            .unchecked_into()
+    };
+    let joined = |list: &js_sys::Array| String::from(list.join("\u{1f}"));
+    let fr = phrases("fr");
+    // A table of another version (a phrase short) or of no language: refused, nothing taken.
+    assert!(!add_words("fr", joined(&fr.slice(1, fr.length()))));
+    assert!(!add_words("xx", joined(&fr)));
+    assert!(wanted(&french));
+    assert!(add_words("fr", joined(&fr)));
+    assert!(!wanted(&french), "taken");
+    let m = mount(FIXTURE, options(&french)).await;
+    assert_eq!(m.text("submit"), "S’abonner");
+    assert!(m.text("link").starts_with("Lire l’article complet"));
+    assert_eq!(m.text("date"), "6 mars 2021");
+}
+
 #[wasm_bindgen_test]
 async fn a_photo_that_fails_leaves_a_placeholder_of_the_same_size() {
     let doc = r#"{"headline":"H","image":{"url":"/no-such-photo.jpg","width":800,"height":450,"caption":"C"}}"#;

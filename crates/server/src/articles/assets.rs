@@ -569,12 +569,14 @@ pub fn safe_relative(rest: &str) -> Option<PathBuf> {
     Some(out)
 }
 
-/// `article-embed-<16 hex digits>.js` and `.wasm`: names that change when the content does
-/// (tools/hash-dist.mjs writes them), so they can be cached for good.
+/// `article-embed-<16 hex digits>.js`, `.wasm` and `.json` (the words of other languages):
+/// names that change when the content does (tools/hash-dist.mjs writes them), so they can
+/// be cached for good.
 pub fn is_content_hashed(name: &str) -> bool {
     let stem = name
         .strip_suffix(".js")
-        .or_else(|| name.strip_suffix(".wasm"));
+        .or_else(|| name.strip_suffix(".wasm"))
+        .or_else(|| name.strip_suffix(".json"));
     stem.and_then(|s| s.rsplit_once('-'))
         .is_some_and(|(_, hash)| {
             hash.len() == 16
@@ -747,6 +749,7 @@ mod tests {
     fn content_hashed_names() {
         assert!(is_content_hashed("article-embed-0123456789abcdef.js"));
         assert!(is_content_hashed("article-embed-0123456789abcdef.wasm"));
+        assert!(is_content_hashed("article-embed-0123456789abcdef.json"));
         assert!(!is_content_hashed("article-embed.js"));
         assert!(!is_content_hashed("article-embed-frame.js"));
         assert!(!is_content_hashed("article-embed-0123456789ABCDEF.js"));
