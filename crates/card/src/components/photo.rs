@@ -4,6 +4,7 @@
 
 use yew::prelude::*;
 
+use super::with_attributes;
 use crate::article::Image;
 use crate::i18n::Words;
 
@@ -42,31 +43,40 @@ pub fn Photo(props: &PhotoProps) -> Html {
     };
     let sized = image.width.is_some() && image.height.is_some();
     let alt = image.caption.clone().unwrap_or_default();
+    let class = match (sized, *failed) {
+        (true, false) => "frame",
+        (false, false) => "frame unsized",
+        (true, true) => "frame failed",
+        (false, true) => "frame unsized failed",
+    };
+    let frame = html! {
+        <div>
+            <img
+                part="image"
+                src={image.url.clone()}
+                {alt}
+                width={image.width.map(|w| w.to_string())}
+                height={image.height.map(|h| h.to_string())}
+                loading="lazy"
+                decoding="async"
+                {onerror}
+            />
+            if *failed {
+                // A broken <img> loses its aspect ratio; an SVG with a viewBox keeps
+                // the same box without an inline style (which a strict CSP blocks).
+                <svg class="strut" viewBox={format!("0 0 {} {}", image.width.unwrap_or(16), image.height.unwrap_or(9))} aria-hidden="true" focusable="false"></svg>
+                <div class="placeholder" role="img" aria-label={words.image_unavailable}>
+                    <svg viewBox="0 0 24 24" width="40" height="40" aria-hidden="true" focusable="false">
+                        <path fill="currentColor" d="M4 5h16a1 1 0 0 1 1 1v12a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1Zm1 2v8.6l3.3-3.3a1 1 0 0 1 1.4 0l2.8 2.8 1.8-1.8a1 1 0 0 1 1.4 0L19 16.6V7H5Zm10 3.5a1.5 1.5 0 1 1 0-3 1.5 1.5 0 0 1 0 3Z"/>
+                    </svg>
+                    <span aria-hidden="true">{ words.image_unavailable }</span>
+                </div>
+            }
+        </div>
+    };
     html! {
         <figure part="photo" class="photo">
-            <div class={classes!("frame", (!sized).then_some("unsized"), (*failed).then_some("failed"))}>
-                <img
-                    part="image"
-                    src={image.url.clone()}
-                    {alt}
-                    width={image.width.map(|w| w.to_string())}
-                    height={image.height.map(|h| h.to_string())}
-                    loading="lazy"
-                    decoding="async"
-                    {onerror}
-                />
-                if *failed {
-                    // A broken <img> loses its aspect ratio; an SVG with a viewBox keeps
-                    // the same box without an inline style (which a strict CSP blocks).
-                    <svg class="strut" viewBox={format!("0 0 {} {}", image.width.unwrap_or(16), image.height.unwrap_or(9))} aria-hidden="true" focusable="false"></svg>
-                    <div class="placeholder" role="img" aria-label={words.image_unavailable}>
-                        <svg viewBox="0 0 24 24" width="40" height="40" aria-hidden="true" focusable="false">
-                            <path fill="currentColor" d="M4 5h16a1 1 0 0 1 1 1v12a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1Zm1 2v8.6l3.3-3.3a1 1 0 0 1 1.4 0l2.8 2.8 1.8-1.8a1 1 0 0 1 1.4 0L19 16.6V7H5Zm10 3.5a1.5 1.5 0 1 1 0-3 1.5 1.5 0 0 1 0 3Z"/>
-                        </svg>
-                        <span aria-hidden="true">{ words.image_unavailable }</span>
-                    </div>
-                }
-            </div>
+            { with_attributes(frame, &["class"], [Some(class.into())]) }
             if image.caption.is_some() || image.credit.is_some() {
                 <figcaption part="caption" class="caption">
                     if let Some(caption) = &image.caption {

@@ -9,6 +9,7 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::with_attributes;
 use crate::email::{self, EmailProblem};
 use crate::i18n::{self, Words};
 use crate::outbox::{self, Entry};
@@ -371,31 +372,31 @@ pub fn Signup<P: Platform>(props: &SignupProps) -> Html {
     };
 
     let busy = phase.is_busy();
-    let (message, tone) = match (&*problem, &*phase) {
-        (Some(Problem::Email(m)), _) => ((*m).to_owned(), "error"),
-        (Some(Problem::Consent), _) => (words.consent_missing.to_owned(), "error"),
-        (Some(Problem::Newsletter), _) => (words.choose_newsletter.to_owned(), "error"),
-        (None, Phase::Sending { .. } | Phase::Holding) => (words.sending.to_owned(), ""),
-        (None, Phase::Retrying { .. } | Phase::Keeping) => (words.retrying.to_owned(), ""),
-        (None, Phase::Queued) => (words.queued.to_owned(), "success"),
+    let (message, class) = match (&*problem, &*phase) {
+        (Some(Problem::Email(m)), _) => ((*m).to_owned(), "status error"),
+        (Some(Problem::Consent), _) => (words.consent_missing.to_owned(), "status error"),
+        (Some(Problem::Newsletter), _) => (words.choose_newsletter.to_owned(), "status error"),
+        (None, Phase::Sending { .. } | Phase::Holding) => (words.sending.to_owned(), "status"),
+        (None, Phase::Retrying { .. } | Phase::Keeping) => (words.retrying.to_owned(), "status"),
+        (None, Phase::Queued) => (words.queued.to_owned(), "status success"),
         (None, Phase::Done(outcome)) => (
             outcome_message(outcome, words),
             if outcome.is_success() {
-                "success"
+                "status success"
             } else {
-                "error"
+                "status error"
             },
         ),
         (None, Phase::Idle) => match &*delivered {
             Some(outcome) => (
                 format!("{} {}", words.outbox_sent, outcome_message(outcome, words)),
                 if outcome.is_success() {
-                    "success"
+                    "status success"
                 } else {
-                    "error"
+                    "status error"
                 },
             ),
-            None => (String::new(), ""),
+            None => (String::new(), "status"),
         },
     };
     let email_invalid = matches!(*problem, Some(Problem::Email(_)))
@@ -515,24 +516,25 @@ pub fn Signup<P: Platform>(props: &SignupProps) -> Html {
                 </button>
             </div>
             if props.choices.is_empty() {
-                <input type="hidden" name="newsletter" value={props.newsletter.clone()} />
+                { hidden("newsletter", props.newsletter.clone()) }
             }
-            <input type="hidden" name="locale" value={props.lang.clone()} />
-            <input type="hidden" name="consent_text" value={props.consent_text.clone()} />
+            { hidden("locale", props.lang.clone()) }
+            { hidden("consent_text", props.consent_text.clone()) }
             if let Some(article) = &props.article_url {
-                <input type="hidden" name="article" value={article.clone()} />
+                { hidden("article", article.clone().into()) }
             }
-            <p
-                part="status"
-                id={status_id}
-                class={classes!("status", (!tone.is_empty()).then_some(tone))}
-                role="status"
-                aria-live="polite"
-            >
-                { message }
-            </p>
+            { with_attributes(
+                html! { <p>{ message }</p> },
+                &["part", "id", "role", "aria-live", "class"],
+                ["status", status_id, "status", "polite", class].map(|v| Some(AttrValue::Static(v))),
+            ) }
         </form>
     }
+}
+
+/// A field the form sends as it is (its no-script post carries the same).
+fn hidden(name: &'static str, value: AttrValue) -> Html {
+    html! { <input type="hidden" {name} {value} /> }
 }
 
 fn outcome_message(outcome: &Outcome, words: &Words) -> String {
