@@ -193,7 +193,11 @@ mod tests {
 
     #[test]
     fn every_language_has_its_words() {
-        assert_eq!(BUILT_IN.len(), LANGUAGES.len(), "a server holds every table");
+        assert_eq!(
+            BUILT_IN.len(),
+            LANGUAGES.len(),
+            "a server holds every table"
+        );
         for (tag, w) in BUILT_IN {
             assert_eq!(words(tag), *w, "{tag}");
             for phrase in [w.by, w.contributed, w.subscribe_to, w.newsletter_of] {

@@ -3,7 +3,6 @@
 //! cleared by a failure, and a submission that cannot reach the server is kept until it can.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::rc::Rc;
 
 use web_sys::HtmlInputElement;
@@ -103,7 +102,8 @@ impl<P: Platform> Driver<P> {
 
 thread_local! {
     /// Endpoints whose outbox is being sent: two cards of one page must not both send it.
-    static FLUSHING: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+    /// (A page has one or two: a list, not a hash set, whose code the wasm would carry.)
+    static FLUSHING: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Sends what waits in the endpoint's outbox, each entry with its own idempotency key.
@@ -112,7 +112,13 @@ thread_local! {
 /// Entries older than a week are dropped unsent; an entry whose send fails, or meets a
 /// 429, stays and waits longer before the next try.
 async fn flush<P: Platform>(endpoint: AttrValue) -> (Vec<Outcome>, bool) {
-    let started = FLUSHING.with(|f| f.borrow_mut().insert(endpoint.to_string()));
+    let started = FLUSHING.with_borrow_mut(|flushing| {
+        let idle = !flushing.iter().any(|e| *e == *endpoint);
+        if idle {
+            flushing.push(endpoint.to_string());
+        }
+        idle
+    });
     if !started {
         return (Vec::new(), false);
     }
@@ -163,7 +169,7 @@ async fn flush<P: Platform>(endpoint: AttrValue) -> (Vec<Outcome>, bool) {
         P::outbox_save(&endpoint, &left);
         empty = left.is_empty();
     }
-    FLUSHING.with(|f| f.borrow_mut().remove(endpoint.as_str()));
+    FLUSHING.with_borrow_mut(|flushing| flushing.retain(|e| *e != *endpoint));
     (outcomes, empty)
 }
 
