@@ -41,7 +41,11 @@ if (glue.split(reference).length !== 2) fail(`${chunk} should name ${reference} 
 const words = readFileSync("www/src/words.json");
 const wordsName = `article-embed-${hash(words)}.json`;
 writeFileSync(join(DIST, wordsName), words);
-const wordsPlaceholders = { '"./words.json"': JSON.stringify(`./${wordsName}`), '"@ARTICLE_EMBED_WORDS_INTEGRITY@"': integrity(words) };
+const wordsPlaceholders = {
+  '"./words.json"': JSON.stringify(`./${wordsName}`),
+  '"@ARTICLE_EMBED_WORDS_INTEGRITY@"': integrity(words),
+  '"@ARTICLE_EMBED_WORDS_LANGUAGES@"': JSON.stringify(Object.keys(JSON.parse(words)).join(" ")),
+};
 let hashedGlue = glue.replace(reference, JSON.stringify(wasmName));
 for (const [placeholder, value] of Object.entries(wordsPlaceholders)) {
   if (hashedGlue.split(placeholder).length !== 2) fail(`${chunk} should name ${placeholder} exactly once`);

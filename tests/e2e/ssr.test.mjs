@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { test } from "node:test";
 import { startServer } from "../support/serve.mjs";
-import { BIN, freePort, launchBrowser, never, openPage, rows, serve, setUp, waitForState } from "./helpers.mjs";
+import { BIN, freePort, launchBrowser, never, openPage, parts, rows, serve, setUp, waitForState } from "./helpers.mjs";
 
 const REPO = resolve(import.meta.dirname, "../..");
 
@@ -192,6 +192,28 @@ test("server-rendered cards", async (t) => {
     await card.locator("[part=status]").filter({ hasText: "consultez votre boîte de réception" }).waitFor();
     assert.deepEqual(errors, []);
     await page.close();
+
+    // Its layout changed while the words were on their way: the server's markup is no longer
+    // what the widget would draw, so it is drawn afresh (hydrating it would abort the wasm).
+    const second = await openPage(context);
+    let letGo, requested;
+    const holding = new Promise((resolve) => (letGo = resolve));
+    const waiting = new Promise((resolve) => (requested = resolve));
+    await second.page.route(/\/dist\/article-embed-[0-9a-f]{16}\.json$/, async (route) => {
+      requested();
+      await holding;
+      await route.continue();
+    });
+    await second.page.goto(url);
+    await second.page.locator("article-embed [part=link]").focus();
+    await waiting; // the markup checked, the card waiting for its words
+    await second.page.evaluate(() => document.querySelector("article-embed").setAttribute("layout", "compact"));
+    letGo();
+    await waitForState(second.page, "article-embed", "ready");
+    await second.page.waitForFunction(() => document.querySelector("article-embed").shadowRoot.querySelector("[part=card]").classList.contains("layout-compact"));
+    assert.match((await parts(second.page)).link, /^Lire l’article complet/);
+    assert.deepEqual(second.errors, []);
+    await second.page.close();
     await context.unroute(url);
   });
 

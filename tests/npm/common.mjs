@@ -75,6 +75,7 @@ export function card(page) {
       credit: root?.querySelector("[part=credit]")?.textContent ?? null,
       photo: root?.querySelector("[part=image]")?.naturalWidth > 0,
       action: root?.querySelector("form")?.getAttribute("action") ?? null,
+      link: root?.querySelector("[part~=link]")?.textContent ?? null,
     };
   });
 }
@@ -152,12 +153,13 @@ export async function assertThemeSetAsProperty(page, button) {
  * Opens `url` and asserts its card: ready, with the seed story's headline, credit and loaded
  * photo; a server-rendered one taken over (its nodes kept); not one console warning or error.
  */
-export async function assertCardOnPage(context, url, { serverRendered, timeout = 60_000 }) {
+export async function assertCardOnPage(context, url, { serverRendered, link, timeout = 60_000 }) {
   const opened = await openPage(context, url);
   const { page } = opened;
   await waitForState(page, "article-embed", "ready", timeout);
   const shown = await card(page);
   assert.equal(shown.headline, SEED_HEADLINE);
+  if (link) assert.match(shown.link, link, "the card's words in its language");
   assert.equal(shown.credit, "STRINGER/ REUTERS");
   await page.waitForFunction(() => document.querySelector("article-embed").shadowRoot.querySelector("[part=image]")?.complete);
   assert.equal((await card(page)).photo, true, "the photo loaded");

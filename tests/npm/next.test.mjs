@@ -21,6 +21,8 @@ const CREATE_NEXT_APP = "create-next-app@16.4.3";
 /** The pages and what each shows: whether the HTML already holds the card. */
 const PAGES = [
   { path: "/client", serverRendered: false },
+  // Its words fetched from what the bundler copied of the package.
+  { path: "/french", serverRendered: false, link: /^Lire l’article complet/ },
   { path: "/static", serverRendered: true },
   { path: "/raw", serverRendered: true },
   { path: "/live", serverRendered: true },
@@ -28,9 +30,9 @@ const PAGES = [
 
 /** Checks each page's card: ready, its photo and credit, the server's nodes kept. */
 async function checkPages(t, context, base, label) {
-  for (const { path, serverRendered } of PAGES) {
+  for (const { path, serverRendered, link } of PAGES) {
     const how = serverRendered ? "the server's nodes kept" : "drawn in the browser";
-    await t.test(`${label}: ${path} — card ready, ${how}, no console warning or error`, () => assertCardOnPage(context, `${base}${path}`, { serverRendered }));
+    await t.test(`${label}: ${path} — card ready, ${how}, no console warning or error`, () => assertCardOnPage(context, `${base}${path}`, { serverRendered, link }));
   }
 }
 
@@ -88,7 +90,7 @@ test("the packed npm package in a fresh Next.js app", { timeout: 20 * 60_000 }, 
     }
   });
 
-  await t.test("the browser's bundles hold the browser's wasm, never the server renderer's", () => {
+  await t.test("the browser's bundles hold the browser's wasm and the words, never the server renderer's", () => {
     const files = [];
     const walk = (d) => {
       for (const f of readdirSync(d)) {
@@ -101,6 +103,8 @@ test("the packed npm package in a fresh Next.js app", { timeout: 20 * 60_000 }, 
     const wasm = files.filter((f) => f.endsWith(".wasm"));
     assert.equal(wasm.length, 1, wasm.join(", "));
     assert.equal(statSync(wasm[0]).size, statSync(join(app, "node_modules/article-embed/pkg/article-embed_bg.wasm")).size);
+    const words = readFileSync(join(app, "node_modules/article-embed/src/words.json"));
+    assert.ok(files.some((f) => readFileSync(f).equals(words)), "the words of the other languages, copied as they are");
     const renderer = readFileSync(join(app, "node_modules/article-embed/pkg-server/article-embed-server-wasm.js"), "utf8").slice(100, 160);
     assert.equal(files.filter((f) => f.endsWith(".js") && readFileSync(f, "utf8").includes(renderer)).length, 0);
   });

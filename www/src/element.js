@@ -379,14 +379,10 @@ export class ArticleEmbedElement extends Base {
       this.#article?.free();
       this.#article = article;
       this.#articleLoad = load;
-      if (this.#hydrate && !matching) {
-        // The markup differs from what this widget would render: render afresh, keeping
-        // what the reader typed. (Hydrating it would trip Yew's checks and abort the wasm
-        // instance every card on the page shares.)
-        this.#hydrate = false;
-        this.#typed = this.#typedSoFar();
-        this.#mount.replaceChildren();
-      }
+      // The markup differs from what this widget would render: render afresh, keeping
+      // what the reader typed. (Hydrating it would trip Yew's checks and abort the wasm
+      // instance every card on the page shares.)
+      if (!matching) this.#afresh();
       this.#render();
     } catch (error) {
       if (load === this.#load) this.#fail(error);
@@ -473,6 +469,14 @@ export class ArticleEmbedElement extends Base {
     return null;
   }
 
+  /** Drops the server's markup, if the card has it still, for a card drawn afresh. */
+  #afresh() {
+    if (!this.#hydrate) return;
+    this.#hydrate = false;
+    this.#typed = this.#typedSoFar();
+    this.#mount.replaceChildren();
+  }
+
   /** [attribute, value] of the options set, in their declared order. */
   #attributeList() {
     return Object.keys(OPTIONS)
@@ -501,11 +505,18 @@ export class ArticleEmbedElement extends Base {
   #render() {
     if (!this.#article) return;
     try {
-      // A card in another language than English waits for its words (www/src/wasm.js);
-      // one removed meanwhile (its load moved on) is not drawn.
+      // A card in another language than English waits for its words (www/src/wasm.js),
+      // then draws in a task of its own, unless removed meanwhile (its load moved on). Its
+      // attributes may have changed meanwhile: the server's markup is checked again.
       const words = this.#wasm.words(this.#article, this.#options());
       const load = this.#load;
-      if (words) return void words.then(() => load === this.#load && this.#render());
+      if (words) {
+        return void words.then(nextTurn).then(() => {
+          if (load !== this.#load) return;
+          if (this.#hydrate && this.#wasm.fingerprint(this.#article, this.#attributes()) !== this.#mount.dataset.fingerprint) this.#afresh();
+          this.#render();
+        });
+      }
       this.#card ??= new this.#wasm.Card(this.#mount, this, () => this.#rendered());
       let ignored;
       if (this.#hydrate) {

@@ -59,7 +59,7 @@ export async function mount(element, article, options = {}) {
   const render = () => {
     if (!card) return; // unmounted while its words were on their way
     const words = wasm.words(data, optionsNow());
-    if (words) return words.then(render);
+    if (words) return words.then(nextTurn).then(render);
     for (const message of card.render(data, optionsNow())) console.warn(`article-embed: ${message}`);
   };
   try {
