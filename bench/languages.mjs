@@ -11,12 +11,12 @@
 // wire" counts the bytes of every response finished before then (encodedDataLength).
 // Writes bench/results/languages.md and languages.json.
 //   node bench/languages.mjs [--runs 9] [--bin target/server/article-embed] [--baseline DIR --baseline-label TEXT]
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
+import { freePort, serve } from "../tests/e2e/helpers.mjs";
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,38 +30,15 @@ const BASELINE = arg("baseline", null) && resolve(arg("baseline"));
 const BASELINE_LABEL = arg("baseline-label", "another build");
 const MOBILE = { latency: 150, download: (1638.4 * 1024) / 8, upload: (750 * 1024) / 8, cpu: 4 };
 
-const freePort = () =>
-  new Promise((ok) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => ok(port));
-    });
-  });
-
 /** `article-embed serve` of `root`'s dist/ and this checkout's articles, on a port of its own. */
-async function serve(root) {
+async function serveDist(root) {
   const data = mkdtempSync(join(tmpdir(), "article-embed-bench-"));
-  const port = await freePort();
-  const child = spawn(BIN, ["serve", "--addr", `127.0.0.1:${port}`, "--data-dir", data, "--dist", join(root, "dist")], {
-    cwd: REPO,
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let log = "";
-  child.stderr.on("data", (d) => (log += d));
-  for (let i = 0; ; i++) {
-    try {
-      await fetch(`http://127.0.0.1:${port}/livez`);
-      break;
-    } catch {
-      if (i > 100) throw new Error(`serve did not start: ${log}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  return { port, stop: () => (child.kill("SIGTERM"), rmSync(data, { recursive: true, force: true })) };
+  const server = await serve(data, await freePort(), ["--dist", join(root, "dist")], { bin: BIN });
+  return { port: server.port, stop: () => server.stop().then(() => rmSync(data, { recursive: true, force: true })) };
 }
 
-const builds = { now: await serve(REPO) };
-if (BASELINE) builds.before = await serve(BASELINE);
+const builds = { now: await serveDist(REPO) };
+if (BASELINE) builds.before = await serveDist(BASELINE);
 
 // The story from `localhost` (the same server under another name), the script from
 // 127.0.0.1: the loader asks no markup of a story elsewhere, and the wasm draws the card.
@@ -124,7 +101,7 @@ const cells = Object.keys(builds).flatMap((build) => Object.keys(CARDS).map((lan
 for (let i = 0; i < RUNS; i++) for (const cell of cells) cell.runs.push(await load(cell.build, cell.lang));
 await browser.close();
 host.close();
-for (const { stop } of Object.values(builds)) stop();
+for (const { stop } of Object.values(builds)) await stop();
 
 const rows = cells.map(({ build, lang, runs }) => ({
   build,
