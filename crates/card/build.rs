@@ -236,6 +236,11 @@ fn words_rs(json: &str) -> String {
                         .unwrap_or_else(|| panic!("src/words.json: {tag}.{name} must be text"))
                 ),
             };
+            // The browser's wasm takes a table as its phrases joined by U+001F.
+            assert!(
+                !literal.contains("\\u{1f}"),
+                "src/words.json: {tag}.{name} holds U+001F"
+            );
             rs += &format!("    {name}: {literal},\n");
         }
         rs += "};\n\n";
