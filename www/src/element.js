@@ -456,17 +456,21 @@ export class ArticleEmbedElement extends Base {
    * markup is what this widget renders from it; else `null`.
    */
   #serverMatch(wasm, json) {
-    const expected = this.#mount.dataset.fingerprint;
-    if (!expected || this.#mount.firstElementChild?.localName !== "article") return null;
+    if (!this.#mount.dataset.fingerprint || this.#mount.firstElementChild?.localName !== "article") return null;
     let article;
     try {
       article = wasm.parseArticle(json, this.#mount.dataset.base ?? null);
-      if (wasm.fingerprint(article, this.#attributes()) === expected) return article;
+      if (this.#fits(article)) return article;
     } catch {
       // Data the server could read and this widget cannot: not the same data.
     }
     article?.free();
     return null;
+  }
+
+  /** Whether the server's markup is what this widget draws of `article` with the attributes as they are. */
+  #fits(article) {
+    return this.#wasm.fingerprint(article, this.#attributes()) === this.#mount.dataset.fingerprint;
   }
 
   /** Drops the server's markup, if the card has it still, for a card drawn afresh. */
@@ -508,12 +512,13 @@ export class ArticleEmbedElement extends Base {
       // A card in another language than English waits for its words (www/src/wasm.js),
       // then draws in a task of its own, unless removed meanwhile (its load moved on). Its
       // attributes may have changed meanwhile: the server's markup is checked again.
-      const words = this.#wasm.words(this.#article, this.#options());
+      const options = this.#options();
+      const words = this.#wasm.words(this.#article, options);
       const load = this.#load;
       if (words) {
         return void words.then(nextTurn).then(() => {
           if (load !== this.#load) return;
-          if (this.#hydrate && this.#wasm.fingerprint(this.#article, this.#attributes()) !== this.#mount.dataset.fingerprint) this.#afresh();
+          if (this.#hydrate && !this.#fits(this.#article)) this.#afresh();
           this.#render();
         });
       }
@@ -523,7 +528,7 @@ export class ArticleEmbedElement extends Base {
         // Whatever the reader typed before the script arrived must survive hydration.
         const typed = this.#typedSoFar();
         this.#hydrate = false;
-        ignored = this.#card.hydrate(this.#article, this.#options());
+        ignored = this.#card.hydrate(this.#article, options);
         this.#typed = typed;
       } else {
         // The shadow root is open: a host script may have moved or removed nodes the
@@ -535,7 +540,7 @@ export class ArticleEmbedElement extends Base {
           this.#mount.replaceChildren();
           this.#shape = null;
         }
-        ignored = this.#card.render(this.#article, this.#options());
+        ignored = this.#card.render(this.#article, options);
       }
       for (const message of ignored) console.warn(`${describe(this)}: ${message}`);
     } catch (error) {

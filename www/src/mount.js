@@ -51,16 +51,14 @@ export async function mount(element, article, options = {}) {
   element.append(host);
 
   let card = new wasm.Card(root, host, () => {});
-  const optionsNow = () => {
-    const { baseUrl, ...rest } = current;
-    return cardOptions(rest, host);
-  };
   // A card in another language than English waits for its words (www/src/wasm.js).
   const render = () => {
     if (!card) return; // unmounted while its words were on their way
-    const words = wasm.words(data, optionsNow());
+    const { baseUrl, ...rest } = current;
+    const settings = cardOptions(rest, host);
+    const words = wasm.words(data, settings);
     if (words) return words.then(nextTurn).then(render);
-    for (const message of card.render(data, optionsNow())) console.warn(`article-embed: ${message}`);
+    for (const message of card.render(data, settings)) console.warn(`article-embed: ${message}`);
   };
   try {
     await render();
